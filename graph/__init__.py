@@ -1,0 +1,3 @@
+"""Sahel actors knowledge graph: RDF <-> property graph over Bolt."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,248 @@
+"""`sahelkg`: validate, load, export, query, status, store, serve.
+
+Errors print as one line (the message names file, line, subject or field) with an exit code
+per kind: 2 bad input, 3 refused query, 4 not found, 5 store trouble.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph import embedded
+from graph.errors import SahelKGError
+from graph.settings import Settings, get_settings
+
+app = typer.Typer(help="Sahel actors knowledge graph.", no_args_is_help=True)
+store_app = typer.Typer(help="The embedded ArcadeDB Bolt server.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+out = Console()
+err = Console(stderr=True)
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="RDF files or folders (default: the ontology and seeds/)"),
+]
+
+
+def default_paths(settings: Settings) -> list[Path]:
+    return [settings.ontology_path, settings.seeds_dir]
+
+
+@contextmanager
+def errors_as_exit() -> Iterator[None]:
+    try:
+        yield
+    except SahelKGError as exc:
+        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing was committed by an unfinished load")
+        raise typer.Exit(130) from None
+
+
+@contextmanager
+def connect(settings: Settings) -> Iterator[Any]:
+    """Start (or reuse) the embedded server when no URI is set; one driver per command."""
+    from graph.store import Store, open_driver
+
+    if settings.embedded:
+        embedded.start(settings)
+    driver = open_driver(settings)
+    try:
+        yield Store.from_settings(driver, settings)
+    finally:
+        driver.close()
+
+
+def _ontology(settings: Settings, shapes: bool = True) -> Any:
+    from graph.load import Ontology
+
+    return Ontology.read(settings.ontology_path, settings.shapes_path if shapes else None)
+
+
+@app.command()
+def validate(paths: PathsArg = None) -> None:
+    """Check RDF files: syntax, ontology terms and SHACL shapes. Writes nothing."""
+    from graph.load import prepare
+
+    settings = get_settings()
+    with errors_as_exit():
+        prepared = prepare(paths or default_paths(settings), _ontology(settings))
+        out.print(
+            f"valid: {len(prepared.parsed.files)} file(s), {prepared.triples:,} triples, "
+            f"{len(prepared.pg.nodes):,} nodes and {len(prepared.pg.rels):,} relationships "
+            "when loaded"
+        )
+
+
+@app.command()
+def load(
+    paths: PathsArg = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Empty the graph first (same transaction)")
+    ] = False,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip SHACL (terms are still checked)")
+    ] = False,
+    batch_size: Annotated[int | None, typer.Option(help="Rows per UNWIND batch")] = None,
+) -> None:
+    """Load RDF (default: ontology + seeds) into the graph, atomically and idempotently."""
+    from graph.load import load as run_load
+    from graph.load import prepare
+
+    settings = get_settings()
+    with errors_as_exit():
+        onto = _ontology(settings, shapes=not no_validate)
+        prepared = prepare(paths or default_paths(settings), onto, validate=not no_validate)
+        with connect(settings) as store, _progress() as bar:
+            tasks: dict[str, Any] = {}
+
+            def on_progress(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(phase, total=total)
+                bar.update(tasks[phase], completed=done)
+
+            report = run_load(
+                store,
+                prepared,
+                onto.registry,
+                batch_size=batch_size or settings.batch_size,
+                replace=replace,
+                progress=on_progress,
+            )
+        out.print(
+            f"loaded {report.triples:,} triples as {report.nodes:,} nodes and "
+            f"{report.relationships:,} relationships in {report.seconds:.1f}s "
+            f"(load {report.load_id}: {report.created_nodes:,} nodes created, "
+            f"{report.updated_nodes:,} updated; {report.created_relationships:,} relationships "
+            f"created, {report.updated_relationships:,} updated"
+            + (f"; {report.deleted_nodes:,} nodes removed first" if replace else "")
+            + ")"
+        )
+
+
+@app.command()
+def export(
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="turtle, ntriples, nquads, jsonld, trig, rdfxml")
+    ] = "turtle",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default: stdout)")
+    ] = None,
+) -> None:
+    """Export the stored graph as RDF, streamed."""
+    from graph import export as exporter
+
+    settings = get_settings()
+    with errors_as_exit():
+        fmt = exporter.format_of(format)
+        onto = _ontology(settings, shapes=False)
+        with connect(settings) as store:
+            if output is None:
+                count = exporter.write(store, onto.registry, fmt, sys.stdout.buffer)
+            else:
+                tmp = output.with_name(output.name + ".partial")
+                with tmp.open("wb") as fh:
+                    count = exporter.write(store, onto.registry, fmt, fh)
+                tmp.replace(output)  # never leave a half-written export under the real name
+        err.print(f"exported {count:,} triples as {fmt}")
+
+
+@app.command()
+def query(
+    cypher: Annotated[str, typer.Argument(help="A read-only Cypher query")],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=value (repeatable)")
+    ] = None,
+) -> None:
+    """Run a read-only Cypher query and print a table."""
+    from graph.readonly import check_read_only
+
+    settings = get_settings()
+    with errors_as_exit():
+        check_read_only(cypher)
+        params = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+        with connect(settings) as store:
+            columns, rows = store.read_records(cypher, params, timeout=settings.query_timeout_s)
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*(_cell(v) for v in row))
+        out.print(table)
+        err.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def status() -> None:
+    """Backend, server and what the graph holds."""
+    from graph import queries
+
+    settings = get_settings()
+    with errors_as_exit():
+        if settings.embedded:
+            info = embedded.running(settings)
+            where = f"pid {info.pid}, bolt port {info.bolt_port}" if info else "not running"
+            out.print(f"backend: arcadedb-embedded ({where}); data in {settings.embedded_dir}")
+        else:
+            out.print(f"backend: neo4j at {settings.bolt_uri}, database {settings.database}")
+        with connect(settings) as store:
+            nodes, rels = store.counts()
+            out.print(f"nodes: {nodes:,}  relationships: {rels:,}")
+            for row in store.read(queries.COUNT_LABELS):
+                out.print(f"  {row['label']}: {row['count']:,}")
+            last = store.read(queries.LAST_LOAD)
+            if last:
+                out.print(f"last load: {last[0]['id']} at {last[0]['startedAt']}")
+
+
+@store_app.command("start")
+def store_start() -> None:
+    """Start the embedded server (or find the running one)."""
+    settings = get_settings()
+    with errors_as_exit():
+        info = embedded.start(settings)
+        out.print(f"embedded server ready: pid {info.pid}, bolt://127.0.0.1:{info.bolt_port}")
+
+
+@store_app.command("stop")
+def store_stop() -> None:
+    """Stop the embedded server by its PID."""
+    settings = get_settings()
+    with errors_as_exit():
+        stopped = embedded.stop(settings)
+        out.print("embedded server stopped" if stopped else "no embedded server was running")
+
+
+@store_app.command("status")
+def store_status() -> None:
+    """Whether the embedded server runs."""
+    info = embedded.running(get_settings())
+    out.print(f"running: pid {info.pid}, bolt port {info.bolt_port}" if info else "not running")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description:>13}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _cell(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

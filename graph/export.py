@@ -1,0 +1,121 @@
+"""Property graph -> RDF, streamed: nodes are read in pages by iri inside ONE read
+transaction (a consistent view even while a load commits), each page turned into triples
+and handed to pyoxigraph's serialisers, which write as they go. TriG and N-Quads put each
+resource's triples in the named graph of the load that last wrote it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import IO, Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from graph import queries
+from graph.errors import InputError
+from graph.mapping import Triple, node_triples, rel_triples
+from graph.registry import PREFIXES, Registry
+from graph.store import Store
+from graph.vocab import KG_NS, SAHEL_NS
+
+FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+    "trig": (ox.RdfFormat.TRIG, "application/trig"),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+}
+ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld", "xml": "rdfxml"}
+EXPORT_PREFIXES = {
+    "sahel": SAHEL_NS,
+    "kg": KG_NS,
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "wd": "http://www.wikidata.org/entity/",
+    **PREFIXES,
+}
+LOAD_GRAPH = "urn:sahelkg:load:"
+
+
+def format_of(name: str) -> str:
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in FORMATS:
+        raise InputError(f"unknown format {name!r}; choose one of {', '.join(FORMATS)}")
+    return key
+
+
+def iter_quads(
+    store: Store, registry: Registry, page_size: int = 2000
+) -> Iterator[tuple[Triple, str | None]]:
+    """Every triple of the stored graph, with the load id that wrote it."""
+    after = ""
+    with store.read_transaction() as tx:
+        while True:
+            rows = list(tx.run(queries.EXPORT_PAGE, after=after, limit=page_size))
+            if not rows:
+                return
+            for row in rows:
+                props: dict[str, Any] = row["props"]
+                load = props.get("loadId")
+                for t in node_triples(row["iri"], props, registry):
+                    yield t, load
+                for rel in row["rels"]:
+                    if rel is None:
+                        continue
+                    rel_type, rel_props, end = rel
+                    for t in rel_triples(rel_type, row["iri"], end, rel_props, registry):
+                        yield t, rel_props.get("loadId")
+            after = rows[-1]["iri"]
+
+
+def iter_triples(store: Store, registry: Registry, page_size: int = 2000) -> Iterator[Triple]:
+    for t, _ in iter_quads(store, registry, page_size):
+        yield t
+
+
+def write(store: Store, registry: Registry, fmt: str, out: IO[bytes]) -> int:
+    """Serialise the whole graph to `out`; returns the number of triples written."""
+    rdf_format = FORMATS[format_of(fmt)][0]
+    count = 0
+
+    def terms() -> Iterator[ox.Triple | ox.Quad]:
+        nonlocal count
+        for (s, p, o), load in iter_quads(store, registry):
+            count += 1
+            if rdf_format.supports_datasets:
+                graph = ox.NamedNode(LOAD_GRAPH + load) if load else ox.DefaultGraph()
+                yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
+            else:
+                yield ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
+
+    ox.serialize(terms(), out, rdf_format, prefixes=EXPORT_PREFIXES)
+    return count
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def graph_hash(store: Store, registry: Registry) -> str:
+    """A digest of the stored graph's content (load stamps excluded): equal hashes, equal
+    graphs. Used to prove that a refused input or query changed nothing."""
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in iter_triples(store, registry))
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()

@@ -1,0 +1,453 @@
+"""RDF <-> property graph, as pure functions (no I/O). The rules, with examples, are in
+graph/README.md; in short:
+
+- every IRI or blank node that is a subject or an object is a node labelled ``Resource``,
+  keyed by ``iri`` (blank nodes are canonicalised first, so their ids are stable: "_:c14n…");
+- rdf:type gives labels (the class and all its superclasses in the ontology); the asserted
+  types are kept in ``rdfTypes`` so the export writes back exactly what was said;
+- a literal becomes a property. Plain strings, xsd:integer, xsd:double, xsd:boolean and
+  xsd:date in canonical form are stored natively under the predicate's key (``date``);
+  a language-tagged literal goes under ``key@lang`` (``label@fr``); any other datatype, or
+  a non-canonical lexical form, keeps its lexical form under ``key^^datatype``
+  (``population^^xsd:decimal``). Nothing is lost, nothing is guessed;
+- a property is a list unless its predicate is functional (or a label/comment) and it has
+  one value: several values are never overwritten;
+- an IRI or blank-node object becomes a relationship typed from the ontology;
+- a sahel:QualifiedRelation node whose only links are one subject, one predicate, one
+  object and IRI sources collapses into ONE relationship carrying ``iri``, ``sources``
+  and its literals (validFrom, validTo, label...), and expands back into the same node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
+
+from graph.errors import MappingError
+from graph.registry import PREFIXES, RESERVED_KEYS, Registry, local_name
+from graph.vocab import SAHEL
+
+Triple = tuple[Node, Node, Node]
+Value = str | int | float | bool | dt.date
+PropValue = Value | list[Value]
+
+BNODE_PREFIX = "_:"
+INT64 = (-(2**63), 2**63 - 1)
+_NATIVE = (None, XSD.integer, XSD.double, XSD.boolean, XSD.date)
+_KEY_RE = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9_]*)(?:@(?P<lang>[^@^]+)|\^\^(?P<dt>.+))?$")
+_QUALIFIED_LINKS = {SAHEL.subject, SAHEL.predicate, SAHEL.object, SAHEL.source}
+
+
+@dataclass
+class NodeRecord:
+    iri: str
+    labels: frozenset[str]
+    props: dict[str, PropValue]
+
+
+@dataclass
+class RelRecord:
+    type: str
+    start: str
+    end: str
+    props: dict[str, PropValue] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """Identity: a plain triple is (start, type, end); a qualified relation its iri."""
+        return (self.start, self.type, self.end, str(self.props.get("iri", "")))
+
+
+@dataclass
+class PropertyGraph:
+    nodes: dict[str, NodeRecord]
+    rels: list[RelRecord]
+
+    def label_groups(self) -> dict[frozenset[str], list[NodeRecord]]:
+        groups: dict[frozenset[str], list[NodeRecord]] = defaultdict(list)
+        for n in self.nodes.values():
+            groups[n.labels].append(n)
+        return groups
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def term_id(term: Node) -> str:
+    if isinstance(term, BNode):
+        return BNODE_PREFIX + str(term)
+    return str(term)
+
+
+def id_term(iri: str) -> URIRef | BNode:
+    if iri.startswith(BNODE_PREFIX):
+        return BNode(iri[len(BNODE_PREFIX) :])
+    return URIRef(iri)
+
+
+def shorten(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and _KEY_RE.match("x^^" + prefix + ":" + iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def expand(curie: str) -> str:
+    prefix, _, rest = curie.partition(":")
+    if prefix in PREFIXES and not rest.startswith("//"):
+        return PREFIXES[prefix] + rest
+    return curie
+
+
+def encode_key(base: str, lang: str | None = None, datatype: str | None = None) -> str:
+    if lang:
+        return f"{base}@{lang}"
+    if datatype:
+        return f"{base}^^{shorten(datatype)}"
+    return base
+
+
+def decode_key(key: str) -> tuple[str, str | None, str | None]:
+    m = _KEY_RE.match(key)
+    if not m:
+        raise MappingError(f"property key {key!r} is not one the mapping writes")
+    dt_ = m.group("dt")
+    return m.group("base"), m.group("lang"), expand(dt_) if dt_ else None
+
+
+def encode_literal(lit: Literal) -> tuple[str | None, str | None, Value]:
+    """(lang, datatype-kept-in-key, stored value) for a literal."""
+    if lit.language:
+        return lit.language, None, str(lit)
+    datatype = lit.datatype
+    if datatype in _NATIVE:
+        native = _native(lit)
+        if native is not None:
+            return None, None, native
+    return None, str(datatype) if datatype else None, str(lit)
+
+
+def _native(lit: Literal) -> Value | None:
+    """The native value when it round-trips to exactly the same lexical form."""
+    if lit.datatype is None:
+        return str(lit)
+    value = lit.toPython()
+    if isinstance(value, Literal):  # ill-typed: rdflib could not convert it
+        return None
+    if lit.datatype == XSD.boolean and not isinstance(value, bool):
+        return None
+    if lit.datatype == XSD.integer and not (
+        isinstance(value, int) and INT64[0] <= value <= INT64[1]
+    ):
+        return None
+    if lit.datatype == XSD.date and (
+        not isinstance(value, dt.date) or isinstance(value, dt.datetime)
+    ):
+        return None
+    if Literal(value, datatype=lit.datatype) != lit:
+        return None
+    return value  # type: ignore[no-any-return]
+
+
+def decode_value(value: Any, lang: str | None, datatype: str | None) -> Literal:
+    if lang:
+        return Literal(str(value), lang=lang)
+    if datatype:
+        return Literal(str(value), datatype=URIRef(datatype))
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, float):
+        return Literal(value, datatype=XSD.double)
+    if isinstance(value, str):
+        return Literal(value)
+    native = getattr(value, "to_native", None)  # neo4j.time.Date
+    if native is not None:
+        value = native()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return Literal(value, datatype=XSD.date)
+    raise MappingError(f"stored value {value!r} of type {type(value).__name__} has no RDF form")
+
+
+def normalise_text(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used for search."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", bare).split())
+
+
+# --------------------------------------------------------------------------- RDF -> PG
+
+
+def canonicalise(graph: Graph) -> Graph:
+    """Give blank nodes stable, content-derived ids so loading twice merges, not duplicates."""
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    return to_canonical_graph(graph)
+
+
+def check_terms(triples: Iterable[Triple], registry: Registry) -> list[tuple[Node, str]]:
+    """(subject, reason) for every triple using a term the ontology does not define."""
+    problems: list[tuple[Node, str]] = []
+    for s, p, o in triples:
+        if p == RDF.type:
+            if o not in registry.labels:
+                problems.append((s, f"unknown class {o}"))
+        elif p not in registry.keys:
+            problems.append((s, f"unknown property {p}"))
+        elif not isinstance(s, URIRef | BNode):
+            problems.append((s, "a literal cannot be a subject"))
+    return problems
+
+
+def to_property_graph(triples: Iterable[Triple], registry: Registry) -> PropertyGraph:
+    types: dict[Node, set[URIRef]] = defaultdict(set)
+    literals: dict[Node, list[tuple[URIRef, Literal]]] = defaultdict(list)
+    links: dict[Node, list[tuple[URIRef, Node]]] = defaultdict(list)
+    objects: set[Node] = set()
+    for s, p, o in triples:
+        if p == RDF.type and isinstance(o, URIRef):
+            if o not in registry.labels:
+                raise MappingError(f"{s}: unknown class {o}")
+            types[s].add(o)
+        elif p not in registry.keys:
+            raise MappingError(f"{s}: unknown property {p}")
+        elif isinstance(o, Literal):
+            literals[s].append((URIRef(p), o))
+        else:
+            links[s].append((URIRef(p), o))
+            objects.add(o)
+
+    qualified = {s for s in types if _collapsible(s, types[s], links.get(s, []), objects, registry)}
+    subjects = set(types) | set(literals) | set(links)
+    nodes: dict[str, NodeRecord] = {}
+    for res in (subjects | objects) - qualified:
+        rdf_types = types.get(res, set())
+        props = _literal_props(literals.get(res, []), registry)
+        if rdf_types:
+            props["rdfTypes"] = sorted(str(t) for t in rdf_types)
+        nodes[term_id(res)] = NodeRecord(term_id(res), registry.labels_for(rdf_types), props)
+    for rec in nodes.values():
+        rec.props.update(derived_props(rec.iri, rec.props))
+
+    rels: list[RelRecord] = []
+    for s, pairs in links.items():
+        if s in qualified:
+            continue
+        for p, o in pairs:
+            rels.append(RelRecord(registry.rel_types[p], term_id(s), term_id(o)))
+    for q in qualified:
+        rels.append(_collapse(q, links[q], literals.get(q, []), registry))
+    rels.sort(key=lambda r: r.key)
+    return PropertyGraph(nodes, rels)
+
+
+def _collapsible(
+    node: Node,
+    rdf_types: set[URIRef],
+    node_links: list[tuple[URIRef, Node]],
+    objects: set[Node],
+    registry: Registry,
+) -> bool:
+    if rdf_types != {SAHEL.QualifiedRelation} or node in objects:
+        return False
+    counts: dict[URIRef, int] = defaultdict(int)
+    for p, o in node_links:
+        if p not in _QUALIFIED_LINKS:
+            return False
+        if p == SAHEL.source and not isinstance(o, URIRef):
+            return False
+        counts[p] += 1
+    if any(counts[p] != 1 for p in (SAHEL.subject, SAHEL.predicate, SAHEL.object)):
+        return False
+    predicate = next(o for p, o in node_links if p == SAHEL.predicate)
+    return predicate in registry.object_properties
+
+
+def _collapse(
+    q: Node,
+    node_links: list[tuple[URIRef, Node]],
+    node_literals: list[tuple[URIRef, Literal]],
+    registry: Registry,
+) -> RelRecord:
+    one = {p: o for p, o in node_links if p != SAHEL.source}
+    props = _literal_props(node_literals, registry)
+    props["iri"] = term_id(q)
+    props["sources"] = sorted(str(o) for p, o in node_links if p == SAHEL.source)
+    rel_type = registry.rel_types[URIRef(one[SAHEL.predicate])]
+    return RelRecord(rel_type, term_id(one[SAHEL.subject]), term_id(one[SAHEL.object]), props)
+
+
+def _literal_props(pairs: list[tuple[URIRef, Literal]], registry: Registry) -> dict[str, PropValue]:
+    grouped: dict[str, list[Value]] = defaultdict(list)
+    for p, lit in pairs:
+        lang, datatype, value = encode_literal(lit)
+        grouped[encode_key(registry.keys[p], lang, datatype)].append(value)
+    return _finish(grouped, registry)
+
+
+def _finish(grouped: Mapping[str, list[Value]], registry: Registry) -> dict[str, PropValue]:
+    """Deduplicate and sort each key's values, keep ONE native Python type per key (Neo4j
+    lists are homogeneous: other types move to a `key^^datatype` key as lexical forms), and
+    make a key scalar when its predicate is single-valued and it has one value."""
+    out: dict[str, list[Value]] = defaultdict(list)
+    for key, values in grouped.items():
+        base, lang, datatype = decode_key(key)
+        if lang or datatype:
+            out[key].extend(values)
+            continue
+        kinds = sorted({type(v).__name__ for v in values})
+        for v in values:
+            if type(v).__name__ == kinds[0]:
+                out[key].append(v)
+            else:
+                dtype = _datatype_of(v)
+                out[encode_key(base, None, dtype)].append(str(Literal(v, datatype=URIRef(dtype))))
+    shaped: dict[str, PropValue] = {}
+    for key, values in out.items():
+        predicate = registry.key_to_predicate.get(decode_key(key)[0])
+        shaped[key] = _shape(sorted(set(values), key=_value_sort), predicate in registry.scalar)
+    return shaped
+
+
+def _datatype_of(value: Value) -> str:
+    if isinstance(value, bool):
+        return str(XSD.boolean)
+    if isinstance(value, int):
+        return str(XSD.integer)
+    if isinstance(value, float):
+        return str(XSD.double)
+    if isinstance(value, dt.date):
+        return str(XSD.date)
+    return str(XSD.string)
+
+
+def _value_sort(v: Value) -> tuple[str, str]:
+    return (type(v).__name__, v.isoformat() if isinstance(v, dt.date) else str(v))
+
+
+def _shape(values: list[Value], scalar: bool) -> PropValue:
+    return values[0] if scalar and len(values) == 1 else values
+
+
+def derived_props(iri: str, props: Mapping[str, Any]) -> dict[str, PropValue]:
+    """`name` (the English label, else the first label, else the IRI's local name) and
+    `search` (every label and alias, normalised), for display and search; never exported."""
+    labels: dict[str, list[str]] = defaultdict(list)  # lang ("" for none) -> labels
+    names: list[str] = [local_name(iri)]
+    for key, value in props.items():
+        if key in RESERVED_KEYS:
+            continue
+        base, lang, _ = decode_key(key)
+        if base in ("label", "altLabel", "prefLabel"):
+            values = [str(v) for v in (value if isinstance(value, list) else [value])]
+            names.extend(values)
+            if base == "label":
+                labels[lang or ""].extend(values)
+    first_lang = min(labels) if labels else ""
+    preferred = labels.get("en") or labels.get("") or labels.get(first_lang, [])
+    name = min(preferred) if preferred else local_name(iri)
+    search = " | ".join(sorted({normalise_text(n) for n in names} - {""}))
+    return {"name": name, "search": search}
+
+
+# --------------------------------------------------------------------------- PG -> RDF
+
+
+def node_triples(iri: str, props: Mapping[str, Any], registry: Registry) -> Iterator[Triple]:
+    subject = id_term(iri)
+    for t in props.get("rdfTypes") or []:
+        yield subject, RDF.type, URIRef(t)
+    yield from _literal_triples(subject, props, registry)
+
+
+def rel_triples(
+    rel_type: str, start: str, end: str, props: Mapping[str, Any], registry: Registry
+) -> Iterator[Triple]:
+    predicate = registry.rel_to_predicate.get(rel_type)
+    if predicate is None:
+        raise MappingError(f"relationship type {rel_type} is not in the ontology")
+    if not props.get("iri"):
+        yield id_term(start), predicate, id_term(end)
+        return
+    q = id_term(str(props["iri"]))
+    yield q, RDF.type, SAHEL.QualifiedRelation
+    yield q, SAHEL.subject, id_term(start)
+    yield q, SAHEL.predicate, predicate
+    yield q, SAHEL.object, id_term(end)
+    for src in props.get("sources") or []:
+        yield q, SAHEL.source, URIRef(src)
+    yield from _literal_triples(q, props, registry)
+
+
+def _literal_triples(
+    subject: Node, props: Mapping[str, Any], registry: Registry
+) -> Iterator[Triple]:
+    for key, value in props.items():
+        if key in RESERVED_KEYS:
+            continue
+        base, lang, datatype = decode_key(key)
+        predicate = registry.key_to_predicate.get(base)
+        if predicate is None:
+            raise MappingError(f"{term_id(subject)}: property {key!r} is not in the ontology")
+        for v in value if isinstance(value, list) else [value]:
+            yield subject, predicate, decode_value(v, lang, datatype)
+
+
+def to_rdf(graph: PropertyGraph, registry: Registry) -> Graph:
+    out = Graph()
+    for n in graph.nodes.values():
+        for t in node_triples(n.iri, n.props, registry):
+            out.add(t)
+    for r in graph.rels:
+        for t in rel_triples(r.type, r.start, r.end, r.props, registry):
+            out.add(t)
+    return out
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def as_native(value: Any) -> Any:
+    """Stored values back to Python (neo4j.time.Date -> datetime.date), lists kept."""
+    if isinstance(value, list):
+        return [as_native(v) for v in value]
+    native = getattr(value, "to_native", None)
+    return native() if native is not None else value
+
+
+def merge_props(
+    old: Mapping[str, Any],
+    new: Mapping[str, PropValue],
+    iri: str,
+    registry: Registry,
+    derived: bool = True,
+) -> dict[str, PropValue]:
+    """Union of what is stored and what is loaded: loading adds facts, never drops them."""
+    grouped: dict[str, list[Value]] = defaultdict(list)
+    kept: dict[str, PropValue] = {}
+    for source in (old, new):
+        for key, value in source.items():
+            if key in ("name", "search", "loadId"):
+                continue
+            v = as_native(value)
+            if key == "iri":
+                kept["iri"] = v
+            elif key in RESERVED_KEYS:  # rdfTypes, sources: always lists
+                kept[key] = sorted(set(kept.get(key, [])) | set(v))  # type: ignore[arg-type]
+            else:
+                grouped[key].extend(v if isinstance(v, list) else [v])
+    merged = {**_finish(grouped, registry), **kept}
+    if derived:
+        merged.update(derived_props(iri, merged))
+    return merged

@@ -1,0 +1,173 @@
+"""Read RDF files and check them: syntax (file and line), ontology terms (unknown class or
+property) and SHACL shapes (subject, path, reason), each error naming where it comes from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+from rdflib import RDF, SH, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from graph.errors import InputError, MappingError, RDFSyntaxError, ShapeViolation
+from graph.mapping import canonicalise, check_terms
+from graph.registry import Registry
+
+FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".n3": "n3",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".trig": "trig",
+    ".nq": "nquads",
+}
+MAX_LITERAL_CHARS = 1_000_000  # a longer literal is almost surely a mistake, and slows every read
+_LINE_RE = re.compile(r"line (\d+)|:(\d+):\d+|at (\d+):\d+", re.IGNORECASE)
+
+
+@dataclass
+class Parsed:
+    """The union of the files read, with the file each subject was first seen in."""
+
+    graph: Graph
+    files: list[Path]
+    origins: dict[Node, Path] = field(default_factory=dict)
+
+    def where(self, subject: Node) -> str:
+        """'file:line' (or 'file') of the subject's first statement, for messages."""
+        path = self.origins.get(subject)
+        if path is None:
+            return "<input>"
+        line = _find_line(path, subject)
+        return f"{path}:{line}" if line else str(path)
+
+
+def rdf_files(paths: Iterable[Path]) -> list[Path]:
+    """The RDF files named, directories walked (documents/ and hidden folders skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                rel = f.relative_to(path).parts
+                if f.suffix in FORMATS and not any(
+                    p.startswith(".") or p == "documents" for p in rel
+                ):
+                    out.append(f)
+        elif path.exists():
+            out.append(path)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    if not out:
+        raise InputError("no RDF files found in " + ", ".join(str(p) for p in paths))
+    return out
+
+
+def parse_files(paths: Iterable[Path]) -> Parsed:
+    files = rdf_files(paths)
+    graph = Graph()
+    origins: dict[Node, Path] = {}
+    for path in files:
+        fmt = FORMATS.get(path.suffix)
+        if fmt is None:
+            raise InputError(f"{path}: unknown RDF format (known: {', '.join(FORMATS)})")
+        part = Graph()
+        try:
+            if fmt in ("trig", "nquads"):  # named graphs: the knowledge graph is their union
+                dataset = Dataset()
+                dataset.parse(path, format=fmt)
+                for s, p, o, _ in dataset.quads():
+                    part.add((s, p, o))
+            else:
+                part.parse(path, format=fmt)
+        except Exception as exc:  # rdflib raises many kinds; all mean the file is bad
+            message = " ".join(str(exc).split())
+            raise RDFSyntaxError(str(path), message[:500], _line_of(message)) from exc
+        _plain_strings(part)
+        for s in part.subjects(unique=True):
+            origins.setdefault(s, path)
+        graph += part
+    return Parsed(graph=graph, files=files, origins=origins)
+
+
+def check(parsed: Parsed, registry: Registry, shapes: Graph | None, ontology: Graph) -> Parsed:
+    """Ontology terms, literal sizes and SHACL shapes; raises with every problem found."""
+    problems = [
+        f"{parsed.where(s)}: {s}: {reason}" for s, reason in check_terms(parsed.graph, registry)
+    ]
+    for s, p, o in parsed.graph:
+        if len(o) > MAX_LITERAL_CHARS and not isinstance(o, URIRef):
+            problems.append(
+                f"{parsed.where(s)}: {s} {p}: literal of {len(o):,} characters "
+                f"(limit {MAX_LITERAL_CHARS:,})"
+            )
+    if problems:
+        raise MappingError(
+            f"{len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+    if shapes is not None:
+        validate_shapes(parsed, shapes, ontology)
+    parsed.graph = canonicalise(parsed.graph)
+    return parsed
+
+
+def validate_shapes(parsed: Parsed, shapes: Graph, ontology: Graph) -> None:
+    conforms, report, _ = pyshacl.validate(
+        parsed.graph, shacl_graph=shapes, ont_graph=ontology, allow_warnings=True
+    )
+    if conforms:
+        return
+    results = []
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(r, SH.focusNode)
+        path = report.value(r, SH.resultPath)
+        message = report.value(r, SH.resultMessage)
+        value = report.value(r, SH.value)
+        where = parsed.where(focus) if focus is not None else "<input>"
+        shown = f" (value {value.n3()[:80]})" if value is not None else ""
+        path_text = path.n3(parsed.graph.namespace_manager) if path is not None else "-"
+        results.append(f"{where}: {focus} {path_text}: {message}{shown}")
+    raise ShapeViolation(sorted(results))
+
+
+def _plain_strings(graph: Graph) -> None:
+    """RDF 1.1: "x"^^xsd:string and "x" are one literal; rdflib keeps them apart, so
+    store them one way (plain) and every round trip compares like with like."""
+    typed = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype == XSD.string]
+    for s, p, o in typed:
+        graph.remove((s, p, o))
+        graph.add((s, p, Literal(str(o))))
+
+
+def _line_of(message: str) -> int | None:
+    m = _LINE_RE.search(message)
+    if not m:
+        return None
+    return int(next(g for g in m.groups() if g))
+
+
+def _find_line(path: Path, subject: Node) -> int | None:
+    """The line where a subject's description starts, by a textual scan (rdflib keeps no
+    positions). Good enough to point a curator at the right block."""
+    if not isinstance(subject, URIRef) or path.suffix not in (".ttl", ".trig", ".nt", ".n3"):
+        return None
+    iri = str(subject)
+    local = re.split(r"[#/]", iri)[-1]
+    patterns = [
+        re.compile(rf"^\s*<{re.escape(iri)}>"),
+        re.compile(rf"^\s*\w*:{re.escape(local)}\b"),
+    ]
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            for number, line in enumerate(fh, start=1):
+                if any(p.match(line) for p in patterns):
+                    return number
+    except OSError:
+        return None
+    return None

@@ -1,0 +1,73 @@
+"""Every knob in one place. Environment variables take the prefix SAHELKG_ (e.g.
+SAHELKG_NEO4J_URI); a .env file in the working directory is read too. The defaults run the
+embedded ArcadeDB server under ./.data with no set-up."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The ontology, shapes and seeds ship beside the packages in the repository.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAHELKG_", env_file=".env", extra="ignore")
+
+    # Bolt server. No URI: start (or reuse) the embedded ArcadeDB server.
+    neo4j_uri: str | None = Field(
+        default=None, description="bolt:// or neo4j:// URI; unset = embedded server"
+    )
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+    connection_timeout_s: float = 10.0
+
+    # Embedded ArcadeDB server.
+    data_dir: Path = Path(".data")
+    embedded_bolt_port: int = 7687
+    embedded_http_port: int = 2480
+    embedded_database: str = "sahel"
+    embedded_password: SecretStr = SecretStr("sahelkg-local")
+    embedded_heap: str = "2g"
+    embedded_start_timeout_s: float = 90.0
+
+    # Data.
+    ontology_path: Path = PROJECT_ROOT / "ontology" / "sahel.ttl"
+    shapes_path: Path = PROJECT_ROOT / "ontology" / "shapes.ttl"
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    batch_size: int = Field(default=2000, ge=1, le=100_000)
+
+    # Queries.
+    query_timeout_s: float = Field(default=10.0, gt=0)
+    max_rows: int = Field(default=10_000, ge=1)
+
+    @property
+    def embedded(self) -> bool:
+        return not self.neo4j_uri
+
+    @property
+    def bolt_uri(self) -> str:
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.embedded_bolt_port}"
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        if self.embedded:
+            return ("root", self.embedded_password.get_secret_value())
+        return (self.neo4j_user, self.neo4j_password.get_secret_value())
+
+    @property
+    def database(self) -> str:
+        return self.embedded_database if self.embedded else self.neo4j_database
+
+    @property
+    def embedded_dir(self) -> Path:
+        return self.data_dir / "arcadedb"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
