@@ -24,8 +24,8 @@ from graph.settings import Settings, get_settings
 app = typer.Typer(help="Sahel actors knowledge graph.", no_args_is_help=True)
 store_app = typer.Typer(help="The embedded ArcadeDB Bolt server.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
-out = Console()
-err = Console(stderr=True)
+out = Console(emoji=False, highlight=False)
+err = Console(stderr=True, emoji=False, highlight=False)
 
 PathsArg = Annotated[
     list[Path] | None,

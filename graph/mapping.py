@@ -44,6 +44,8 @@ BNODE_PREFIX = "_:"
 INT64 = (-(2**63), 2**63 - 1)
 _NATIVE = (None, XSD.integer, XSD.double, XSD.boolean, XSD.date)
 _KEY_RE = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9_]*)(?:@(?P<lang>[^@^]+)|\^\^(?P<dt>.+))?$")
+# Which native type keeps the bare key when one predicate has several (strings first).
+_NATIVE_ORDER: list[type] = [str, int, float, bool, dt.date]
 _QUALIFIED_LINKS = {SAHEL.subject, SAHEL.predicate, SAHEL.object, SAHEL.source}
 
 
@@ -153,7 +155,7 @@ def _native(lit: Literal) -> Value | None:
         not isinstance(value, dt.date) or isinstance(value, dt.datetime)
     ):
         return None
-    if Literal(value, datatype=lit.datatype) != lit:
+    if str(Literal(value, datatype=lit.datatype)) != str(lit):  # lexical, not value, equality
         return None
     return value  # type: ignore[no-any-return]
 
@@ -306,9 +308,9 @@ def _finish(grouped: Mapping[str, list[Value]], registry: Registry) -> dict[str,
         if lang or datatype:
             out[key].extend(values)
             continue
-        kinds = sorted({type(v).__name__ for v in values})
+        keeper = min((type(v) for v in values), key=_NATIVE_ORDER.index)
         for v in values:
-            if type(v).__name__ == kinds[0]:
+            if type(v) is keeper:
                 out[key].append(v)
             else:
                 dtype = _datatype_of(v)

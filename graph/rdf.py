@@ -3,6 +3,7 @@ property) and SHACL shapes (subject, path, reason), each error naming where it c
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from rdflib.term import Node
 from graph.errors import InputError, MappingError, RDFSyntaxError, ShapeViolation
 from graph.mapping import canonicalise, check_terms
 from graph.registry import Registry
+from graph.vocab import KG_NS, SAHEL_NS
 
 FORMATS = {
     ".ttl": "turtle",
@@ -72,6 +74,10 @@ def rdf_files(paths: Iterable[Path]) -> list[Path]:
 def parse_files(paths: Iterable[Path]) -> Parsed:
     files = rdf_files(paths)
     graph = Graph()
+    graph.bind("sahel", SAHEL_NS)
+    graph.bind("kg", KG_NS)
+    # rdflib logs a traceback for every ill-typed literal; the shapes report them properly.
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     origins: dict[Node, Path] = {}
     for path in files:
         fmt = FORMATS.get(path.suffix)

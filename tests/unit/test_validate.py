@@ -1,0 +1,76 @@
+"""`sahelkg validate`: the seeds conform; each broken fixture fails with file, line,
+subject, path and reason."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from graph.cli import app
+from tests.conftest import DATA, ONTOLOGY, SEEDS
+
+runner = CliRunner()
+BROKEN = DATA / "broken"
+
+
+def run(*paths: object) -> tuple[int, str]:
+    result = runner.invoke(app, ["validate", *map(str, paths)])
+    return result.exit_code, result.output + (result.stderr if result.stderr_bytes else "")
+
+
+def test_seeds_and_ontology_conform() -> None:
+    code, output = run(ONTOLOGY, SEEDS)
+    assert code == 0, output
+    assert "valid:" in output
+
+
+def test_tricky_fixture_conforms() -> None:
+    code, output = run(ONTOLOGY, DATA / "tricky.ttl")
+    assert code == 0, output
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("syntax_error.ttl", [r"syntax_error\.ttl:7: syntax error", r"newline found in string"]),
+        (
+            "missing_source.ttl",
+            [r"missing_source\.ttl:8:", r"id/b-attack", r"sahel:source", r"at least one"],
+        ),
+        (
+            "bad_date.ttl",
+            [r"bad_date\.ttl:10:", r"id/b-attack", r"sahel:date", r"2024-02-31"],
+        ),
+        (
+            "reversed_interval.ttl",
+            [r"reversed_interval\.ttl:11:", r"id/b-rel", r"sahel:validFrom", r"reversed"],
+        ),
+        (
+            "unknown_class.ttl",
+            [r"unknown_class\.ttl:5:", r"id/b-thing", r"unknown class .*#Terrorist"],
+        ),
+        (
+            "unknown_property.ttl",
+            [r"unknown_property\.ttl:5:", r"id/b-group", r"unknown property .*#fundedBy"],
+        ),
+        (
+            "claim_without_value.ttl",
+            [r"claim_without_value\.ttl:9:", r"id/b-claim", r"sahel:value", r"exactly one"],
+        ),
+    ],
+)
+def test_broken_fixture_fails_with_a_precise_message(fixture: str, expected: list[str]) -> None:
+    code, output = run(ONTOLOGY, BROKEN / fixture)
+    assert code == 2, output
+    flat = " ".join(output.split())
+    for pattern in expected:
+        assert re.search(pattern, flat), f"{pattern!r} not in {flat!r}"
+    assert "Traceback" not in output
+
+
+def test_a_missing_file_is_named() -> None:
+    code, output = run(DATA / "no-such-file.ttl")
+    assert code == 2
+    assert "no-such-file.ttl: no such file" in output
