@@ -80,13 +80,15 @@ def iter_triples(store: Store, registry: Registry, page_size: int = 2000) -> Ite
 def write(store: Store, registry: Registry, fmt: str, out: IO[bytes]) -> int:
     """Serialise the whole graph to `out`; returns the number of triples written."""
     rdf_format = FORMATS[format_of(fmt)][0]
+    # Only TriG and N-Quads name the load graphs; JSON-LD readers expect the default graph.
+    quads = rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
     count = 0
 
     def terms() -> Iterator[ox.Triple | ox.Quad]:
         nonlocal count
         for (s, p, o), load in iter_quads(store, registry):
             count += 1
-            if rdf_format.supports_datasets:
+            if quads:
                 graph = ox.NamedNode(LOAD_GRAPH + load) if load else ox.DefaultGraph()
                 yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
             else:

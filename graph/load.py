@@ -195,7 +195,7 @@ def _write_nodes(
             if merged != _comparable(old["props"]):
                 updates.append({"iri": node.iri, "props": {**merged, "loadId": load_id}})
             types = merged.get("rdfTypes") or []
-            missing = registry.labels_for(t for t in types) - old["labels"]  # type: ignore[misc]
+            missing = registry.labels_for(types) - old["labels"]  # type: ignore[arg-type]
             if missing:
                 relabel[frozenset(missing)].append(node.iri)
         for labels, rows in creates.items():
@@ -263,3 +263,14 @@ def _comparable(props: dict[str, Any]) -> dict[str, Any]:
 def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def clear(store: Store, batch_size: int = 5000) -> int:
+    """Empty the graph (resources and load records) in one transaction."""
+
+    def work(tx: neo4j.ManagedTransaction) -> int:
+        deleted = _delete_all(tx, batch_size)
+        tx.run(queries.DELETE_LOADS).consume()
+        return deleted
+
+    return store.write(work)

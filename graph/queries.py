@@ -130,3 +130,5 @@ RETURN n.iri AS iri, properties(n) AS props,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 ORDER BY iri
 """
+
+DELETE_LOADS = "MATCH (l:Load) DELETE l"

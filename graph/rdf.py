@@ -95,7 +95,7 @@ def parse_files(paths: Iterable[Path]) -> Parsed:
         except Exception as exc:  # rdflib raises many kinds; all mean the file is bad
             message = " ".join(str(exc).split())
             raise RDFSyntaxError(str(path), message[:500], _line_of(message)) from exc
-        _plain_strings(part)
+        _normalise_literals(part)
         for s in part.subjects(unique=True):
             origins.setdefault(s, path)
         graph += part
@@ -142,13 +142,20 @@ def validate_shapes(parsed: Parsed, shapes: Graph, ontology: Graph) -> None:
     raise ShapeViolation(sorted(results))
 
 
-def _plain_strings(graph: Graph) -> None:
-    """RDF 1.1: "x"^^xsd:string and "x" are one literal; rdflib keeps them apart, so
-    store them one way (plain) and every round trip compares like with like."""
-    typed = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype == XSD.string]
-    for s, p, o in typed:
+def _normalise_literals(graph: Graph) -> None:
+    """Two RDF 1.1 equivalences rdflib keeps apart: "x"^^xsd:string is the plain "x", and
+    language tags are case-insensitive ("en-GB" is "en-gb"). Store each one way (plain,
+    lower case) so every round trip compares like with like."""
+    odd = [
+        (s, p, o)
+        for s, p, o in graph
+        if isinstance(o, Literal)
+        and (o.datatype == XSD.string or (o.language and o.language != o.language.lower()))
+    ]
+    for s, p, o in odd:
         graph.remove((s, p, o))
-        graph.add((s, p, Literal(str(o))))
+        lang = o.language.lower() if o.language else None
+        graph.add((s, p, Literal(str(o), lang=lang)))
 
 
 def _line_of(message: str) -> int | None:

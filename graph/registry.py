@@ -175,10 +175,10 @@ class Registry:
             super_properties=super_properties,
         )
 
-    def labels_for(self, types: Iterable[URIRef]) -> frozenset[str]:
+    def labels_for(self, types: Iterable[str]) -> frozenset[str]:
         out = {RESOURCE_LABEL}
-        for t in types:
-            out |= self.ancestors.get(t, frozenset())
+        for t in types:  # stored types come back as str, which URIRef keys do not match
+            out |= self.ancestors.get(URIRef(t), frozenset())
         return frozenset(out)
 
     def relationship_types(self, parent: URIRef | None = None) -> dict[str, URIRef]:

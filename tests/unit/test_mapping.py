@@ -65,7 +65,7 @@ def test_literals_keep_language_and_datatype(tricky: Graph, ontology: Ontology) 
     b = pg.nodes[str(KG["t-source-b"])].props
     assert b["label@en"] == "Source B"
     assert b["label@fr"] == "Source B"
-    assert b["label@en-GB"] == "Source B (UK)"
+    assert b["label@en-gb"] == "Source B (UK)"  # tags are case-insensitive
     assert b["published"] == dt.date(2024, 9, 19)
     assert b["skosNote"] == ["forty-two"]  # the first native type keeps the plain key
     assert b["skosNote^^xsd:decimal"] == ["12.50"]
@@ -170,6 +170,7 @@ def test_keys_encode_and_decode() -> None:
     for base, lang, datatype in [
         ("label", "en", None),
         ("label", "ar-latn", None),
+        ("label", "en-gb", None),
         ("value", None, str(XSD.decimal)),
         ("asWKT", None, "http://www.opengis.net/ont/geosparql#wktLiteral"),
         ("x", None, "http://example.org/dt#odd"),

@@ -1,0 +1,252 @@
+"""Loading into the real Bolt server: counts, idempotence, lossless round trip, atomicity."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+
+from bench import synth
+from graph import export
+from graph.errors import InputError
+from graph.load import Ontology, load, prepare
+from graph.mapping import canonicalise
+from graph.rdf import parse_files
+from graph.store import Store
+from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
+from tests.integration.conftest import load_paths
+from tests.unit.test_mapping import assert_isomorphic
+
+pytestmark = pytest.mark.integration
+
+
+def exported(store: Store, ontology: Ontology, fmt: str) -> Graph:
+    buf = io.BytesIO()
+    export.write(store, ontology.registry, fmt, buf)
+    data = buf.getvalue()
+    if fmt in ("trig", "nquads"):
+        ds = Dataset()
+        ds.parse(data=data, format=fmt)
+        g = Graph()
+        for s, p, o, _ in ds.quads():
+            g.add((s, p, o))
+        return g
+    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+    return Graph().parse(data=data, format=rdflib_format[fmt])
+
+
+def source_graph(*paths: Path) -> Graph:
+    return canonicalise(parse_files(list(paths)).graph)
+
+
+def test_counts_equal_the_mapping_and_loading_twice_changes_nothing(
+    store: Store, ontology: Ontology
+) -> None:
+    prepared = prepare([ONTOLOGY, SEEDS], ontology)
+    first = load(store, prepared, ontology.registry)
+    assert store.counts() == (len(prepared.pg.nodes), len(prepared.pg.rels))
+    assert first.created_nodes == len(prepared.pg.nodes)
+    digest = export.graph_hash(store, ontology.registry)
+
+    again = load(store, prepare([ONTOLOGY, SEEDS], ontology), ontology.registry)
+    assert store.counts() == (len(prepared.pg.nodes), len(prepared.pg.rels))
+    assert (again.created_nodes, again.updated_nodes) == (0, 0)
+    assert (again.created_relationships, again.updated_relationships) == (0, 0)
+    assert export.graph_hash(store, ontology.registry) == digest
+
+
+def test_seeds_round_trip_without_loss(store: Store, ontology: Ontology) -> None:
+    load_paths(store, ontology, ONTOLOGY, SEEDS)
+    assert_isomorphic(source_graph(ONTOLOGY, SEEDS), exported(store, ontology, "turtle"))
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "trig", "rdfxml", "nquads"])
+def test_tricky_cases_round_trip_in_every_format(
+    store: Store, ontology: Ontology, fmt: str
+) -> None:
+    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    assert_isomorphic(source_graph(ONTOLOGY, DATA / "tricky.ttl"), exported(store, ontology, fmt))
+
+
+def test_qualified_relation_is_one_relationship_in_the_store(
+    store: Store, ontology: Ontology
+) -> None:
+    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    rows = store.read(
+        "MATCH (a:Resource {iri: $a})-[r:HOSTILE_TO]->(b:Resource) "
+        "RETURN r.iri AS iri, r.validFrom AS since, r.validTo AS until, r.sources AS sources "
+        "ORDER BY since",
+        {"a": "https://w3id.org/sahel-kg/id/t-group"},
+    )
+    assert len(rows) == 2
+    assert rows[0]["iri"] == "https://w3id.org/sahel-kg/id/t-rel"
+    assert str(rows[0]["since"]) == "2017-03-02"
+    assert str(rows[0]["until"]) == "2024-01-31"
+    assert len(rows[0]["sources"]) == 2
+    claims = store.read(
+        "MATCH (c:Claim)-[:ABOUT]->(e:Resource {iri: $e}) MATCH (c)-[:SOURCE]->(s:Source) "
+        "WHERE c.value IS NOT NULL RETURN c.value AS value, s.iri AS source ORDER BY value",
+        {"e": "https://w3id.org/sahel-kg/id/t-attack"},
+    )
+    assert [(r["value"], r["source"].rsplit("/", 1)[1]) for r in claims] == [
+        (77, "t-source-a"),
+        (81, "t-source-b"),
+    ]
+
+
+def test_loads_are_unions_and_labels_grow(store: Store, ontology: Ontology, tmp_path: Path) -> None:
+    first = tmp_path / "first.ttl"
+    first.write_text(
+        "@prefix sahel: <https://w3id.org/sahel-kg/ontology#> .\n"
+        "@prefix kg: <https://w3id.org/sahel-kg/id/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "kg:u-a sahel:alliedWith kg:u-b .\n"
+        "kg:u-a skos:altLabel 'one' .\n"
+    )
+    second = tmp_path / "second.ttl"
+    second.write_text(
+        "@prefix sahel: <https://w3id.org/sahel-kg/ontology#> .\n"
+        "@prefix kg: <https://w3id.org/sahel-kg/id/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "kg:u-b a sahel:Militia .\n"
+        "kg:u-a skos:altLabel 'two' .\n"
+    )
+    load_paths(store, ontology, first, validate=False)
+    load_paths(store, ontology, second, validate=False)
+    rows = store.read(
+        "MATCH (a:Resource {iri: $a})-[:ALLIED_WITH]->(b:Militia) "
+        "RETURN a.altLabel AS alt, labels(b) AS labels",
+        {"a": "https://w3id.org/sahel-kg/id/u-a"},
+    )
+    assert rows and rows[0]["alt"] == ["one", "two"]
+    assert {"Militia", "ArmedGroup", "Organization", "Actor"} <= set(rows[0]["labels"])
+    assert_isomorphic(source_graph(first, second), exported(store, ontology, "ntriples"))
+
+
+def test_replace_drops_what_the_new_files_do_not_say(store: Store, ontology: Ontology) -> None:
+    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    load(store, prepare([ONTOLOGY], ontology), ontology.registry, replace=True)
+    assert_isomorphic(source_graph(ONTOLOGY), exported(store, ontology, "turtle"))
+
+
+def big_literal_file(tmp_path: Path) -> Path:
+    path = tmp_path / "big_literal.ttl"
+    path.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://w3id.org/sahel-kg/id/huge> rdfs:comment "' + "x" * 10_000_000 + '" .\n'
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("syntax_error.ttl", r"syntax_error\.ttl:7"),
+        ("missing_source.ttl", r"missing_source\.ttl:8.*sahel:source"),
+        ("unknown_class.ttl", r"unknown class"),
+        ("unknown_property.ttl", r"unknown property"),
+        ("big", r"big_literal\.ttl:2.*10,000,000 characters"),
+    ],
+)
+def test_bad_input_is_refused_and_the_stored_graph_is_unchanged(
+    store: Store, ontology: Ontology, tmp_path: Path, name: str, expected: str
+) -> None:
+    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    before = (store.counts(), export.graph_hash(store, ontology.registry))
+    path = big_literal_file(tmp_path) if name == "big" else DATA / "broken" / name
+    with pytest.raises(InputError, match=expected):
+        load(store, prepare([ONTOLOGY, path], ontology), ontology.registry)
+    assert (store.counts(), export.graph_hash(store, ontology.registry)) == before
+
+
+def test_a_load_failing_midway_commits_nothing(
+    store: Store, ontology: Ontology, tmp_path: Path
+) -> None:
+    load_paths(store, ontology, ONTOLOGY)
+    before = (store.counts(), export.graph_hash(store, ontology.registry))
+    big = tmp_path / "synth.nt"
+    synth.write(big, 20_000)
+    prepared = prepare([big], ontology, validate=False)
+
+    class Boom(RuntimeError):
+        pass
+
+    def explode(phase: str, done: int, total: int) -> None:
+        if phase == "relationships":  # all nodes written, some relationships too
+            raise Boom
+
+    with pytest.raises(Boom):
+        load(store, prepared, ontology.registry, batch_size=500, progress=explode)
+    assert (store.counts(), export.graph_hash(store, ontology.registry)) == before
+
+
+KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from graph.load import Ontology, load, prepare
+from graph.settings import Settings
+from graph.store import Store, open_driver
+
+settings = Settings()
+onto = Ontology.read(settings.ontology_path, None)
+prepared = prepare([Path(sys.argv[1])], onto, validate=False)
+driver = open_driver(settings)
+store = Store.from_settings(driver, settings)
+
+def progress(phase, done, total):
+    print(phase, done, total, flush=True)
+
+load(store, prepared, onto.registry, batch_size=200, progress=progress)
+print("finished", flush=True)
+"""
+
+
+def test_a_loader_killed_midway_leaves_the_previous_graph_whole(
+    store: Store, ontology: Ontology, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    before = (store.counts(), export.graph_hash(store, ontology.registry))
+    big = tmp_path / "synth.nt"
+    synth.write(big, 60_000)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(big)],
+        cwd=ROOT,
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        seen = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            if line.startswith("relationships"):  # well inside the one transaction
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL, (seen, proc.stderr.read() if proc.stderr else "")
+    assert not any(line.startswith("finished") for line in seen)
+    # The server rolls the open transaction back; give it a moment to notice the dead socket.
+    for _ in range(50):
+        if (store.counts(), export.graph_hash(store, ontology.registry)) == before:
+            break
+        time.sleep(0.2)
+    assert (store.counts(), export.graph_hash(store, ontology.registry)) == before
+    # and the store takes the next load as usual
+    load_paths(store, ontology, ONTOLOGY, SEEDS)
