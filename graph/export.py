@@ -94,7 +94,7 @@ def write(store: Store, registry: Registry, fmt: str, out: IO[bytes]) -> int:
             else:
                 yield ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
 
-    ox.serialize(terms(), out, rdf_format, prefixes=EXPORT_PREFIXES)
+    ox.serialize(terms(), out, rdf_format, prefixes=EXPORT_PREFIXES)  # type: ignore[arg-type]
     return count
 
 

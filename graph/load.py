@@ -229,26 +229,26 @@ def _write_rels(
         for batch in _chunks(rels, batch_size):
             rows = [{"start": r.start, "end": r.end, "iri": r.props.get("iri")} for r in batch]
             if not qualified:
-                row = tx.run(
+                created = tx.run(
                     queries.merge_plain_relationships(rel_type), rows=rows, loadId=load_id
                 ).single()
-                report.created_relationships += int(row["created"]) if row else 0
+                report.created_relationships += int(created["created"]) if created else 0
             else:
                 old: dict[str, Any] = {}
                 if not fresh:
                     for found in tx.run(queries.fetch_qualified(rel_type), rows=rows):
                         old[found["iri"]] = found["props"]
                 writes = []
-                for r, row in zip(batch, rows, strict=True):
-                    prev = old.get(str(row["iri"]))
+                for r, ends in zip(batch, rows, strict=True):
+                    prev = old.get(str(ends["iri"]))
                     if prev is None:
                         report.created_relationships += 1
-                        writes.append({**row, "props": {**r.props, "loadId": load_id}})
+                        writes.append({**ends, "props": {**r.props, "loadId": load_id}})
                         continue
-                    merged = merge_props(prev, r.props, str(row["iri"]), registry, derived=False)
+                    merged = merge_props(prev, r.props, str(ends["iri"]), registry, derived=False)
                     if merged != _comparable(prev):
                         report.updated_relationships += 1
-                        writes.append({**row, "props": {**merged, "loadId": load_id}})
+                        writes.append({**ends, "props": {**merged, "loadId": load_id}})
                 if writes:
                     tx.run(queries.merge_qualified(rel_type), rows=writes).consume()
             done += len(batch)

@@ -157,7 +157,7 @@ def _native(lit: Literal) -> Value | None:
         return None
     if str(Literal(value, datatype=lit.datatype)) != str(lit):  # lexical, not value, equality
         return None
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def decode_value(value: Any, lang: str | None, datatype: str | None) -> Literal:
@@ -225,9 +225,9 @@ def to_property_graph(triples: Iterable[Triple], registry: Registry) -> Property
         elif p not in registry.keys:
             raise MappingError(f"{s}: unknown property {p}")
         elif isinstance(o, Literal):
-            literals[s].append((URIRef(p), o))
+            literals[s].append((URIRef(str(p)), o))
         else:
-            links[s].append((URIRef(p), o))
+            links[s].append((URIRef(str(p)), o))
             objects.add(o)
 
     qualified = {s for s in types if _collapsible(s, types[s], links.get(s, []), objects, registry)}
@@ -286,7 +286,7 @@ def _collapse(
     props = _literal_props(node_literals, registry)
     props["iri"] = term_id(q)
     props["sources"] = sorted(str(o) for p, o in node_links if p == SAHEL.source)
-    rel_type = registry.rel_types[URIRef(one[SAHEL.predicate])]
+    rel_type = registry.rel_types[URIRef(str(one[SAHEL.predicate]))]
     return RelRecord(rel_type, term_id(one[SAHEL.subject]), term_id(one[SAHEL.object]), props)
 
 

@@ -108,7 +108,7 @@ def check(parsed: Parsed, registry: Registry, shapes: Graph | None, ontology: Gr
         f"{parsed.where(s)}: {s}: {reason}" for s, reason in check_terms(parsed.graph, registry)
     ]
     for s, p, o in parsed.graph:
-        if len(o) > MAX_LITERAL_CHARS and not isinstance(o, URIRef):
+        if isinstance(o, Literal) and len(o) > MAX_LITERAL_CHARS:
             problems.append(
                 f"{parsed.where(s)}: {s} {p}: literal of {len(o):,} characters "
                 f"(limit {MAX_LITERAL_CHARS:,})"

@@ -53,7 +53,7 @@ class Store:
         """Run a read with routing to readers (a cluster or Aura works behind neo4j://)."""
         with translate_errors():
             result = self.driver.execute_query(
-                neo4j.Query(query, timeout=timeout),  # type: ignore[arg-type]
+                neo4j.Query(query, timeout=timeout),
                 params or {},
                 database_=self.database,
                 routing_=neo4j.RoutingControl.READ,
@@ -66,7 +66,7 @@ class Store:
         """Columns and raw rows (values as the driver gives them)."""
         with translate_errors():
             result = self.driver.execute_query(
-                neo4j.Query(query, timeout=timeout),  # type: ignore[arg-type]
+                neo4j.Query(query, timeout=timeout),
                 params or {},
                 database_=self.database,
                 routing_=neo4j.RoutingControl.READ,
