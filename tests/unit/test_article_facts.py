@@ -142,45 +142,101 @@ FACTS: list[tuple] = [
     # --- figures as the article gives them ---
     *claim(C77, i(77), S.Fatalities, "a Malian security source", ATTACK, ART, "exact"),
     *claim(C81, i(81), S.Fatalities, "an internal document", ATTACK, ART, "exact"),
-    *claim(C70, i(70), S.Fatalities, "the article itself (unattributed)", ATTACK, ART,
-           "more-than"),
-    *claim(C200, i(200), S.Injuries, "the article itself (unattributed)", ATTACK, ART,
-           "more-than"),
-    *claim(C255, i(255), S.Injuries,
-           "unattributed in the article (given right after the security-source and "
-           "internal-document tolls)", ATTACK, ART, "approximately"),
-    *claim(C50, i(50), S.Fatalities,
-           "the article itself (funerals held for 50 military police trainees)", ATTACK, ART),
+    *claim(C70, i(70), S.Fatalities, "the article itself (unattributed)", ATTACK, ART, "more-than"),
+    *claim(C200, i(200), S.Injuries, "the article itself (unattributed)", ATTACK, ART, "more-than"),
+    *claim(
+        C255,
+        i(255),
+        S.Injuries,
+        "unattributed in the article (given right after the security-source and "
+        "internal-document tolls)",
+        ATTACK,
+        ART,
+        "approximately",
+    ),
+    *claim(
+        C50,
+        i(50),
+        S.Fatalities,
+        "the article itself (funerals held for 50 military police trainees)",
+        ATTACK,
+        ART,
+    ),
     (C50, S.victimCategory, s("military police trainees"), ART),
     (C50, S.about, FUNERALS, ART),
     *claim(CJNIM, s("hundreds"), S.KilledOrWounded, "JNIM, claiming responsibility", ATTACK, ART),
     (CJNIM, S.statedBy, KG["jnim"], ART),
     (CJNIM, S.mentions, KG["wagner-group"], ART),
-    *claim(CAIR, s("aircraft (number not given)"), S.MaterielDestroyed,
-           "reportedly (unattributed in the article)", AIRPORT_ATTACK, ART),
+    *claim(
+        CAIR,
+        s("aircraft (number not given)"),
+        S.MaterielDestroyed,
+        "reportedly (unattributed in the article)",
+        AIRPORT_ATTACK,
+        ART,
+    ),
     (CAIR, S.unit, s("aircraft"), ART),
     # --- figures from AFP via Dawn ---
     *claim(D77, i(77), S.Fatalities, "a security source (AFP)", ATTACK, DAWN, "exact"),
     *claim(D255, i(255), S.Injuries, "a security source (AFP)", ATTACK, DAWN, "exact"),
-    *claim(D100, i(100), S.Fatalities, "an authenticated confidential official document (AFP)",
-           ATTACK, DAWN, "approximately"),
-    *claim(D81, i(81), S.Fatalities,
-           "an authenticated confidential official document, naming the victims (AFP)",
-           ATTACK, DAWN, "exact"),
-    *claim(D70, i(70), S.Fatalities, "AFP's summary of the security-source tolls", ATTACK, DAWN,
-           "more-than"),
+    *claim(
+        D100,
+        i(100),
+        S.Fatalities,
+        "an authenticated confidential official document (AFP)",
+        ATTACK,
+        DAWN,
+        "approximately",
+    ),
+    *claim(
+        D81,
+        i(81),
+        S.Fatalities,
+        "an authenticated confidential official document, naming the victims (AFP)",
+        ATTACK,
+        DAWN,
+        "exact",
+    ),
+    *claim(
+        D70,
+        i(70),
+        S.Fatalities,
+        "AFP's summary of the security-source tolls",
+        ATTACK,
+        DAWN,
+        "more-than",
+    ),
     *claim(D200, i(200), S.Injuries, "AFP's summary of the security-source tolls", ATTACK, DAWN),
-    *claim(D50, i(50), S.Fatalities, "the Bamako daily Le Soir (reported by AFP)", ATTACK, DAWN,
-           "approximately"),
+    *claim(
+        D50,
+        i(50),
+        S.Fatalities,
+        "the Bamako daily Le Soir (reported by AFP)",
+        ATTACK,
+        DAWN,
+        "approximately",
+    ),
     (D50, S.victimCategory, s("military police students"), DAWN),
-    *claim(DJNIM, s("hundreds"), S.KilledOrWounded,
-           "JNIM (claiming a few dozen of its fighters did it)", ATTACK, DAWN),
+    *claim(
+        DJNIM,
+        s("hundreds"),
+        S.KilledOrWounded,
+        "JNIM (claiming a few dozen of its fighters did it)",
+        ATTACK,
+        DAWN,
+    ),
     (DJNIM, S.statedBy, KG["jnim"], DAWN),
     (DJNIM, S.mentions, KG["wagner-group"], DAWN),
     # --- figures from The Washington Post ---
     *claim(WDOZ, s("dozens"), S.Fatalities, "The Washington Post's own summary", ATTACK, WAPO),
-    *claim(WAIR, s("planes (number not given)"), S.MaterielDestroyed,
-           "The Washington Post (militants filmed much of their assault)", AIRPORT_ATTACK, WAPO),
+    *claim(
+        WAIR,
+        s("planes (number not given)"),
+        S.MaterielDestroyed,
+        "The Washington Post (militants filmed much of their assault)",
+        AIRPORT_ATTACK,
+        WAPO,
+    ),
     # --- statements ---
     (ST_JNIM, RDF.type, S.ClaimOfResponsibility, ART),
     (ST_JNIM, S.statedBy, KG["jnim"], ART),
@@ -224,19 +280,41 @@ FACTS: list[tuple] = [
     # --- context relations ---
     *qrel(R["article-rel-mali-junta-governs-mali"], KG["mali-junta"], S.governs, KG["mali"], ART),
     (R["article-rel-mali-junta-governs-mali"], S.validFrom, d("2020-08-18"), ART),
-    *qrel(R["article-rel-burkina-faso-junta-governs-burkina-faso"], KG["burkina-faso-junta"],
-          S.governs, KG["burkina-faso"], ART),
-    *qrel(R["article-rel-niger-junta-governs-niger"], KG["niger-junta"], S.governs, KG["niger"],
-          ART),
-    *qrel(R["article-rel-jnim-affiliated-with-al-qaeda"], KG["jnim"], S.affiliatedWith,
-          KG["al-qaeda"], ART),
-    *qrel(R["article-rel-jnim-hostile-to-mali-junta"], KG["jnim"], S.hostileTo, KG["mali-junta"],
-          ART),
+    *qrel(
+        R["article-rel-burkina-faso-junta-governs-burkina-faso"],
+        KG["burkina-faso-junta"],
+        S.governs,
+        KG["burkina-faso"],
+        ART,
+    ),
+    *qrel(
+        R["article-rel-niger-junta-governs-niger"], KG["niger-junta"], S.governs, KG["niger"], ART
+    ),
+    *qrel(
+        R["article-rel-jnim-affiliated-with-al-qaeda"],
+        KG["jnim"],
+        S.affiliatedWith,
+        KG["al-qaeda"],
+        ART,
+    ),
+    *qrel(
+        R["article-rel-jnim-hostile-to-mali-junta"], KG["jnim"], S.hostileTo, KG["mali-junta"], ART
+    ),
     *qrel(R["article-rel-jnim-operates-in-mali"], KG["jnim"], S.operatesIn, KG["mali"], ART),
-    *qrel(R["article-rel-al-qaeda-operates-in-sahel-region"], KG["al-qaeda"], S.operatesIn,
-          KG["sahel-region"], ART),
-    *qrel(R["article-rel-islamic-state-operates-in-sahel-region"], KG["islamic-state"],
-          S.operatesIn, KG["sahel-region"], ART),
+    *qrel(
+        R["article-rel-al-qaeda-operates-in-sahel-region"],
+        KG["al-qaeda"],
+        S.operatesIn,
+        KG["sahel-region"],
+        ART,
+    ),
+    *qrel(
+        R["article-rel-islamic-state-operates-in-sahel-region"],
+        KG["islamic-state"],
+        S.operatesIn,
+        KG["sahel-region"],
+        ART,
+    ),
     *qrel(R["article-rel-mali-partner-of-france"], KG["mali"], S.partnerOf, KG["france"], ART),
     (R["article-rel-mali-partner-of-france"], S.validTo, d("2022-08-15"), FINFO),
     *qrel(R["article-rel-mali-partner-of-russia"], KG["mali"], S.partnerOf, KG["russia"], ART),
@@ -245,8 +323,12 @@ FACTS: list[tuple] = [
     # --- the article as a source ---
     (ART, RDF.type, S.Source, ART),
     (ART, S.documentPath, s(DOCUMENT), ART),
-    (ART, S.title, s("Mali’s Capital City Bamako Targeted in Deadly Assault by Al Qaeda-Linked Group"),
-     ART),
+    (
+        ART,
+        S.title,
+        s("Mali’s Capital City Bamako Targeted in Deadly Assault by Al Qaeda-Linked Group"),
+        ART,
+    ),
 ]
 
 
@@ -254,7 +336,7 @@ def _short(term) -> str:
     text = str(term)
     for prefix, ns in (("kg:", str(KG)), ("sahel:", str(S))):
         if text.startswith(ns):
-            return prefix + text[len(ns):]
+            return prefix + text[len(ns) :]
     if term == RDF.type:
         return "a"
     return text
