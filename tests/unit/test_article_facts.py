@@ -402,3 +402,62 @@ def test_attack_date_resolution_is_explained(graph: Graph) -> None:
     comment = " ".join(str(c) for c in graph.objects(ATTACK, RDFS.comment))
     assert "Tuesday" in comment and "earlier this week" in comment
     assert URIRef(S.Battle) in set(graph.objects(ATTACK, RDF.type))
+
+
+# --- the context events that go with the article (seeds/events.ttl) ---
+
+MY_FILES = ("article.ttl", "events.ttl", "sources_events.ttl")
+
+
+@pytest.fixture(scope="module")
+def mine() -> Graph:
+    g = Graph()
+    for name in MY_FILES:
+        g.parse(SEEDS / name, format="turtle")
+    return g
+
+
+def _events(g: Graph) -> set:
+    classes = {S.Event} | set(g.transitive_subjects(RDFS.subClassOf, S.Event))
+    onto = Graph().parse(ROOT / "ontology" / "sahel.ttl", format="turtle")
+    classes |= set(onto.transitive_subjects(RDFS.subClassOf, S.Event))
+    return {e for c in classes for e in g.subjects(RDF.type, c)}
+
+
+def test_at_least_45_events(mine: Graph) -> None:
+    assert len(_events(mine)) >= 45
+
+
+def test_events_are_dated_placed_sourced_and_bilingual(mine: Graph) -> None:
+    for e in _events(mine):
+        langs = {lbl.language for lbl in mine.objects(e, RDFS.label)}
+        assert {"en", "fr"} <= langs, _short(e)
+        date = mine.value(e, S.date)
+        assert date is not None and date.datatype == XSD.date, _short(e)
+        assert mine.value(e, S.location) is not None, _short(e)
+        assert mine.value(e, S.source) is not None, _short(e)
+
+
+def test_every_claim_is_sourced_from_a_known_source(mine: Graph) -> None:
+    sources = set(mine.subjects(RDF.type, S.Source))
+    claims = set(mine.subjects(RDF.type, S.Claim))
+    assert len(claims) >= 40
+    for c in claims:
+        cited = set(mine.objects(c, S.source))
+        assert cited and cited <= sources, _short(c)
+        assert mine.value(c, S.about) is not None, _short(c)
+
+
+def test_contested_tolls_side_by_side(mine: Graph) -> None:
+    """Barsalogho, Moura and Tinzaouaten keep each source's figure as its own claim."""
+    for slug in (
+        "event-2024-08-24-barsalogho-massacre",
+        "event-2022-03-27-moura-massacre",
+        "event-2024-07-25-battle-of-tinzaouaten",
+    ):
+        values = {
+            mine.value(c, S.value)
+            for c in mine.subjects(S.about, KG[slug])
+            if mine.value(c, S.claimKind) == S.Fatalities
+        }
+        assert len(values) >= 2, slug
