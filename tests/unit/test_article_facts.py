@@ -30,6 +30,7 @@ WAPO = KG["src-washington-post-2024-10-29-bloody-attack-mali-capital-al-qaeda-st
 DEV = KG["src-devdiscourse-2024-09-17-mali-army-thwarts-dawn-attack"]
 INEWS = KG["src-inewsafrica-2024-09-17-jnim-claims-mali-attack"]
 FINFO = KG["src-franceinfo-2022-08-15-barkhane-derniers-militaires-quittent-mali"]
+TOUT = KG["src-toutafrica-2024-09-20-attaque-bamako-reaction-france"]
 VANG = KG["src-vanguard-2023-09-16-mali-niger-burkina-establish-sahel-alliance"]
 
 # Nodes of the article
@@ -46,7 +47,7 @@ ANNIV = KG["event-2024-09-16-aes-first-anniversary"]
 ST_JNIM = KG["statement-2024-09-17-bamako-attack-jnim-claim-of-responsibility"]
 ST_SEN = KG["statement-2024-09-bamako-attack-senegal-condemnation"]
 ST_AU = KG["statement-2024-09-bamako-attack-african-union-condemnation"]
-ST_FR = KG["statement-2024-09-bamako-attack-french-embassy-condolence"]
+ST_FR = KG["statement-2024-09-19-bamako-attack-french-embassy-condolence"]
 ST_TOLL = KG["statement-2024-09-bamako-attack-mali-junta-no-official-toll"]
 ST_SOCIAL = KG["statement-2024-09-bamako-attack-malians-demand-accountability"]
 ST_EXPERTS = KG["statement-2024-09-bamako-attack-experts-warning"]
@@ -254,6 +255,8 @@ FACTS: list[tuple] = [
     (ST_FR, S.addressedTo, KG["mali-junta"], ART),
     (ST_FR, S.about, ATTACK, ART),
     (ST_FR, S.location, KG["bamako"], ART),
+    (ST_FR, S.date, d("2024-09-19"), TOUT),
+    (KG["statement-2024-09-bamako-attack-ecowas-condemnation"], S.statedBy, KG["ecowas"], TOUT),
     (ST_TOLL, RDF.type, S.Statement, ART),
     (ST_TOLL, S.statedBy, KG["mali-junta"], ART),
     (ST_TOLL, S.about, ATTACK, ART),
