@@ -163,8 +163,8 @@ def _native(lit: Literal) -> Value | None:
 def decode_value(value: Any, lang: str | None, datatype: str | None) -> Literal:
     if lang:
         return Literal(str(value), lang=lang)
-    if datatype:
-        return Literal(str(value), datatype=URIRef(datatype))
+    if datatype:  # the lexical form exactly as stored
+        return Literal(str(value), datatype=URIRef(datatype), normalize=False)
     if isinstance(value, bool):
         return Literal(value)
     if isinstance(value, int):

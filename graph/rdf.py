@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pyshacl
-from rdflib import RDF, SH, XSD, Dataset, Graph, Literal, URIRef
+import rdflib
+from rdflib import RDF, SH, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import InputError, MappingError, RDFSyntaxError, ShapeViolation
@@ -85,13 +89,8 @@ def parse_files(paths: Iterable[Path]) -> Parsed:
             raise InputError(f"{path}: unknown RDF format (known: {', '.join(FORMATS)})")
         part = Graph()
         try:
-            if fmt in ("trig", "nquads"):  # named graphs: the knowledge graph is their union
-                dataset = Dataset()
-                dataset.parse(path, format=fmt)
-                for s, p, o, _ in dataset.quads():
-                    part.add((s, p, o))
-            else:
-                part.parse(path, format=fmt)
+            with literals_as_written():
+                _parse_into(part, path, fmt)
         except Exception as exc:  # rdflib raises many kinds; all mean the file is bad
             message = " ".join(str(exc).split())
             raise RDFSyntaxError(str(path), message[:500], _line_of(message)) from exc
@@ -140,6 +139,63 @@ def validate_shapes(parsed: Parsed, shapes: Graph, ontology: Graph) -> None:
         path_text = path.n3(parsed.graph.namespace_manager) if path is not None else "-"
         results.append(f"{where}: {focus} {path_text}: {message}{shown}")
     raise ShapeViolation(sorted(results))
+
+
+@contextmanager
+def literals_as_written() -> Iterator[None]:
+    """rdflib rewrites lexical forms as it builds literals ("007"^^xsd:integer becomes "7");
+    the graph must give back exactly what the curator wrote. A flag, not a parameter, in
+    rdflib; pyshacl also flips it, so set it around each parse rather than once."""
+    before = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = before
+
+
+# pyoxigraph parses these: fast, and it keeps every lexical form as written (rdflib's Turtle
+# parser turns the integer token 007 into "7"). rdflib reads JSON-LD and N3.
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def _parse_into(part: Graph, path: Path, fmt: str) -> None:
+    ox_format = _OX_FORMATS.get(fmt)
+    if ox_format is not None:
+        # Named graphs (TriG, N-Quads) are merged: the knowledge graph is their union.
+        for quad in ox.parse(path=str(path), format=ox_format, base_iri=path.resolve().as_uri()):
+            part.add((_from_ox(quad.subject), URIRef(quad.predicate.value), _from_ox(quad.object)))
+        return
+    if fmt in ("trig", "nquads"):
+        dataset = Dataset()
+        dataset.parse(path, format=fmt)
+        for s, p, o, _ in dataset.quads():
+            part.add((s, p, o))
+    else:
+        part.parse(path, format=fmt)
+
+
+def _from_ox(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language.lower())
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    raise InputError(f"unsupported RDF term {term!r} (RDF-star triples are not supported)")
+
+
+_XSD_STRING = str(XSD.string)
 
 
 def _normalise_literals(graph: Graph) -> None:
