@@ -123,9 +123,10 @@ def check(parsed: Parsed, registry: Registry, shapes: Graph | None, ontology: Gr
 
 
 def validate_shapes(parsed: Parsed, shapes: Graph, ontology: Graph) -> None:
-    conforms, report, _ = pyshacl.validate(
-        parsed.graph, shacl_graph=shapes, ont_graph=ontology, allow_warnings=True
-    )
+    # The ontology goes into the data graph itself: pyshacl's ont_graph brings in the class
+    # axioms but not the ontology's individuals (sahel:Fatalities a sahel:ClaimKind).
+    data = parsed.graph + ontology if ontology is not None else parsed.graph
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)
     if conforms:
         return
     results = []

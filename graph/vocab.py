@@ -75,6 +75,7 @@ class SAHEL(DefinedNamespace):
     attribution: URIRef
     claimKind: URIRef
     claimedBy: URIRef
+    conductedBy: URIRef
     condemnedBy: URIRef
     date: URIRef
     datePrecision: URIRef
@@ -107,6 +108,7 @@ class SAHEL(DefinedNamespace):
     statedBy: URIRef
     subject: URIRef
     successorOf: URIRef
+    suspendedFrom: URIRef
     supportedBy: URIRef
     target: URIRef
     title: URIRef
