@@ -6,6 +6,7 @@ per kind: 2 bad input, 3 refused query, 4 not found, 5 store trouble.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from graph import embedded
-from graph.errors import SahelKGError
+from graph.errors import InputError, SahelKGError
 from graph.settings import Settings, get_settings
 
 app = typer.Typer(help="Sahel actors knowledge graph.", no_args_is_help=True)
@@ -161,7 +162,8 @@ def export(
 def query(
     cypher: Annotated[str, typer.Argument(help="A read-only Cypher query")],
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="name=value (repeatable)")
+        list[str] | None,
+        typer.Option("--param", "-p", help="name=value, value as JSON if it parses (repeatable)"),
     ] = None,
 ) -> None:
     """Run a read-only Cypher query and print a table."""
@@ -170,7 +172,7 @@ def query(
     settings = get_settings()
     with errors_as_exit():
         check_read_only(cypher)
-        params = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+        params = _parse_params(param or [])
         with connect(settings) as store:
             columns, rows = store.read_records(cypher, params, timeout=settings.query_timeout_s)
         table = Table(*columns)
@@ -237,6 +239,20 @@ def _progress() -> Progress:
         console=err,
         transient=True,
     )
+
+
+def _parse_params(pairs: list[str]) -> dict[str, Any]:
+    """name=value pairs; a value that reads as JSON (5, true, ["a"]) is taken as such."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.isidentifier():
+            raise InputError(f"--param {pair!r}: expected name=value")
+        try:
+            params[name] = json.loads(raw)
+        except ValueError:
+            params[name] = raw
+    return params
 
 
 def _cell(value: Any) -> str:
