@@ -50,28 +50,27 @@ class Store:
     def read(
         self, query: str, params: dict[str, Any] | None = None, timeout: float | None = None
     ) -> list[dict[str, Any]]:
-        """Run a read with routing to readers (a cluster or Aura works behind neo4j://)."""
-        with translate_errors():
-            result = self.driver.execute_query(
-                neo4j.Query(query, timeout=timeout),
-                params or {},
-                database_=self.database,
-                routing_=neo4j.RoutingControl.READ,
-            )
-        return [r.data() for r in result.records]
+        """Rows as dicts."""
+        return [r.data() for r in self._execute_read(query, params, timeout).records]
 
     def read_records(
         self, query: str, params: dict[str, Any] | None = None, timeout: float | None = None
     ) -> tuple[list[str], list[list[Any]]]:
         """Columns and raw rows (values as the driver gives them)."""
+        result = self._execute_read(query, params, timeout)
+        return list(result.keys), [list(r.values()) for r in result.records]
+
+    def _execute_read(
+        self, query: str, params: dict[str, Any] | None, timeout: float | None
+    ) -> neo4j.EagerResult:
+        """A read routed to readers (a cluster or Aura works behind neo4j://)."""
         with translate_errors():
-            result = self.driver.execute_query(
+            return self.driver.execute_query(
                 neo4j.Query(query, timeout=timeout),
                 params or {},
                 database_=self.database,
                 routing_=neo4j.RoutingControl.READ,
             )
-        return list(result.keys), [list(r.values()) for r in result.records]
 
     @contextmanager
     def read_transaction(self) -> Iterator[neo4j.Transaction]:
