@@ -29,7 +29,7 @@ DAWN = KG["src-dawn-2024-09-20-over-70-killed-200-injured-in-mali-attacks"]
 WAPO = KG["src-washington-post-2024-10-29-bloody-attack-mali-capital-al-qaeda-strategy"]
 DEV = KG["src-devdiscourse-2024-09-17-mali-army-thwarts-dawn-attack"]
 INEWS = KG["src-inewsafrica-2024-09-17-jnim-claims-mali-attack"]
-FINFO = KG["src-franceinfo-2022-08-15-barkhane-derniers-militaires-quittent-mali"]
+FINFO = KG["src-francetvinfo-2022-08-15-barkhane-leaves-mali"]
 TOUT = KG["src-toutafrica-2024-09-20-attaque-bamako-reaction-france"]
 VANG = KG["src-vanguard-2023-09-16-mali-niger-burkina-establish-sahel-alliance"]
 
@@ -442,7 +442,9 @@ def test_events_are_dated_placed_sourced_and_bilingual(mine: Graph) -> None:
 
 
 def test_every_claim_is_sourced_from_a_known_source(mine: Graph) -> None:
-    sources = set(mine.subjects(RDF.type, S.Source))
+    # A report also cited by seeds/states.ttl ... alliances.ttl is defined once, in sources.ttl.
+    shared = Graph().parse(SEEDS / "sources.ttl", format="turtle")
+    sources = set(mine.subjects(RDF.type, S.Source)) | set(shared.subjects(RDF.type, S.Source))
     claims = set(mine.subjects(RDF.type, S.Claim))
     assert len(claims) >= 40
     for c in claims:
