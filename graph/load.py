@@ -135,8 +135,11 @@ def load(
         report.updated_relationships = report.deleted_nodes = 0
         if replace:
             report.deleted_nodes = _delete_all(tx, batch_size)
-        _write_nodes(tx, pg, registry, load_id, batch_size, replace, report, progress)
-        _write_rels(tx, pg, registry, load_id, batch_size, replace, report, progress)
+        # Into an empty graph (or after --replace) nothing can exist yet: no reads needed.
+        fresh = replace or tx.run(queries.ANY_RESOURCE).single() is None
+        created: set[str] = set()
+        _write_nodes(tx, pg, registry, load_id, batch_size, fresh, report, progress, created)
+        _write_rels(tx, pg, registry, load_id, batch_size, fresh, report, progress, created)
         tx.run(
             queries.RECORD_LOAD,
             id=load_id,
@@ -173,7 +176,9 @@ def _write_nodes(
     fresh: bool,
     report: LoadReport,
     progress: Progress | None,
+    created: set[str],
 ) -> None:
+    """Nodes by batch; `created` receives the iris of the nodes this load creates."""
     records = sorted(pg.nodes.values(), key=lambda n: n.iri)
     done = 0
     for batch in _chunks(records, batch_size):
@@ -190,6 +195,7 @@ def _write_nodes(
                 creates[node.labels].append(
                     {"props": {"iri": node.iri, **node.props, "loadId": load_id}}
                 )
+                created.add(node.iri)
                 continue
             merged = merge_props(old["props"], node.props, node.iri, registry)
             if merged != _comparable(old["props"]):
@@ -220,40 +226,67 @@ def _write_rels(
     fresh: bool,
     report: LoadReport,
     progress: Progress | None,
+    created: set[str],
 ) -> None:
+    """Relationships by type. One with an end created by this load cannot exist yet and is
+    simply created; only those between two nodes that were already stored are checked
+    (plain: created if absent; qualified: merged by iri, values united)."""
     by_type: dict[tuple[str, bool], list[RelRecord]] = defaultdict(list)
     for rel in pg.rels:
         by_type[(rel.type, "iri" in rel.props)].append(rel)
     total, done = len(pg.rels), 0
     for (rel_type, qualified), rels in sorted(by_type.items()):
         for batch in _chunks(rels, batch_size):
-            rows = [{"start": r.start, "end": r.end, "iri": r.props.get("iri")} for r in batch]
-            if not qualified:
-                created = tx.run(
+            new: list[dict[str, Any]] = []
+            old_ends: list[RelRecord] = []
+            for r in batch:
+                if fresh or r.start in created or r.end in created:
+                    new.append(
+                        {"start": r.start, "end": r.end, "props": {**r.props, "loadId": load_id}}
+                    )
+                else:
+                    old_ends.append(r)
+            if new:
+                made = tx.run(queries.create_relationships(rel_type), rows=new).single()
+                report.created_relationships += int(made["created"]) if made else 0
+            if old_ends and not qualified:
+                rows = [{"start": r.start, "end": r.end} for r in old_ends]
+                made = tx.run(
                     queries.merge_plain_relationships(rel_type), rows=rows, loadId=load_id
                 ).single()
-                report.created_relationships += int(created["created"]) if created else 0
-            else:
-                old: dict[str, Any] = {}
-                if not fresh:
-                    for found in tx.run(queries.fetch_qualified(rel_type), rows=rows):
-                        old[found["iri"]] = found["props"]
-                writes = []
-                for r, ends in zip(batch, rows, strict=True):
-                    prev = old.get(str(ends["iri"]))
-                    if prev is None:
-                        report.created_relationships += 1
-                        writes.append({**ends, "props": {**r.props, "loadId": load_id}})
-                        continue
-                    merged = merge_props(prev, r.props, str(ends["iri"]), registry, derived=False)
-                    if merged != _comparable(prev):
-                        report.updated_relationships += 1
-                        writes.append({**ends, "props": {**merged, "loadId": load_id}})
-                if writes:
-                    tx.run(queries.merge_qualified(rel_type), rows=writes).consume()
+                report.created_relationships += int(made["created"]) if made else 0
+            elif old_ends:
+                _merge_qualified(tx, rel_type, old_ends, registry, load_id, report)
             done += len(batch)
             if progress:
                 progress("relationships", done, total)
+
+
+def _merge_qualified(
+    tx: neo4j.ManagedTransaction,
+    rel_type: str,
+    batch: Sequence[RelRecord],
+    registry: Registry,
+    load_id: str,
+    report: LoadReport,
+) -> None:
+    rows = [{"start": r.start, "end": r.end, "iri": r.props.get("iri")} for r in batch]
+    old: dict[str, Any] = {}
+    for found in tx.run(queries.fetch_qualified(rel_type), rows=rows):
+        old[found["iri"]] = found["props"]
+    writes = []
+    for r, ends in zip(batch, rows, strict=True):
+        prev = old.get(str(ends["iri"]))
+        if prev is None:
+            report.created_relationships += 1
+            writes.append({**ends, "props": {**r.props, "loadId": load_id}})
+            continue
+        merged = merge_props(prev, r.props, str(ends["iri"]), registry, derived=False)
+        if merged != _comparable(prev):
+            report.updated_relationships += 1
+            writes.append({**ends, "props": {**merged, "loadId": load_id}})
+    if writes:
+        tx.run(queries.merge_qualified(rel_type), rows=writes).consume()
 
 
 def _comparable(props: dict[str, Any]) -> dict[str, Any]:

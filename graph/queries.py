@@ -69,6 +69,18 @@ RETURN count(r) AS created
 """
 
 
+def create_relationships(rel_type: str) -> str:
+    """Relationships that cannot exist yet (an end was created by this load): no check."""
+    t = _names([rel_type])
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Resource {{iri: row.start}}), (b:Resource {{iri: row.end}})
+CREATE (a)-[r:{t}]->(b)
+SET r = row.props
+RETURN count(r) AS created
+"""
+
+
 def fetch_qualified(rel_type: str) -> str:
     t = _names([rel_type])
     return f"""
@@ -89,6 +101,8 @@ MERGE (a)-[r:{t} {{iri: row.iri}}]->(b)
 SET r = row.props
 """
 
+
+ANY_RESOURCE = "MATCH (n:Resource) RETURN n.iri AS iri LIMIT 1"
 
 DELETE_RESOURCES_BATCH = """
 MATCH (n:Resource)
