@@ -73,7 +73,17 @@ const asList = (v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v
 const props = (o) => ({ ...(o?.properties || o?.props || {}), ...o });
 const labelOf = (o) =>
   first(o?.label, o?.name, o?.properties?.name, o?.properties?.label, slugOf(o?.iri || o?.id)) || "?";
-const typesOf = (o) => asList(first(o?.types, o?.labels, o?.rdfTypes, o?.properties?.rdfTypes, []));
+/** Asserted classes plus the graph labels (superclasses), so the colour finds a class. */
+const typesOf = (o) => [
+  ...new Set(
+    [
+      ...asList(o?.types),
+      ...(Array.isArray(o?.labels) ? o.labels : []),
+      ...asList(o?.rdfTypes ?? o?.properties?.rdfTypes),
+    ].map(localName),
+  ),
+].filter((t) => t !== "Resource");
+const joined = (v) => asList(v).filter(Boolean).join("; ");
 
 function dayToDate(n) {
   return new Date(FIRST_DAY + n * DAY).toISOString().slice(0, 10);
@@ -118,9 +128,8 @@ async function search(q) {
   try {
     const found = await api.searchActors(q, 20);
     renderResults(found, q);
-    if (found.length === 1 || (found.length && exactMatch(found[0], q))) {
-      await openActor(found[0].id || found[0].iri, labelOf(found[0]));
-    }
+    const best = found.length === 1 ? found[0] : found.find((a) => exactMatch(a, q)) || found[0];
+    if (best) await openActor(best.id || best.iri, labelOf(best));
     setStatus(found.length ? "" : `No actor matches “${q}”.`);
   } catch (exc) {
     report(exc);
@@ -212,14 +221,18 @@ function normaliseGraph(body) {
     return known.has(String(s)) ? String(s) : byIri.get(s) || byIri.get(String(s));
   };
   const edges = [];
+  const seenEdge = new Set();
   rawEdges.forEach((e, i) => {
     const p = props(e);
     const source = ref(first(e.source, e.from, e.start, e.subject));
     const target = ref(first(e.target, e.to, e.end, e.object));
     if (!source || !target) return;
     const type = String(first(e.type, e.predicate, e.label, "RELATED"));
+    let eid = `e:${first(e.id, p.iri, `${source} ${type} ${target} ${i}`)}`;
+    while (seenEdge.has(eid)) eid += "'";
+    seenEdge.add(eid);
     edges.push({
-      id: `e${i}:${first(p.iri, e.id, "")}`,
+      id: eid,
       iri: p.iri || null,
       source,
       target,
@@ -471,7 +484,13 @@ async function loadGraph() {
     document.body.dataset.fetchMs = String(Math.round(t1 - t0));
     document.body.dataset.graphReady = String(Math.round(performance.now()));
     document.body.dataset.graphMs = String(ms);
-    setStatus(view.nodes.length ? "" : "Nothing connected to this actor on that date.");
+    setStatus(
+      body?.truncated
+        ? `Large network: cut at ${state.graph.edges.length} relations; try fewer hops.`
+        : view.nodes.length > 1
+          ? ""
+          : `Nothing connected to this actor${state.at ? " on that date" : ""}.`,
+    );
   } catch (exc) {
     if (seq === state.loadSeq) report(exc);
   }
@@ -483,6 +502,7 @@ async function openActor(id, label) {
   state.actor = slug;
   state.selected = slug;
   state.actorLabel = label || slug;
+  $("#graph-empty").hidden = true;
   $("#graph-centre").textContent = `of ${state.actorLabel}`;
   $("#timeline-actor").textContent = `of ${state.actorLabel}`;
   for (const b of document.querySelectorAll("#search-results button")) {
@@ -498,7 +518,7 @@ async function openActor(id, label) {
 const details = () => $("#details");
 
 function showDetails(...children) {
-  details().replaceChildren(...children);
+  details().replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
 }
 
 function dl(pairs) {
@@ -576,7 +596,6 @@ async function sourcesBlock(list, heading = "Sources") {
 async function showActor(slug) {
   try {
     const a = await api.actor(slug);
-    const p = props(a);
     const rels = await api.relations(slug, state.at).catch(() => []);
     const relList = rels.length
       ? h(
@@ -606,17 +625,20 @@ async function showActor(slug) {
       typeTags(typesOf(a)),
       dl([
         ["Id", slugOf(first(a.id, a.iri))],
-        ["Aliases", asList(first(a.aliases, p.altLabel, []))],
-        ["Founded", dateStr(first(p.foundedDate, a.foundedDate))],
-        ["Dissolved", dateStr(first(p.dissolvedDate, a.dissolvedDate))],
-        ["About", first(a.comment, p.comment)],
+        ["Aliases", asList(first(a.aliases, a.properties?.altLabel, []))],
+        ["Founded", dateStr(first(a.founded, a.properties?.foundedDate))],
+        ["Dissolved", dateStr(first(a.dissolved, a.properties?.dissolvedDate))],
+        ["About", first(a.description, a.comment, a.properties?.["comment@en"])],
         ["IRI", h("code", {}, String(first(a.iri, "")))],
       ]),
       h("h3", {}, `Relations${state.at ? ` on ${state.at}` : ""} (${rels.length})`),
       relList,
-      await sourcesBlock(first(a.sources, p.sources, p.source, [])),
+      await sourcesBlock(first(a.sources, a.properties?.sources, [])),
     ];
-    if (state.selected === null || state.selected === slug) showDetails(...children);
+    if (state.selected === null || state.selected === slug) {
+      showDetails(...children);
+      details().dataset.actor = slug;
+    }
   } catch (exc) {
     report(exc);
   }
@@ -706,6 +728,7 @@ async function showEvent(id) {
       const iri = typeof s === "object" ? first(s.iri, s.id) : String(s).startsWith("http") ? s : `https://w3id.org/sahel-kg/id/${slugOf(s)}`;
       return { ...(typeof s === "object" ? normaliseSource(s) : {}), ...(srcByIri.get(iri) || {}), iri };
     };
+    for (const list of byKind.values()) list.sort((a, b) => Number(a.value) - Number(b.value));
     const kindBlocks = [...byKind.entries()].map(([kind, list]) => {
       const values = new Set(list.map((c) => String(c.value)));
       return h(
@@ -722,9 +745,9 @@ async function showEvent(id) {
               "div",
               { class: "claim", dataset: { value: String(c.value) } },
               h("span", { class: "value" }, `${q && q !== "exact" ? `${q.replace("-", " ")} ` : ""}${c.value}`),
-              first(c.unit) ? h("span", { class: "muted" }, c.unit) : null,
-              c.victimCategory ? h("span", { class: "muted" }, ` (${c.victimCategory})`) : null,
-              h("span", { class: "who" }, `according to ${first(c.attribution, "an unnamed source")}`),
+              first(c.unit) ? h("span", { class: "muted" }, ` ${c.unit}`) : null,
+              joined(c.victimCategory) ? h("span", { class: "muted" }, ` (${joined(c.victimCategory)})`) : null,
+              h("span", { class: "who" }, `according to ${joined(c.attribution) || "an unnamed source"}`),
               s
                 ? h(
                     "span",
@@ -739,23 +762,49 @@ async function showEvent(id) {
         ),
       );
     });
-    const who = (key) =>
-      asList(first(ev[key], p[key], [])).map((x) => (typeof x === "object" ? labelOf(x) : slugOf(x)));
+    // Related resources as links: actors re-centre the network, events open their details.
+    const refs = (...keys) => {
+      const seen = new Set();
+      const out = [];
+      for (const key of keys) {
+        for (const x of asList(first(ev[key], p[key], []))) {
+          const rid = slugOf(typeof x === "object" ? first(x.id, x.iri) : x);
+          if (!rid || seen.has(rid)) continue;
+          seen.add(rid);
+          const name = typeof x === "object" ? labelOf(x) : rid;
+          const cls = mainClass(typesOf(typeof x === "object" ? x : {}));
+          if (out.length) out.push(", ");
+          if (isEventClass(cls)) {
+            out.push(h("button", { type: "button", class: "link", onclick: () => showEvent(rid) }, name));
+          } else if (cls === "Place") out.push(name);
+          else out.push(h("button", { type: "button", class: "link", onclick: () => openActor(rid, name) }, name));
+        }
+      }
+      return out.length ? h("span", {}, out) : null;
+    };
+    const about = first(ev.description, ev.comment, p.comment);
     showDetails(
       h("h3", { class: "title" }, labelOf(ev)),
       typeTags(typesOf(ev)),
       dl([
         ["Date", dateStr(first(ev.date, p.date))],
-        ["Where", who("locations").concat(who("location"))],
-        ["Perpetrator", who("perpetrators").concat(who("perpetrator"))],
-        ["Claimed by", who("claimedBy")],
-        ["Targets", who("targets").concat(who("target"))],
-        ["About", first(ev.comment, p.comment)],
-        ["IRI", h("code", {}, String(first(ev.iri, "")))],
+        ["Where", refs("places", "location")],
+        ["Perpetrators", refs("perpetrators", "perpetrator")],
+        ["Claimed by", refs("claimedBy")],
       ]),
       h("h3", {}, `Claims (${claims.length})`),
       kindBlocks.length ? h("div", { class: "claim-groups" }, kindBlocks) : h("p", { class: "muted" }, "No figures recorded."),
       await sourcesBlock(first(ev.sources, p.sources, p.source, []), "Event sources"),
+      dl([
+        ["Targets", refs("targets", "target")],
+        ["Participants", refs("participants")],
+        ["Condemned by", refs("condemnedBy")],
+        ["Part of", refs("partOf")],
+        ["Parts", refs("parts")],
+        ["Statements", refs("statements")],
+        ["IRI", h("code", {}, String(first(ev.iri, "")))],
+      ]),
+      about ? h("details", { class: "about" }, h("summary", {}, "Description"), h("p", {}, about)) : null,
     );
     details().focus({ preventScroll: true });
     for (const li of document.querySelectorAll("#timeline li")) {
@@ -772,13 +821,19 @@ async function loadTimeline() {
   try {
     const list = await api.timeline(state.actor);
     state.timeline = list
-      .map((e) => ({
-        id: slugOf(first(e.id, e.iri)),
-        label: labelOf(e),
-        date: dateStr(first(e.date, e.properties?.date)),
-        types: typesOf(e),
-        role: first(e.role, e.roles),
-      }))
+      .map((e) => {
+        const it = e.item || e;
+        const kind = first(e.kind, "event");
+        return {
+          id: slugOf(first(it.id, it.iri)),
+          label: labelOf(it),
+          date: dateStr(first(e.date, it.date, it.properties?.date)),
+          types: typesOf(it),
+          roles: asList(first(e.roles, e.role, [])),
+          kind,
+          relation: e.relation || null,
+        };
+      })
       .filter((e) => e.id)
       .sort((a, b) => String(a.date).localeCompare(String(b.date)));
     renderTimeline();
@@ -797,21 +852,39 @@ function renderTimeline() {
     return;
   }
   list.replaceChildren(
-    ...state.timeline.map((e) =>
-      h(
+    ...state.timeline.map((e) => {
+      const future = state.at && e.date > state.at;
+      if (e.kind !== "event" && e.relation) {
+        const r = e.relation;
+        const arrow = r.direction === "in" ? "←" : "→";
+        const verb = e.kind === "relation-end" ? "ends" : "starts";
+        return h(
+          "li",
+          { class: `relation${future ? " future" : ""}`, dataset: { date: e.date || "", kind: e.kind } },
+          h("time", { datetime: e.date || "" }, e.date || "undated"),
+          h(
+            "span",
+            {},
+            `${r.type} ${arrow} `,
+            h("button", { type: "button", class: "link", onclick: () => openActor(e.id, e.label) }, e.label),
+            h("span", { class: "muted" }, ` ${verb}`),
+          ),
+        );
+      }
+      return h(
         "li",
-        { dataset: { id: e.id, date: e.date || "" }, class: state.at && e.date > state.at ? "future" : null },
+        { dataset: { id: e.id, date: e.date || "", kind: "event" }, class: future ? "future" : null },
         h("time", { datetime: e.date || "" }, e.date || "undated"),
         h(
           "span",
           {},
           h("button", { type: "button", class: "link", onclick: () => showEvent(e.id) }, e.label),
           " ",
-          h("span", { class: "tag" }, localName(mainClass(e.types)) === "Attack" ? localName(e.types[0] || "Attack") : localName(e.types[0] || "Event")),
-          e.role ? h("span", { class: "muted" }, ` ${asList(e.role).join(", ")}`) : null,
+          h("span", { class: "tag" }, localName(e.types[0] || "Event")),
+          e.roles.length ? h("span", { class: "muted" }, ` ${e.roles.join(", ")}`) : null,
         ),
-      ),
-    ),
+      );
+    }),
   );
   drawAxis();
 }
@@ -819,7 +892,7 @@ function renderTimeline() {
 function drawAxis() {
   const svg = $("#timeline-axis");
   const w = svg.clientWidth || 600;
-  const dated = state.timeline.filter((e) => e.date);
+  const dated = state.timeline.filter((e) => e.date && e.kind === "event");
   if (!dated.length) return svg.replaceChildren();
   const y0 = Number(dated[0].date.slice(0, 4));
   const y1 = Math.max(Number(dated.at(-1).date.slice(0, 4)) + 1, y0 + 1);
@@ -1029,6 +1102,12 @@ async function start() {
   initSlider();
   initConsole();
   initGraphKeys();
+  for (const b of document.querySelectorAll("#graph-empty button[data-q]")) {
+    b.addEventListener("click", () => {
+      $("#search-input").value = b.dataset.q;
+      search(b.dataset.q);
+    });
+  }
   $("#search-form").addEventListener("submit", (e) => {
     e.preventDefault();
     search($("#search-input").value);
