@@ -260,5 +260,63 @@ def _cell(value: Any) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
+# ----------------------------------------------------------------- ingestion (graph/ingest/)
+
+import_app = typer.Typer(help="Import event exports (ACLED, UCDP GED).", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Only write the Turtle here; load nothing")
+]
+ValidateOpt = Annotated[
+    bool | None,
+    typer.Option("--validate/--no-validate", help="SHACL (default: up to 5,000 events)"),
+]
+
+
+@app.command()
+def ingest(
+    article: Annotated[Path, typer.Argument(help="The report, as UTF-8 text")],
+    published: Annotated[str, typer.Option(help="Publication date, YYYY-MM-DD")],
+    publisher: Annotated[str, typer.Option(help="Who published it")],
+    url: Annotated[str | None, typer.Option(help="Where it can be read")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Draft file")] = None,
+    against: Annotated[
+        list[Path] | None, typer.Option(help="RDF to review against (default: seeds/)")
+    ] = None,
+) -> None:
+    """Draft sourced facts from a news report (offline, deterministic) and review them."""
+    from graph.ingest.commands import run_ingest
+
+    with errors_as_exit():
+        run_ingest(get_settings(), out, err, article, published, publisher, url, output, against)
+
+
+@import_app.command("acled")
+def import_acled(
+    file: Annotated[Path, typer.Argument(help="ACLED export (CSV)")],
+    output: OutputOpt = None,
+    validate: ValidateOpt = None,
+) -> None:
+    """ACLED rows -> events, actors linked by alias, fatalities as claims; then load."""
+    _import("acled", file, output, validate)
+
+
+@import_app.command("ucdp")
+def import_ucdp(
+    file: Annotated[Path, typer.Argument(help="UCDP GED export (CSV)")],
+    output: OutputOpt = None,
+    validate: ValidateOpt = None,
+) -> None:
+    """UCDP GED rows -> events, sides linked by alias, low/best/high deaths as claims."""
+    _import("ucdp", file, output, validate)
+
+
+def _import(dataset: str, file: Path, output: Path | None, validate: bool | None) -> None:
+    from graph.ingest.commands import run_import
+
+    with errors_as_exit():
+        run_import(get_settings(), out, err, dataset, file, output, validate, _progress, connect)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
