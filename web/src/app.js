@@ -492,7 +492,12 @@ async function loadGraph() {
           : `Nothing connected to this actor${state.at ? " on that date" : ""}.`,
     );
   } catch (exc) {
-    if (seq === state.loadSeq) report(exc);
+    if (seq !== state.loadSeq) return;
+    report(exc);
+    if (exc instanceof ApiError && exc.status === 404) {
+      if (cy) cy.elements().remove();
+      $("#graph-empty").hidden = false;
+    }
   }
 }
 
@@ -847,7 +852,7 @@ async function loadTimeline() {
 function renderTimeline() {
   const list = $("#timeline");
   if (!state.timeline.length) {
-    list.replaceChildren(h("li", { class: "muted" }, state.actor ? "No events recorded for this actor." : ""));
+    list.replaceChildren(h("li", { class: "muted empty" }, state.actor ? "No events recorded for this actor." : ""));
     $("#timeline-axis").replaceChildren();
     return;
   }
