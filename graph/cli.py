@@ -230,6 +230,36 @@ def store_status() -> None:
     out.print(f"running: pid {info.pid}, bolt port {info.bolt_port}" if info else "not running")
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000)")] = None,
+    seed: Annotated[
+        bool, typer.Option("--seed/--no-seed", help="Load ontology + seeds into an empty graph")
+    ] = True,
+) -> None:
+    """Serve the HTTP API (REST, /cypher, /sparql, /docs). Starts the embedded store when no
+    URI is set, and loads the ontology and seeds when the graph is empty."""
+    import uvicorn
+
+    from api.app import create_app
+    from graph.load import load as run_load
+    from graph.load import prepare
+
+    settings = get_settings()
+    with errors_as_exit():
+        with connect(settings) as store:
+            store.ensure_schema()
+            if seed and store.counts()[0] == 0:
+                onto = _ontology(settings)
+                prepared = prepare(default_paths(settings), onto)
+                report = run_load(store, prepared, onto.registry, batch_size=settings.batch_size)
+                err.print(f"empty graph: loaded {report.triples:,} triples from the seeds")
+        bind_host, bind_port = host or settings.api_host, port or settings.api_port
+        err.print(f"serving http://{bind_host}:{bind_port} (API docs at /docs)")
+        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description:>13}"),

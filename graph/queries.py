@@ -146,3 +146,142 @@ ORDER BY iri
 """
 
 DELETE_LOADS = "MATCH (l:Load) DELETE l"
+
+
+# ---- API reads
+# Used by graph/read.py. `$at` (a date or null) keeps the relations known to hold that day:
+# validFrom <= $at and (no validTo or validTo >= $at). A relation without validFrom (start
+# unknown, or undated) is left out when `$at` is given.
+
+_VALID_AT = """($at IS NULL OR ({r}.validFrom IS NOT NULL AND {r}.validFrom <= $at
+  AND ({r}.validTo IS NULL OR {r}.validTo >= $at)))"""
+
+API_RESOURCES = """
+UNWIND $iris AS iri
+MATCH (n:Resource {iri: iri})
+RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
+"""
+
+API_SEARCH_ACTORS = """
+MATCH (n:Actor)
+WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
+WITH n, CASE
+    WHEN $q = '' THEN 0
+    WHEN (' | ' + n.search + ' | ') CONTAINS (' | ' + $q + ' | ') THEN 0
+    WHEN (' | ' + n.search) CONTAINS (' | ' + $q) THEN 1
+    ELSE 2 END AS rank
+RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
+ORDER BY rank, n.name, n.iri
+SKIP $offset LIMIT $limit
+"""
+
+API_COUNT_ACTORS = """
+MATCH (n:Actor)
+WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
+RETURN count(n) AS total
+"""
+
+API_RELATIONS = f"""
+MATCH (a:Resource {{iri: $iri}})-[r]-(b:Resource)
+WHERE type(r) IN $types AND {_VALID_AT.format(r="r")}
+RETURN type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
+       labels(b) AS otherLabels, properties(b) AS otherProps, properties(r) AS props
+ORDER BY type, other
+"""
+
+API_NEIGHBOURS = f"""
+UNWIND $frontier AS iri
+MATCH (a:Resource {{iri: iri}})-[r]-(b:Resource)
+WHERE type(r) IN $types AND {_VALID_AT.format(r="r")}
+RETURN type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end, b.iri AS other,
+       properties(r) AS props
+LIMIT $limit
+"""
+
+
+def api_shortest_paths(rel_types: Iterable[str], max_hops: int) -> str:
+    """All shortest paths over the given relationship types (from the registry), every
+    relationship on the way valid at `$at`. The bound is an int checked here: variable
+    lengths cannot be parameters."""
+    if not isinstance(max_hops, int) or not 1 <= max_hops <= 10:
+        raise ValueError(f"max_hops must be an int from 1 to 10, not {max_hops!r}")
+    types = "|".join(_names([t]) for t in sorted(rel_types))
+    return f"""
+MATCH (a:Resource {{iri: $from}}), (b:Resource {{iri: $to}})
+MATCH p = allShortestPaths((a)-[:{types}*1..{max_hops}]-(b))
+WHERE all(r IN relationships(p) WHERE {_VALID_AT.format(r="r")})
+RETURN [n IN nodes(p) | n.iri] AS nodes,
+       [r IN relationships(p) | [type(r), startNode(r).iri, endNode(r).iri, properties(r)]] AS rels
+LIMIT $limit
+"""
+
+
+API_EVENTS_WHERE = """
+MATCH (e:Event)
+WHERE ($label IS NULL OR $label IN labels(e))
+  AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
+  AND ($actor IS NULL OR EXISTS {
+        MATCH (e)-[r]->(x:Resource {iri: $actor}) WHERE type(r) IN $roles })
+  AND ($place IS NULL OR EXISTS {
+        MATCH (e)-[:LOCATION]->(:Resource)-[:LOCATED_IN*0..6]->(y:Resource {iri: $place}) })
+"""
+
+API_EVENTS = (
+    API_EVENTS_WHERE
+    + """
+RETURN e.iri AS iri, labels(e) AS labels, properties(e) AS props
+ORDER BY e.date, e.iri
+SKIP $offset LIMIT $limit
+"""
+)
+
+API_COUNT_EVENTS = API_EVENTS_WHERE + "RETURN count(e) AS total\n"
+
+# Outgoing links of many resources, with the far end's properties.
+API_LINKS_OUT = """
+UNWIND $iris AS iri
+MATCH (s:Resource {iri: iri})-[r]->(x:Resource)
+WHERE $types IS NULL OR type(r) IN $types
+RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, labels(x) AS labels,
+       properties(x) AS props, properties(r) AS relProps
+"""
+
+# Incoming links of one resource (claims about an event, its parts, statements).
+API_LINKS_IN = """
+MATCH (x:Resource)-[r]->(s:Resource {iri: $iri})
+WHERE $types IS NULL OR type(r) IN $types
+RETURN type(r) AS type, x.iri AS iri, labels(x) AS labels, properties(x) AS props
+"""
+
+API_TIMELINE_EVENTS = """
+MATCH (e:Event)-[r]->(a:Resource {iri: $iri})
+WHERE e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
+RETURN e.iri AS iri, labels(e) AS labels, properties(e) AS props, collect(DISTINCT type(r)) AS roles
+"""
+
+API_TIMELINE_RELATIONS = """
+MATCH (a:Resource {iri: $iri})-[r]-(b:Resource)
+WHERE type(r) IN $types AND (r.validFrom IS NOT NULL OR r.validTo IS NOT NULL)
+RETURN type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
+       labels(b) AS otherLabels, properties(b) AS otherProps, properties(r) AS props
+"""
+
+API_COUNTS = """
+MATCH (n:Resource)
+WITH count(n) AS nodes
+OPTIONAL MATCH (:Resource)-[r]->(:Resource)
+RETURN nodes, count(r) AS relationships
+"""
+
+# Pages for the GraphML and CSV exports (keyset by iri), labels included.
+API_EXPORT_PAGE = """
+MATCH (n:Resource)
+WHERE n.iri > $after
+WITH n ORDER BY n.iri LIMIT $limit
+OPTIONAL MATCH (n)-[r]->(m:Resource)
+RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props,
+       collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
+ORDER BY iri
+"""
+
+API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"

@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(default=10.0, gt=0)
     max_rows: int = Field(default=10_000, ge=1)
 
+    # HTTP API (`sahelkg serve`).
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(default=1_000_000, ge=1_024)
+    cors_origins: list[str] = Field(
+        default_factory=list, description="origins allowed by CORS; empty = CORS off"
+    )
+    max_page_size: int = Field(default=500, ge=1)
+
     @property
     def embedded(self) -> bool:
         return not self.neo4j_uri

@@ -1,0 +1,148 @@
+"""The app factory. The lifespan opens the ONE Bolt driver of the process, reads the
+ontology once and starts the SPARQL engine; routes get them through api/deps.py.
+
+    uvicorn --factory api.app:create_app        # or: sahelkg serve
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import errors
+from api.routes import actors, cypher, events, export, health, ontology, paths, sparql, timeline
+from graph.load import Ontology
+from graph.settings import Settings, get_settings
+from graph.sparql import SparqlEngine
+from graph.store import Store, open_driver
+
+log = logging.getLogger("sahelkg.api")
+
+DESCRIPTION = """
+Query the Sahel conflict-actors knowledge graph three ways that agree with each other:
+
+* **REST** for apps and notebooks: actors (search over labels and aliases, accent- and
+  case-insensitive), their relations at a date, neighbourhoods, paths, events with their
+  claims and sources, timelines;
+* **Cypher** (`POST /cypher`), read-only on every backend;
+* **SPARQL 1.1** (`GET|POST /sparql`), query only, over the store's own RDF export.
+
+Errors are JSON `{"error", "detail", "status"}`: 404 unknown id, 422 bad parameter,
+400 bad query (with the parser's message), 403 write refused, 504 query timed out,
+503 store unavailable.
+"""
+
+
+class _TooLarge(StarletteHTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body larger than {limit:,} bytes")
+
+
+class BodySizeLimit:
+    """Refuse request bodies above `max_bytes` (by Content-Length, then while reading)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.max_bytes
+                except ValueError:
+                    too_big = False
+                if too_big:
+                    await _send_413(send, self.max_bytes)
+                    return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def _send_413(send: Send, limit: int) -> None:
+    body = (
+        b'{"error":"too_large","detail":"request body larger than '
+        + f"{limit:,}".encode()
+        + b' bytes","status":413}'
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(settings: Settings | None = None, driver: Any = None) -> FastAPI:
+    """Build the app. `driver`: an open neo4j driver to use (the caller closes it);
+    by default the lifespan opens one from the settings and closes it at shutdown."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = driver is None
+        drv = open_driver(settings) if own else driver
+        app.state.settings = settings
+        app.state.store = Store.from_settings(drv, settings)
+        app.state.ontology = Ontology.read(settings.ontology_path, None)
+        app.state.sparql = SparqlEngine(settings.query_timeout_s)
+        try:
+            yield
+        finally:
+            app.state.sparql.close()
+            if own:
+                drv.close()
+
+    app = FastAPI(
+        title="Sahel KG query service",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses={
+            422: {"model": None, "description": "bad parameter"},
+            503: {"description": "store unavailable"},
+        },
+    )
+    errors.install(app)
+    for module in (health, actors, events, paths, timeline, cypher, sparql, export, ontology):
+        app.include_router(module.router)
+    try:  # the explorer page (api/ui.py), when present
+        from api.ui import mount_ui
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        mount_ui(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Accept"],
+        )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

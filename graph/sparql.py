@@ -1,0 +1,355 @@
+"""A read-only SPARQL view of the stored graph.
+
+The RDF it answers from is the graph store's own export (graph.export.iter_triples), held in
+an in-memory pyoxigraph store and rebuilt whenever the latest (:Load) id changes, so REST,
+/cypher and /sparql read the same facts.
+
+Queries run in ONE worker process that holds the pyoxigraph store: pyoxigraph cannot cancel a
+query, so a query that outlives its timeout is stopped by killing the worker (by its PID),
+which is started again, with the same data, for the next query. Updates and SERVICE are
+refused before anything runs, by reading the query's words (comments, strings and IRIs
+blanked first).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.errors import QueryError, ReadOnlyViolation, StoreUnavailable
+from graph.export import to_ox
+
+MAX_QUERY_CHARS = 50_000
+
+# Result formats: name -> (pyoxigraph format, media type).
+RESULT_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str]] = {
+    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
+    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
+    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
+}
+GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+}
+# Media types (Accept) -> ("results" | "graph", format name).
+MEDIA_TYPES: dict[str, tuple[str, str]] = {
+    "application/sparql-results+json": ("results", "json"),
+    "application/json": ("results", "json"),
+    "application/sparql-results+xml": ("results", "xml"),
+    "application/xml": ("results", "xml"),
+    "text/xml": ("results", "xml"),
+    "text/csv": ("results", "csv"),
+    "text/tab-separated-values": ("results", "tsv"),
+    "text/turtle": ("graph", "turtle"),
+    "application/x-turtle": ("graph", "turtle"),
+    "application/n-triples": ("graph", "ntriples"),
+    "text/plain": ("graph", "ntriples"),
+    "application/ld+json": ("graph", "jsonld"),
+    "application/rdf+xml": ("graph", "rdfxml"),
+}
+# A `format=` (or `output=` / `results=`) parameter, as SPARQLWrapper and browsers send it.
+FORMAT_NAMES: dict[str, tuple[str, str]] = {
+    "json": ("results", "json"),
+    "xml": ("results", "xml"),
+    "csv": ("results", "csv"),
+    "tsv": ("results", "tsv"),
+    "turtle": ("graph", "turtle"),
+    "ttl": ("graph", "turtle"),
+    "n3": ("graph", "turtle"),
+    "ntriples": ("graph", "ntriples"),
+    "nt": ("graph", "ntriples"),
+    "jsonld": ("graph", "jsonld"),
+    "json-ld": ("graph", "jsonld"),
+    "rdfxml": ("graph", "rdfxml"),
+    "rdf+xml": ("graph", "rdfxml"),
+}
+
+# Words that only SPARQL Update uses (a query never contains them as bare words).
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''.*?(?:'''|\Z)|\"\"\".*?(?:\"\"\"|\Z)
+      |'(?:[^'\\\n]|\\.)*(?:'|$)|"(?:[^"\\\n]|\\.)*(?:"|$))
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<var>[?$][A-Za-z0-9_]+)
+  | (?P<pname>(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL | re.MULTILINE,
+)
+
+
+class QueryTimeout(QueryError):
+    """A query ran longer than the configured timeout and was stopped."""
+
+
+def check_query(text: str) -> None:
+    """Refuse empty and over-long queries, SPARQL Update and SERVICE, naming the reason."""
+    if not text or not text.strip():
+        raise QueryError("the query is empty")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup != "word":
+            continue
+        word = m.group().upper()
+        if word in UPDATE_WORDS:
+            raise ReadOnlyViolation(
+                f"read-only: SPARQL Update ({word}) is not allowed; this endpoint answers "
+                "queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)"
+            )
+        if word == "SERVICE":
+            raise ReadOnlyViolation(
+                "SERVICE (federated query to another endpoint) is not allowed here"
+            )
+
+
+def negotiate(accept: str | None, fmt: str | None = None) -> tuple[str, str]:
+    """(results format, graph format) from a `format` name or an Accept header."""
+    results, graph = "json", "turtle"
+    if fmt:
+        kind, name = FORMAT_NAMES.get(fmt.strip().lower(), ("", ""))
+        if not kind:
+            raise QueryError(
+                f"unknown format {fmt!r}; choose one of {', '.join(sorted(FORMAT_NAMES))}"
+            )
+        return (name, graph) if kind == "results" else (results, name)
+    best: dict[str, float] = {}
+    for part in (accept or "").split(","):
+        media, _, params = part.strip().partition(";")
+        q = 1.0
+        for p in params.split(";"):
+            key, _, value = p.strip().partition("=")
+            if key == "q":
+                with contextlib.suppress(ValueError):
+                    q = float(value)
+        found = MEDIA_TYPES.get(media.strip().lower())
+        if found is None or q <= 0:
+            continue
+        kind, name = found
+        if q > best.get(kind, -1.0):
+            best[kind] = q
+            if kind == "results":
+                results = name
+            else:
+                graph = name
+    return results, graph
+
+
+@dataclass
+class Answer:
+    body: bytes
+    media_type: str
+    kind: str  # "solutions", "boolean" or "graph"
+
+
+# ------------------------------------------------------------------ the worker process
+
+
+def _serve(read_fd: int, write_fd: int) -> None:  # pragma: no cover - runs in the child
+    """The worker's loop: ("load", n-triples) and ("query", (text, results, graph))."""
+    inbox = Connection(read_fd, writable=False)
+    outbox = Connection(write_fd, readable=False)
+    store = ox.Store()
+    while True:
+        try:
+            msg = inbox.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        op, payload = msg
+        try:
+            if op == "load":
+                store = ox.Store()
+                if payload:
+                    store.bulk_load(payload, ox.RdfFormat.N_TRIPLES)
+                outbox.send(("ok", len(store)))
+            elif op == "query":
+                text, results_fmt, graph_fmt = payload
+                result = store.query(text)
+                if isinstance(result, ox.QueryTriples):
+                    rdf_format, media = GRAPH_FORMATS[graph_fmt]
+                    body = result.serialize(format=rdf_format)
+                    outbox.send(("ok", ("graph", media, body)))
+                else:
+                    res_format, media = RESULT_FORMATS[results_fmt]
+                    kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+                    outbox.send(("ok", (kind, media, result.serialize(format=res_format))))
+        except SyntaxError as exc:
+            outbox.send(("syntax", str(exc)))
+        except Exception as exc:
+            outbox.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+_WORKER = "import sys; from graph.sparql import _serve; _serve(int(sys.argv[1]), int(sys.argv[2]))"
+
+
+@dataclass
+class _Worker:
+    proc: subprocess.Popen[bytes]
+    send: Connection
+    recv: Connection
+    data: bytes | None = None  # the N-Triples it holds
+
+    @classmethod
+    def start(cls) -> _Worker:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", _WORKER, str(to_child_r), str(from_child_w)],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        return cls(
+            proc, Connection(to_child_w, readable=False), Connection(from_child_r, writable=False)
+        )
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self, graceful: bool = False) -> None:
+        if graceful and self.alive():
+            with contextlib.suppress(OSError, ValueError):
+                self.send.send(None)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=2)
+        if self.alive():
+            self.proc.kill()  # by its PID: our own child
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=5)
+        for conn in (self.send, self.recv):
+            with contextlib.suppress(OSError):
+                conn.close()
+
+
+class SparqlEngine:
+    """One worker process answering SPARQL over a copy of the graph; thread-safe."""
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._lock = threading.Lock()
+        self._worker: _Worker | None = None
+        self._data: bytes = b""
+        self._version: object = _UNSET
+        self.triples = 0
+        self.refreshed_at = 0.0
+
+    @property
+    def loaded(self) -> bool:
+        return self._version is not _UNSET
+
+    def refresh(self, version: object, build: Callable[[], bytes]) -> bool:
+        """Rebuild the copy when `version` (the loads the graph holds) changed."""
+        with self._lock:
+            if version == self._version:
+                return False
+            self._data = build()
+            self._ensure_worker()
+            self._version = version
+            self.refreshed_at = time.time()
+            return True
+
+    def query(self, text: str, results_fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
+        check_query(text)
+        if results_fmt not in RESULT_FORMATS or graph_fmt not in GRAPH_FORMATS:
+            raise QueryError(f"unknown result format {results_fmt!r} / {graph_fmt!r}")
+        with self._lock:
+            worker = self._ensure_worker()
+            try:
+                worker.send.send(("query", (text, results_fmt, graph_fmt)))
+            except OSError as exc:
+                self._stop_worker()
+                raise StoreUnavailable(f"the SPARQL worker is gone ({exc})") from exc
+            if not worker.recv.poll(self.timeout_s):
+                self._stop_worker()
+                raise QueryTimeout(
+                    f"the SPARQL query did not finish within {self.timeout_s:g}s and was stopped"
+                )
+            status, payload = self._receive(worker)
+        if status == "syntax":
+            raise QueryError(f"SPARQL syntax error: {payload}")
+        if status != "ok":
+            raise QueryError(f"the SPARQL query failed: {payload}")
+        kind, media, body = payload
+        return Answer(body, media, kind)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._worker is not None:
+                self._worker.stop(graceful=True)
+                self._worker = None
+
+    @property
+    def worker_pid(self) -> int | None:
+        return self._worker.proc.pid if self._worker is not None else None
+
+    # -- internals (call with the lock held)
+
+    def _ensure_worker(self) -> _Worker:
+        worker = self._worker
+        if worker is None or not worker.alive():
+            self._stop_worker()
+            worker = self._worker = _Worker.start()
+        if worker.data is not self._data:
+            try:
+                worker.send.send(("load", self._data))
+            except OSError as exc:
+                self._stop_worker()
+                raise StoreUnavailable(f"the SPARQL worker is gone ({exc})") from exc
+            if not worker.recv.poll(max(60.0, self.timeout_s)):
+                self._stop_worker()
+                raise StoreUnavailable("the SPARQL worker did not load the graph in time")
+            status, payload = self._receive(worker)
+            if status != "ok":
+                self._stop_worker()
+                raise StoreUnavailable(f"the SPARQL worker could not load the graph: {payload}")
+            self.triples = int(payload)
+            worker.data = self._data
+        return worker
+
+    def _receive(self, worker: _Worker) -> tuple[str, Any]:
+        try:
+            status, payload = worker.recv.recv()
+        except (EOFError, OSError) as exc:
+            self._stop_worker()
+            raise StoreUnavailable(f"the SPARQL worker stopped unexpectedly ({exc})") from exc
+        return status, payload
+
+    def _stop_worker(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.stop()
+
+
+_UNSET = object()
+
+
+def ntriples(triples: Any) -> bytes:
+    """N-Triples bytes for an iterable of rdflib triples (the export's)."""
+    terms = (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples)  # type: ignore[arg-type]
+    data = ox.serialize(terms, format=ox.RdfFormat.N_TRIPLES)
+    return bytes(data or b"")
