@@ -734,36 +734,55 @@ async function showEvent(id) {
       return { ...(typeof s === "object" ? normaliseSource(s) : {}), ...(srcByIri.get(iri) || {}), iri };
     };
     for (const list of byKind.values()) list.sort((a, b) => Number(a.value) - Number(b.value));
+    const QUAL = { approximately: "about", "more-than": "more than", "at-least": "at least", "up-to": "up to" };
     const kindBlocks = [...byKind.entries()].map(([kind, list]) => {
       const values = new Set(list.map((c) => String(c.value)));
+      const contested = values.size > 1;
+      const units = new Set(list.map((c) => first(c.unit, "")));
+      const unit = units.size === 1 ? [...units][0] : null;
       return h(
         "section",
         { class: "claim-kind", dataset: { kind } },
-        h("h3", {}, `${kind} `, values.size > 1 ? h("span", { class: "tag contested" }, "contested") : null),
+        h("h3", { id: `claims-${kind}` }, `${kind}${unit ? ` (${unit})` : ""} `, contested ? h("span", { class: "tag contested" }, `contested: ${values.size} figures`) : null),
         h(
-          "div",
-          { class: "claims" },
-          list.map((c) => {
-            const s = srcOf(c);
-            const q = first(c.qualifier, c.valueQualifier);
-            return h(
-              "div",
-              { class: "claim", dataset: { value: String(c.value) } },
-              h("span", { class: "value" }, `${q && q !== "exact" ? `${q.replace("-", " ")} ` : ""}${c.value}`),
-              first(c.unit) ? h("span", { class: "muted" }, ` ${c.unit}`) : null,
-              joined(c.victimCategory) ? h("span", { class: "muted" }, ` (${joined(c.victimCategory)})`) : null,
-              h("span", { class: "who" }, `according to ${joined(c.attribution) || "an unnamed source"}`),
-              s
-                ? h(
-                    "span",
-                    { class: "claim-source" },
-                    "Source: ",
-                    s.url ? h("a", { href: s.url, target: "_blank", rel: "noopener noreferrer" }, s.title || slugOf(s.iri)) : s.title || slugOf(s.iri),
-                    s.publisher ? h("span", { class: "muted" }, ` (${s.publisher}${s.published ? `, ${s.published}` : ""})`) : null,
-                  )
-                : null,
-            );
-          }),
+          "table",
+          { class: "claims", "aria-labelledby": `claims-${kind}` },
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Figure"), h("th", { scope: "col" }, "According to"), h("th", { scope: "col" }, "Source"))),
+          h(
+            "tbody",
+            {},
+            list.map((c) => {
+              const s = srcOf(c);
+              const q = first(c.qualifier, c.valueQualifier);
+              const title = s ? s.title || slugOf(s.iri) : null;
+              return h(
+                "tr",
+                { class: "claim", dataset: { value: String(c.value) } },
+                h(
+                  "td",
+                  { class: "figure" },
+                  h("span", { class: "value" }, `${q && q !== "exact" ? `${QUAL[q] || q} ` : ""}${c.value}`),
+                  !unit && first(c.unit) ? h("span", { class: "muted" }, ` ${c.unit}`) : null,
+                  joined(c.victimCategory) ? h("span", { class: "muted cat" }, joined(c.victimCategory)) : null,
+                ),
+                h("td", { class: "who" }, joined(c.attribution) || "unattributed"),
+                h(
+                  "td",
+                  { class: "claim-source" },
+                  s
+                    ? [
+                        s.url
+                          ? h("a", { href: s.url, target: "_blank", rel: "noopener noreferrer", title }, title)
+                          : h("span", { class: "src-title", title }, title),
+                        s.publisher || s.published
+                          ? h("span", { class: "muted" }, ` (${[s.publisher, s.published].filter(Boolean).join(", ")})`)
+                          : null,
+                      ]
+                    : h("span", { class: "muted" }, "no source"),
+                ),
+              );
+            }),
+          ),
         ),
       );
     });
