@@ -232,7 +232,10 @@ class Reader:
             _cut(holder.get("session"))
             raise QueryTimeout(f"the query did not finish within {timeout:g}s and was stopped")
         if "error" in box:
-            raise box["error"]
+            error = box["error"]
+            if isinstance(error, QueryError) and str(error).startswith("query timed out"):
+                raise QueryTimeout(str(error)) from error  # Neo4j enforces the timeout itself
+            raise error
         value: tuple[list[str], list[list[Any]], bool] = box["value"]
         return value
 

@@ -410,3 +410,22 @@ def test_store_down_gives_503(settings: Settings, seeded: Store) -> None:
         assert r.status_code == 503
         r = client.get("/sparql", params={"query": "ASK {}"})
         assert r.status_code == 503
+
+
+def test_a_runaway_cypher_query_times_out(settings: Settings, seeded: Store) -> None:
+    """ArcadeDB ignores the Bolt transaction timeout: the service stops waiting, cuts the
+    connection and answers 504; the next query works."""
+    heavy = (
+        "MATCH (a:Resource), (b:Resource), (c:Claim) "
+        "WHERE a.name < b.name AND b.name < c.name RETURN count(*) AS n"
+    )
+    quick = api_settings(settings, query_timeout_s=1.0)
+    with Server(quick) as server, httpx.Client(base_url=server.url, timeout=60) as client:
+        started = time.monotonic()
+        r = client.post("/cypher", json={"query": heavy})
+        elapsed = time.monotonic() - started
+        assert r.status_code == 504, r.text
+        assert "did not finish within 1s" in r.json()["detail"]
+        assert elapsed < 5
+        ok = client.post("/cypher", json={"query": "RETURN 1 AS one"})
+        assert ok.status_code == 200 and ok.json()["rows"] == [[1]]

@@ -1,0 +1,175 @@
+"""API pieces without a graph server: error mapping, JSON values, dates, ids, the GraphML
+and CSV writers, the path statement builder, and the app factory (routes, OpenAPI, CORS,
+body size limit, bind address)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.errors import status_of
+from graph import queries
+from graph.errors import (
+    EmbeddedServerError,
+    InputError,
+    MappingError,
+    NotFound,
+    QueryError,
+    ReadOnlyViolation,
+    SahelKGError,
+    StoreError,
+    StoreUnavailable,
+)
+from graph.read import jsonable, parse_day, resolve, slug, write_csv, write_graphml
+from graph.settings import Settings
+from graph.sparql import QueryTimeout
+
+KG = "https://w3id.org/sahel-kg/id/"
+
+
+@pytest.mark.parametrize(
+    ("exc", "status"),
+    [
+        (NotFound("x"), 404),
+        (InputError("x"), 422),
+        (MappingError("x"), 422),
+        (QueryError("x"), 400),
+        (ReadOnlyViolation("x"), 403),
+        (QueryTimeout("x"), 504),
+        (StoreUnavailable("x"), 503),
+        (EmbeddedServerError("x"), 503),
+        (StoreError("x"), 503),
+        (SahelKGError("x"), 500),
+    ],
+)
+def test_error_mapping(exc: SahelKGError, status: int) -> None:
+    assert status_of(exc)[0] == status
+
+
+def test_jsonable() -> None:
+    from neo4j.time import Date, DateTime
+
+    assert jsonable(Date(2024, 9, 17)) == "2024-09-17"
+    assert jsonable(DateTime(2024, 9, 17, 6, 0, 0)).startswith("2024-09-17T06:00:00")
+    assert jsonable(dt.date(2020, 1, 2)) == "2020-01-02"
+    assert jsonable({"a": [1, 2.5, float("nan"), None, True]}) == {"a": [1, 2.5, "nan", None, True]}
+    assert jsonable(b"\x00\x01") == "AAE="
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2024-09-17", dt.date(2024, 9, 17)), ("", None), (None, None)],
+)
+def test_parse_day(text: str | None, expected: dt.date | None) -> None:
+    assert parse_day(text, "at") == expected
+
+
+@pytest.mark.parametrize("text", ["2024-13-01", "2024-02-30", "17/09/2024", "yesterday", "2024"])
+def test_bad_days_name_the_parameter(text: str) -> None:
+    with pytest.raises(InputError, match=r"^at: "):
+        parse_day(text, "at")
+
+
+def test_today() -> None:
+    assert parse_day("today", "at") == dt.date.today()
+
+
+def test_ids() -> None:
+    assert resolve("jnim") == KG + "jnim"
+    assert resolve(KG + "jnim") == KG + "jnim"
+    assert resolve("http://www.wikidata.org/entity/Q1") == "http://www.wikidata.org/entity/Q1"
+    assert slug(KG + "mali") == "mali"
+    assert slug("http://example.org/x") == "http://example.org/x"
+    for bad in ["", "a b", "../etc/passwd", "jnim'})-[r]-()"]:
+        with pytest.raises(NotFound):
+            resolve(bad)
+
+
+PAGES: list[dict[str, Any]] = [
+    {
+        "iri": KG + "a",
+        "labels": ["Resource", "State"],
+        "props": {"iri": KG + "a", "name": "A & <b>", "label@fr": "À", "loadId": "x"},
+        "rels": [["PARTNER_OF", {"iri": KG + "rel", "sources": [KG + "s"]}, KG + "b"], None],
+    },
+    {"iri": KG + "b", "labels": ["Resource"], "props": {"iri": KG + "b"}, "rels": [None]},
+]
+
+
+def test_graphml() -> None:
+    out = io.BytesIO()
+    assert write_graphml(PAGES, out) == 3
+    root = ET.fromstring(out.getvalue())
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    nodes = root.findall(".//g:node", ns)
+    edges = root.findall(".//g:edge", ns)
+    assert [n.get("id") for n in nodes] == [KG + "a", KG + "b"]
+    assert edges[0].get("source") == KG + "a" and edges[0].get("target") == KG + "b"
+    assert "A & <b>" in ET.tostring(nodes[0], encoding="unicode").replace("&amp;", "&").replace(
+        "&lt;", "<"
+    ).replace("&gt;", ">")
+
+
+def test_csv() -> None:
+    out = io.BytesIO()
+    assert write_csv(PAGES, out) == 3
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().decode())))
+    assert [r["kind"] for r in rows] == ["node", "node", "edge"]
+    assert rows[0]["labels"] == "Resource:State" and rows[0]["name"] == "A & <b>"
+    assert rows[2]["start"] == KG + "a" and rows[2]["type"] == "PARTNER_OF"
+    assert rows[2]["iri"] == KG + "rel"
+
+
+@pytest.mark.parametrize("hops", [0, 11, -1, "3", 2.5])
+def test_path_bounds_are_checked(hops: Any) -> None:
+    with pytest.raises(ValueError):
+        queries.api_shortest_paths(["PARTNER_OF"], hops)
+
+
+def test_path_types_are_checked() -> None:
+    with pytest.raises(ValueError):
+        queries.api_shortest_paths(["PARTNER_OF]-() DETACH DELETE n//"], 2)
+    assert "[:ALLIED_WITH|PARTNER_OF*1..3]" in queries.api_shortest_paths(
+        ["PARTNER_OF", "ALLIED_WITH"], 3
+    )
+
+
+def offline() -> Settings:
+    """Settings for a store nobody listens on (the driver connects lazily)."""
+    return Settings(neo4j_uri="bolt://127.0.0.1:9", neo4j_password="x", connection_timeout_s=1)
+
+
+def test_defaults_bind_loopback_and_cors_is_off() -> None:
+    s = Settings()
+    assert s.api_host == "127.0.0.1" and s.api_port == 8000 and s.cors_origins == []
+    app = create_app(offline())
+    assert not any("CORSMiddleware" in str(m.cls) for m in app.user_middleware)
+    on = create_app(offline().model_copy(update={"cors_origins": ["http://localhost:5173"]}))
+    assert any("CORSMiddleware" in str(m.cls) for m in on.user_middleware)
+
+
+def test_openapi_has_examples_and_the_contract() -> None:
+    spec = create_app(offline()).openapi()
+    assert {"/actors/{id}/relations", "/cypher", "/sparql", "/export"} <= set(spec["paths"])
+    assert "examples" in str(spec["paths"]["/actors"]["get"]["parameters"])
+
+
+def test_body_limit_and_validation_without_a_store() -> None:
+    with TestClient(create_app(offline().model_copy(update={"max_body_bytes": 2048}))) as c:
+        r = c.post("/cypher", content=b"x" * 5000, headers={"Content-Type": "application/json"})
+        assert r.status_code == 413 and r.json()["error"] == "too_large"
+        r = c.post("/cypher", content=b"{oops", headers={"Content-Type": "application/json"})
+        assert r.status_code == 422 and r.json()["error"] == "bad_parameter"
+        r = c.post("/cypher", json={"query": "CREATE (n)"})
+        assert r.status_code == 403 and "CREATE" in r.json()["detail"]
+        r = c.get("/actors/jnim/neighbourhood", params={"hops": 99})
+        assert r.status_code == 422
+        r = c.get("/actors/jnim")
+        assert r.status_code == 503 and "cannot be reached" in r.json()["detail"]
