@@ -199,23 +199,6 @@ LIMIT $limit
 """
 
 
-def api_shortest_paths(rel_types: Iterable[str], max_hops: int) -> str:
-    """All shortest paths over the given relationship types (from the registry), every
-    relationship on the way valid at `$at`. The bound is an int checked here: variable
-    lengths cannot be parameters."""
-    if not isinstance(max_hops, int) or not 1 <= max_hops <= 10:
-        raise ValueError(f"max_hops must be an int from 1 to 10, not {max_hops!r}")
-    types = "|".join(_names([t]) for t in sorted(rel_types))
-    return f"""
-MATCH (a:Resource {{iri: $from}}), (b:Resource {{iri: $to}})
-MATCH p = allShortestPaths((a)-[:{types}*1..{max_hops}]-(b))
-WHERE all(r IN relationships(p) WHERE {_VALID_AT.format(r="r")})
-RETURN [n IN nodes(p) | n.iri] AS nodes,
-       [r IN relationships(p) | [type(r), startNode(r).iri, endNode(r).iri, properties(r)]] AS rels
-LIMIT $limit
-"""
-
-
 API_EVENTS_WHERE = """
 MATCH (e:Event)
 WHERE ($label IS NULL OR $label IN labels(e))

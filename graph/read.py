@@ -43,6 +43,7 @@ EVENT_ROLES = ("PERPETRATOR", "CLAIMED_BY", "PARTICIPANT", "TARGET", "CONDEMNED_
 PLACE_RELATIONS = ("DEPLOYED_IN", "OPERATES_IN")
 MAX_NEIGHBOURHOOD_EDGES = 2000
 MAX_PATHS = 20
+MAX_PATH_EDGES = 20_000
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
 
@@ -447,34 +448,71 @@ class Reader:
         if a == b:
             raise InputError("'from' and 'to' name the same actor")
         types = sorted(self.registry.relationship_types(SAHEL.actorRelation))
-        statement = queries.api_shortest_paths(types, max_hops)
-        rows = self.rows(statement, **{"from": a, "to": b, "at": at, "limit": MAX_PATHS})
-        iris = sorted({n for r in rows for n in r["nodes"]})
-        found = {r["iri"]: dict(r["props"]) for r in self.rows(queries.API_RESOURCES, iris=iris)}
-        found_paths: list[dict[str, Any]] = []
-        for r in rows:
-            rels = []
-            for rel_type, start, end, rel_props in r["rels"]:
-                rel = dict(rel_props)
-                rels.append(
-                    {
-                        "type": rel_type,
-                        "source": start,
-                        "target": end,
-                        "validFrom": _date(rel.get("validFrom")),
-                        "validTo": _date(rel.get("validTo")),
-                        "sources": sorted(_as_list(rel.get("sources"))),
-                        "iri": rel.get("iri"),
-                    }
-                )
-            found_paths.append(
-                {
-                    "length": len(rels),
-                    "nodes": [ref(n, found.get(n)) for n in r["nodes"]],
-                    "relationships": rels,
-                }
+        # Breadth-first, one statement per hop, the date filter applied to every relationship
+        # as it is expanded. (ArcadeDB's allShortestPaths applies a WHERE on the path after
+        # the search, so it misses a longer valid path when the shortest one is not valid.)
+        depth: dict[str, int] = {a: 0}
+        parents: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        frontier = [a]
+        for hop in range(1, max_hops + 1):
+            if not frontier or b in parents:
+                break
+            rows = self.rows(
+                queries.API_NEIGHBOURS, frontier=frontier, types=types, at=at, limit=MAX_PATH_EDGES
             )
-        found_paths.sort(key=lambda p: [str(n["iri"]) for n in p["nodes"]])
+            if len(rows) >= MAX_PATH_EDGES:
+                raise InputError(
+                    f"more than {MAX_PATH_EDGES:,} relations {hop} hops away: lower max_hops"
+                )
+            nxt: list[str] = []
+            for r in rows:
+                other = r["other"]
+                here = r["start"] if other == r["end"] else r["end"]
+                if depth.get(here) != hop - 1 or depth.get(other, hop) != hop:
+                    continue
+                if other not in depth:
+                    depth[other] = hop
+                    nxt.append(other)
+                rel = dict(r["props"])
+                parents.setdefault(other, []).append(
+                    (
+                        here,
+                        {
+                            "type": r["type"],
+                            "source": r["start"],
+                            "target": r["end"],
+                            "validFrom": _date(rel.get("validFrom")),
+                            "validTo": _date(rel.get("validTo")),
+                            "sources": sorted(_as_list(rel.get("sources"))),
+                            "iri": rel.get("iri"),
+                        },
+                    )
+                )
+            frontier = nxt
+        walks: list[tuple[list[str], list[dict[str, Any]]]] = []
+
+        def back(node: str, nodes: list[str], rels: list[dict[str, Any]]) -> None:
+            if len(walks) >= MAX_PATHS:
+                return
+            if node == a:
+                walks.append(([a, *nodes], rels))
+                return
+            for prev, rel in sorted(parents.get(node, []), key=lambda pr: (pr[0], pr[1]["type"])):
+                back(prev, [node, *nodes], [rel, *rels])
+
+        if b in parents:
+            back(b, [], [])
+        iris = sorted({n for nodes, _ in walks for n in nodes})
+        found = {r["iri"]: dict(r["props"]) for r in self.rows(queries.API_RESOURCES, iris=iris)}
+        walks.sort(key=lambda w: w[0])
+        found_paths: list[dict[str, Any]] = [
+            {
+                "length": len(rels),
+                "nodes": [ref(n, found.get(n)) for n in nodes],
+                "relationships": rels,
+            }
+            for nodes, rels in walks
+        ]
         return {
             "from": ref(a, a_props),
             "to": ref(b, b_props),

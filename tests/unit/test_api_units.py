@@ -15,7 +15,6 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.errors import status_of
-from graph import queries
 from graph.errors import (
     EmbeddedServerError,
     InputError,
@@ -125,20 +124,6 @@ def test_csv() -> None:
     assert rows[0]["labels"] == "Resource:State" and rows[0]["name"] == "A & <b>"
     assert rows[2]["start"] == KG + "a" and rows[2]["type"] == "PARTNER_OF"
     assert rows[2]["iri"] == KG + "rel"
-
-
-@pytest.mark.parametrize("hops", [0, 11, -1, "3", 2.5])
-def test_path_bounds_are_checked(hops: Any) -> None:
-    with pytest.raises(ValueError):
-        queries.api_shortest_paths(["PARTNER_OF"], hops)
-
-
-def test_path_types_are_checked() -> None:
-    with pytest.raises(ValueError):
-        queries.api_shortest_paths(["PARTNER_OF]-() DETACH DELETE n//"], 2)
-    assert "[:ALLIED_WITH|PARTNER_OF*1..3]" in queries.api_shortest_paths(
-        ["PARTNER_OF", "ALLIED_WITH"], 3
-    )
 
 
 def offline() -> Settings:
