@@ -80,7 +80,8 @@ def run_import(
     progress: Callable[[], Progress],
     connect: Callable[[Settings], AbstractContextManager[Any]],
 ) -> None:
-    from graph.load import load, prepare
+    from graph.ingest.fastload import prepare_large
+    from graph.load import load
 
     onto = Ontology.read(settings.ontology_path, settings.shapes_path)
     ctx = Context.read(onto, settings.seeds_dir)
@@ -99,14 +100,15 @@ def run_import(
         if result.events == 0:
             raise InputError(f"{path}: no row could be imported")
         shapes = validate if validate is not None else result.events <= SHACL_ROW_LIMIT
-        check_import(ctx, settings.seeds_dir, target, shapes)
+        if shapes:
+            check_import(ctx, settings.seeds_dir, target, shapes=True)
+        prepared = prepare_large(target, onto)  # terms checked, triples mapped
         err.print(
             "checked: ontology terms" + (" and SHACL shapes (with the seeds)" if shapes else "")
         )
         if output is not None:
             out.print(f"wrote {output}: {result.events:,} events, {result.claims:,} claims")
             return
-        prepared = prepare([target], onto, validate=False)
         with connect(settings) as store, progress() as bar:
             tasks: dict[str, Any] = {}
 
