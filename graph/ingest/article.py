@@ -17,7 +17,7 @@ from graph.ingest.figures import Figure, figures
 _SENTENCE_RE = re.compile(r"[^\n]+?(?:[.!?](?=\s|$)|$)", re.M)
 _ATTACK_RE = re.compile(
     r"\b(?:attack\w*|assault\w*|ambush\w*|raid\w*|bombing|offensive|strikes?|massacre\w*|"
-    r"clash\w*|target(?:ed|ing)|stormed)\b",
+    r"clash\w*|target(?:ed|ing)|stormed|kill(?:ed|ing|s)?|gunmen|shot dead)\b",
     re.I,
 )
 _CLAIM_RE = re.compile(r"\bclaim(?:ed|s|ing)? (?:of )?responsibility\b|\bclaimed by\b", re.I)

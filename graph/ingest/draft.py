@@ -277,7 +277,11 @@ def _statement_block(
     # month of the report, at month precision (the convention of seeds/article.ttl).
     b.add("sahel:date", date(x.published.replace(day=1).isoformat()))
     b.add("sahel:datePrecision", string("month"))
-    b.add("sahel:location", ref(_statement_place(x, s, aliases)))
+    place = _statement_place(x, s, aliases)
+    if place:
+        b.add("sahel:location", ref(place))
+    else:
+        b.comments.append("No place in the report: the reviewer must add sahel:location.")
     b.add("sahel:source", src)
     b.add("rdfs:comment", string(provenance(s.sentences, s.confidence, digest), "en"))
     return b
@@ -290,7 +294,7 @@ def _statement_place(x: Extraction, s: StatementFact, aliases: AliasTable) -> st
     if x.event and x.event.locations:
         return x.event.locations[0]
     places = [m.iri for m in x.mentions if aliases.entities[m.iri].is_a("Place")]
-    return places[0] if places else s.stated_by
+    return places[0] if places else ""
 
 
 def _figure_text(f: FigureFact) -> str:

@@ -57,7 +57,9 @@ class Review:
 
 def review(x: Extraction, graph: Graph, title: str, url: str | None) -> Review:
     r = Review(source=_known_source(graph, title, url))
-    if x.event is None:
+    if x.event is None:  # nothing to compare with: all new
+        r.figures = {id(f): (NEW, "", "") for f in x.figures}
+        r.statements = {id(s): (NEW, "") for s in x.statements}
         return r
     r.event = _known_event(graph, x.event)
     for rel, pred in _EVENT_RELS.items():
