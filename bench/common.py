@@ -1,0 +1,156 @@
+"""Shared pieces of the benchmarks: a private embedded server (own data dir, free ports,
+stopped by PID whatever happens), synthetic inputs, timers and memory readings."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import resource
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import neo4j
+
+from bench import synth
+from graph import embedded
+from graph.load import Ontology
+from graph.settings import Settings
+from graph.store import Store, open_driver
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    settings: Settings
+    driver: neo4j.Driver
+    store: Store
+    pid: int
+
+
+@contextlib.contextmanager
+def private_server(heap: str | None = None, keep: Path | None = None) -> Iterator[Server]:
+    """An embedded ArcadeDB server of our own on free loopback ports, in a temporary data
+    directory; stopped by its PID on the way out (also on errors and Ctrl-C)."""
+    heap = heap or os.environ.get("SAHELKG_EMBEDDED_HEAP") or "6g"
+    with tempfile.TemporaryDirectory(prefix="sahelkg-bench-") as tmp:
+        settings = Settings(
+            neo4j_uri=None,
+            data_dir=keep or Path(tmp),
+            embedded_bolt_port=free_port(),
+            embedded_http_port=free_port(),
+            embedded_heap=heap,
+        )
+        info = embedded.start(settings)
+        driver = None
+        try:
+            driver = open_driver(settings)
+            store = Store.from_settings(driver, settings)
+            store.ensure_schema()
+            yield Server(settings, driver, store, info.pid)
+        finally:
+            if driver is not None:
+                driver.close()
+            embedded.stop(settings)
+
+
+def synth_file(directory: Path, size: int) -> tuple[Path, int]:
+    path = directory / f"synth-{size}.nt"
+    count = synth.write(path, size)
+    return path, count
+
+
+def ontology() -> Ontology:
+    s = Settings()
+    return Ontology.read(s.ontology_path, None)
+
+
+def wipe(server: Server, batch: int = 10_000) -> None:
+    """Empty the database whatever wrote it (our nodes, the peer's, load records)."""
+    while True:
+        rec = server.driver.execute_query(
+            "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
+            limit=batch,
+            database_=server.settings.database,
+            routing_=neo4j.RoutingControl.WRITE,
+        ).records
+        if not rec or int(rec[0]["deleted"]) == 0:
+            return
+
+
+def vm_hwm_mb(pid: int) -> float | None:
+    """Peak resident memory (VmHWM) of a process, in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def vm_rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def self_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    mem = "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    load = os.getloadavg()
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    git = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem} RAM, load average "
+        f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}, Python {platform.python_version()}, "
+        f"commit {git or '?'}"
+    )
+
+
+@dataclass
+class Timer:
+    phases: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - t0
+
+    @property
+    def total(self) -> float:
+        return sum(self.phases.values())

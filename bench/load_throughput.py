@@ -1,0 +1,329 @@
+"""Load throughput (triples/s), side by side in ONE run, on ONE private embedded ArcadeDB
+server, on the same synthetic N-Triples (bench.synth, fixed seed):
+
+- ours:    graph.load.prepare(validate=False) + graph.load.load, from the file: parse, check,
+           map, then one managed write transaction (timed per phase);
+- peer:    rdflib-neo4j (PyPI) parsing the same file into its Neo4jStore (batching on, its
+           default batch of 5,000). It writes with auto-commit `session.run`, which fails on
+           ArcadeDB with DeadlockDetected, so its statements are routed through managed
+           transactions here: same Cypher, same parameters, same batches, one
+           `session.execute_write` per batch it flushes;
+- ceiling: the very rows our loader writes (mapped nodes by label set, relationships by
+           type) prepared in advance and sent as UNWIND batches of 2,000 in one managed
+           transaction: no parsing, no mapping, no reads, no existence checks.
+
+    python -m bench.load_throughput                  # 10k, 100k and 1M triples
+    python -m bench.load_throughput 10k 100k --no-peer-above 100000
+
+The database is emptied between runs; each run starts from an empty graph. Figures are
+printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import neo4j
+from rdflib import Graph
+
+import graph.load as gl
+from bench.common import (
+    SIZES,
+    Server,
+    Timer,
+    machine,
+    ontology,
+    private_server,
+    synth_file,
+    vm_hwm_mb,
+    wipe,
+)
+from graph import queries
+from graph.load import Ontology, Prepared
+
+BATCH = 2000
+PEER_INDEX = "CREATE INDEX n10s_uri IF NOT EXISTS FOR (r:Resource) ON (r.uri)"
+
+
+# ------------------------------------------------------------------------------ ours
+
+
+@contextmanager
+def timed_phases(timer: Timer) -> Iterator[None]:
+    """Wrap the loader's steps with timers (parse, check, map, id, nodes, relationships)."""
+    names = {
+        "parse_files": "parse",
+        "check": "check",
+        "to_property_graph": "map",
+        "content_id": "load id",
+        "_write_nodes": "write nodes",
+        "_write_rels": "write rels",
+    }
+    saved = {name: getattr(gl, name) for name in names}
+
+    def wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            with timer.phase(names[name]):
+                return fn(*args, **kwargs)
+
+        return inner
+
+    for name, fn in saved.items():
+        setattr(gl, name, wrap(name, fn))
+    try:
+        yield
+    finally:
+        for name, fn in saved.items():
+            setattr(gl, name, fn)
+
+
+def run_ours(server: Server, path: Path, onto: Ontology) -> tuple[float, Timer, Prepared]:
+    timer = Timer()
+    t0 = time.perf_counter()
+    with timed_phases(timer):
+        prepared = gl.prepare([path], onto, validate=False)
+        gl.load(server.store, prepared, onto.registry, batch_size=BATCH)
+    seconds = time.perf_counter() - t0
+    timer.phases["other"] = max(0.0, seconds - timer.total)
+    return seconds, timer, prepared
+
+
+# ------------------------------------------------------------------------------ ceiling
+
+
+def ceiling_batches(prepared: Prepared) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(statement, rows) for every batch our loader would write into an empty graph."""
+    pg, load_id = prepared.pg, prepared.load_id
+    out: list[tuple[str, list[dict[str, Any]]]] = []
+    by_labels: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    for node in sorted(pg.nodes.values(), key=lambda n: n.iri):
+        by_labels[node.labels].append({"props": {"iri": node.iri, **node.props, "loadId": load_id}})
+    for labels, rows in by_labels.items():
+        statement = queries.create_nodes(labels)
+        out.extend((statement, rows[i : i + BATCH]) for i in range(0, len(rows), BATCH))
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rel in pg.rels:
+        by_type[rel.type].append(
+            {"start": rel.start, "end": rel.end, "props": {**rel.props, "loadId": load_id}}
+        )
+    for rel_type, rows in sorted(by_type.items()):
+        statement = (
+            "UNWIND $rows AS row "
+            "MATCH (a:Resource {iri: row.start}), (b:Resource {iri: row.end}) "
+            f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props"
+        )
+        out.extend((statement, rows[i : i + BATCH]) for i in range(0, len(rows), BATCH))
+    return out
+
+
+def run_ceiling(server: Server, prepared: Prepared) -> float:
+    batches = ceiling_batches(prepared)  # prepared before the clock starts
+
+    def work(tx: neo4j.ManagedTransaction) -> None:
+        for statement, rows in batches:
+            tx.run(statement, rows=rows).consume()
+
+    t0 = time.perf_counter()
+    server.store.write(work)
+    return time.perf_counter() - t0
+
+
+# ------------------------------------------------------------------------------ peer
+
+
+def peer_store_class() -> type:
+    from rdflib_neo4j import Neo4jStore
+
+    class ManagedNeo4jStore(Neo4jStore):  # type: ignore[misc]
+        """rdflib-neo4j with its writes in managed transactions (ArcadeDB refuses its
+        auto-commit UNWIND ... MERGE with DeadlockDetected). Same Cypher, same batches."""
+
+        database = "neo4j"
+        statements = 0
+
+        def _Neo4jStore__create_session(self) -> None:
+            self.session = self.driver.session(database=self.database)
+
+        def _Neo4jStore__constraint_check(self, create: bool) -> None:
+            # Its check uses SHOW CONSTRAINTS YIELD *, and its unique constraint on
+            # Resource.uri makes its `MERGE ... SET n:Label` fail on ArcadeDB
+            # (ConstraintValidationFailed: a label cannot be added to a node under a
+            # unique constraint). Give it a plain index on the same key instead.
+            self.session.execute_write(lambda tx: tx.run(PEER_INDEX).consume())
+
+        def _Neo4jStore__query_database(self, query: str, params: Any) -> None:
+            type(self).statements += 1
+            self.session.execute_write(lambda tx: tx.run(query, params=params).consume())
+
+        def _Neo4jStore__set_open(self, val: bool) -> None:  # quiet: no prints
+            self._Neo4jStore__open = val
+
+    return ManagedNeo4jStore
+
+
+def run_peer(server: Server, path: Path) -> float:
+    import contextlib
+    import io
+
+    from rdflib_neo4j import HANDLE_VOCAB_URI_STRATEGY, Neo4jStoreConfig
+
+    cls = peer_store_class()
+    cls.database = server.settings.database
+    config = Neo4jStoreConfig(
+        auth_data=None,
+        handle_vocab_uri_strategy=HANDLE_VOCAB_URI_STRATEGY.IGNORE,
+        batching=True,
+    )
+    t0 = time.perf_counter()
+    store = cls(config=config, neo4j_driver=server.driver)
+    g = Graph(store=store)
+    g.open(None, create=True)
+    try:
+        g.parse(path, format="nt")
+    finally:
+        with contextlib.redirect_stdout(io.StringIO()):
+            g.close(True)
+    return time.perf_counter() - t0
+
+
+def drop_peer_index(server: Server) -> None:
+    server.driver.execute_query(
+        "DROP INDEX n10s_uri IF EXISTS",
+        database_=server.settings.database,
+        routing_=neo4j.RoutingControl.WRITE,
+    )
+
+
+# ------------------------------------------------------------------------------ main
+
+
+def run_one(
+    server: Server,
+    who: str,
+    path: Path,
+    triples: int,
+    reference: Prepared,
+    onto: Ontology,
+    row: dict[str, Any],
+    label: str,
+) -> None:
+    """One timed run; keeps the best (lowest) time of each contender in `row`."""
+    extra = ""
+    try:
+        if who == "ours":
+            seconds, timer, _ = run_ours(server, path, onto)
+            extra = "; " + ", ".join(f"{k} {v:.2f}s" for k, v in timer.phases.items())
+            if seconds < row.get("ours", float("inf")):
+                row["ours_phases"] = timer.phases
+        elif who == "ceiling":
+            seconds = run_ceiling(server, reference)
+        else:
+            seconds = run_peer(server, path)
+    except Exception as exc:  # report it: a failing contender is a figure too
+        row[f"{who}_error"] = f"{type(exc).__name__}: {exc}"[:300]
+        print(f"[{label}] {who} FAILED: {row[f'{who}_error']}", flush=True)
+        return
+    finally:
+        if who == "peer":
+            counts = count(server)
+            wipe(server)
+            drop_peer_index(server)
+    if who != "peer":
+        counts = count(server)
+    row[who] = min(seconds, row.get(who, float("inf")))
+    print(
+        f"[{label}] {who}: {seconds:.2f}s ({triples / seconds:,.0f} triples/s), "
+        f"{counts[0]:,} nodes, {counts[1]:,} rels{extra}",
+        flush=True,
+    )
+
+
+def count(server: Server) -> tuple[int, int]:
+    db = server.settings.database
+    nodes = server.driver.execute_query("MATCH (n) RETURN count(n) AS c", database_=db).records
+    rels = server.driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS c", database_=db)
+    return int(nodes[0]["c"]), int(rels.records[0]["c"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", default=["10k", "100k", "1m"], choices=list(SIZES))
+    parser.add_argument(
+        "--no-peer-above", type=int, default=10**9, help="skip the peer above this many triples"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of each (best kept), up to 200k triples"
+    )
+    parser.add_argument(
+        "--heap", default=None, help="server heap (default SAHELKG_EMBEDDED_HEAP or 6g)"
+    )
+    args = parser.parse_args(argv)
+
+    onto = ontology()
+    print(f"machine: {machine()}", flush=True)
+    print(
+        "peer: rdflib-neo4j, its statements routed through managed transactions "
+        "(auto-commit fails on ArcadeDB with DeadlockDetected); same Cypher, same batches",
+        flush=True,
+    )
+    results = []
+    with (
+        tempfile.TemporaryDirectory(prefix="sahelkg-bench-data-") as tmp,
+        private_server(args.heap) as server,
+    ):
+        print(f"server: pid {server.pid}, heap {server.settings.embedded_heap}", flush=True)
+        # Warm the JVM (JIT, caches) with every contender once, so order does not decide.
+        warm, _ = synth_file(Path(tmp), 5_000)
+        for attempt in ("ours", "ceiling", "peer"):
+            wipe(server)
+            if attempt == "ours":
+                _, _, warm_prepared = run_ours(server, warm, onto)
+            elif attempt == "ceiling":
+                run_ceiling(server, warm_prepared)
+            else:
+                run_peer(server, warm)
+                wipe(server)
+                drop_peer_index(server)
+        print("warm-up done", flush=True)
+        for label in args.sizes:
+            path, triples = synth_file(Path(tmp), SIZES[label])
+            row: dict[str, Any] = {"size": label, "triples": triples}
+            rounds = args.rounds if triples <= 200_000 else 1
+            reference = gl.prepare([path], onto, validate=False)  # the ceiling's rows
+            order = ["ours", "ceiling", "peer"]
+            for n in range(rounds):
+                for who in order[n % 3 :] + order[: n % 3]:  # rotate: order must not decide
+                    if who == "peer" and triples > args.no_peer_above:
+                        continue
+                    wipe(server)
+                    run_one(server, who, path, triples, reference, onto, row, label)
+            del reference
+            hwm = vm_hwm_mb(server.pid) or 0
+            print(f"[{label}] server VmHWM so far: {hwm:,.0f} MB", flush=True)
+            results.append(row)
+
+    print()
+    print("best of the rounds (lowest time) for each contender:")
+    print("| triples | ours (t/s) | peer (t/s) | ceiling (t/s) | ours/peer | ours/ceiling |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        n = r["triples"]
+        ours, ceil = n / r["ours"], n / r["ceiling"]
+        peer = n / r["peer"] if "peer" in r else None
+        print(
+            f"| {n:,} | {ours:,.0f} | {f'{peer:,.0f}' if peer else r.get('peer_error', 'skipped')} "
+            f"| {ceil:,.0f} | {f'{ours / peer:.1f}x' if peer else '-'} | {ours / ceil:.2f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
