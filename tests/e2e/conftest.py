@@ -191,6 +191,12 @@ def page(browser: Any, base_url: str, request: pytest.FixtureRequest) -> Iterato
             errors.append(f"console.{msg.type}: {msg.text}")
 
     pg.on("console", on_console)
+
+    def on_request(req: Any) -> None:  # works offline: nothing but the API's own origin
+        if not req.url.startswith((base_url, "data:", "blob:")):
+            errors.append(f"request to another host: {req.url}")
+
+    pg.on("request", on_request)
     pg.errors = errors
     try:
         yield pg

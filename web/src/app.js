@@ -2,7 +2,7 @@
 // slider that redraws the network as of a day; the actor's timeline; a read-only query
 // console; export links. State lives in the URL hash (#actor=jnim&hops=2&at=2019-06-01).
 import cytoscape from "cytoscape";
-import { api, ApiError, items, slugOf } from "./api.js";
+import { api, ApiError, KG, slugOf } from "./api.js";
 import { CLASSES, colourOf, cyStyle, isEventClass, localName, mainClass } from "./style.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -1028,7 +1028,23 @@ let lang = "cypher";
 function cell(v) {
   if (v === null || v === undefined) return h("span", { class: "muted" }, "null");
   if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
+  const text = String(v);
+  if (text.startsWith(KG) && !text.slice(KG.length).includes("/")) {
+    const id = text.slice(KG.length);
+    return h("button", { type: "button", class: "link", title: text, onclick: () => openResource(id) }, `kg:${id}`);
+  }
+  return text;
+}
+
+/** An id from a query result: an actor re-centres the network, anything else shows as an event. */
+async function openResource(id) {
+  try {
+    const a = await api.actor(id);
+    await openActor(id, labelOf(a));
+  } catch (exc) {
+    if (exc instanceof ApiError && exc.status === 404) showEvent(id);
+    else report(exc);
+  }
 }
 
 function renderTable(columns, rows) {
