@@ -491,3 +491,25 @@ def test_paths_match_a_breadth_first_search_at_every_date(
             assert got == shortest(a, b, at, 4), (a, b, at)
             found += got is not None
     assert found > 10
+
+
+def test_sparql_follows_loads(
+    http: httpx.Client, seeded: Store, ontology: Ontology, tmp_path: Path
+) -> None:
+    """After a load the SPARQL copy is rebuilt (the load ids changed): REST, /cypher and
+    /sparql see the new actor at once. Runs last here: it adds to the module's graph."""
+    ask = "ASK { <https://w3id.org/sahel-kg/id/test-militia-x> ?p ?o }"
+    assert http.get("/sparql", params={"query": ask}).json()["boolean"] is False
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix sahel: <https://w3id.org/sahel-kg/ontology#> .\n"
+        "@prefix kg: <https://w3id.org/sahel-kg/id/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'kg:test-militia-x a sahel:Militia ; rdfs:label "Test militia X"@en .\n',
+        encoding="utf-8",
+    )
+    load(seeded, prepare([extra], ontology, validate=False), ontology.registry)
+    assert http.get("/sparql", params={"query": ask}).json()["boolean"] is True
+    assert http.get("/actors/test-militia-x").json()["label"] == "Test militia X"
+    found = http.get("/actors", params={"q": "test militia x"}).json()["items"]
+    assert [a["id"] for a in found] == ["test-militia-x"]
