@@ -185,6 +185,14 @@ function ensureCy() {
   });
   cy.on("tap", "node", (e) => selectNode(e.target.id()));
   cy.on("tap", "edge", (e) => selectEdge(e.target.id()));
+  cy.on("mouseover", "node", (e) => {
+    e.target.addClass("hover");
+    e.target.connectedEdges().addClass("hover");
+  });
+  cy.on("mouseout", "node", (e) => {
+    e.target.removeClass("hover");
+    e.target.connectedEdges().removeClass("hover");
+  });
   cy.on("dbltap", "node", (e) => {
     const n = e.target.data();
     if (!n.event && !n.place) openActor(n.slug, n.full);

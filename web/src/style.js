@@ -117,5 +117,6 @@ export const cyStyle = [
       "target-arrow-color": "#c2410c",
     },
   },
-  { selector: ".faded", style: { opacity: 0.25 } },
+  { selector: "node.hover", style: { "min-zoomed-font-size": 0, "z-index": 10, "font-size": 13 } },
+  { selector: "edge.hover", style: { label: "data(label)", "min-zoomed-font-size": 0, "line-color": "#c2410c" } },
 ];
