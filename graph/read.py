@@ -261,12 +261,13 @@ class Reader:
         """Ids of the loads the graph holds: the SPARQL copy is rebuilt when they change."""
         return tuple(sorted(str(r["id"]) for r in self.rows(queries.API_LOAD_IDS)))
 
-    def ntriples(self) -> bytes:
+    def write_ntriples(self, out: IO[bytes]) -> None:
+        """The whole graph as N-Triples (the export's triples), for the SPARQL copy."""
         from graph.export import iter_triples
-        from graph.sparql import ntriples
+        from graph.sparql import write_ntriples
 
         with translate_errors():
-            return ntriples(iter_triples(self.store, self.registry))
+            write_ntriples(iter_triples(self.store, self.registry), out)
 
     # -- ontology names
 

@@ -1,8 +1,8 @@
 """A read-only SPARQL view of the stored graph.
 
-The RDF it answers from is the graph store's own export (graph.export.iter_triples), held in
-an in-memory pyoxigraph store and rebuilt whenever the latest (:Load) id changes, so REST,
-/cypher and /sparql read the same facts.
+The RDF it answers from is the graph store's own export (graph.export.iter_triples), written
+to a temporary N-Triples file, loaded into an in-memory pyoxigraph store and rebuilt whenever
+the set of (:Load) ids changes, so REST, /cypher and /sparql read the same facts.
 
 Queries run in ONE worker process that holds the pyoxigraph store: pyoxigraph cannot cancel a
 query, so a query that outlives its timeout is stopped by killing the worker (by its PID),
@@ -18,12 +18,14 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -182,7 +184,7 @@ def _serve(read_fd: int, write_fd: int) -> None:  # pragma: no cover - runs in t
             if op == "load":
                 store = ox.Store()
                 if payload:
-                    store.bulk_load(payload, ox.RdfFormat.N_TRIPLES)
+                    store.bulk_load(path=payload, format=ox.RdfFormat.N_TRIPLES)
                 outbox.send(("ok", len(store)))
             elif op == "query":
                 text, results_fmt, graph_fmt = payload
@@ -209,7 +211,7 @@ class _Worker:
     proc: subprocess.Popen[bytes]
     send: Connection
     recv: Connection
-    data: bytes | None = None  # the N-Triples it holds
+    generation: int = -1  # which copy of the graph it holds
 
     @classmethod
     def start(cls) -> _Worker:
@@ -253,7 +255,9 @@ class SparqlEngine:
         self.timeout_s = timeout_s
         self._lock = threading.Lock()
         self._worker: _Worker | None = None
-        self._data: bytes = b""
+        self._dir = tempfile.TemporaryDirectory(prefix="sahelkg-sparql-")
+        self._path: Path | None = None  # the N-Triples of the current copy
+        self._generation = 0
         self._version: object = _UNSET
         self.triples = 0
         self.refreshed_at = 0.0
@@ -262,13 +266,20 @@ class SparqlEngine:
     def loaded(self) -> bool:
         return self._version is not _UNSET
 
-    def refresh(self, version: object, build: Callable[[], bytes]) -> bool:
-        """Rebuild the copy when `version` (the loads the graph holds) changed."""
+    def refresh(self, version: object, build: Callable[[IO[bytes]], Any]) -> bool:
+        """Rebuild the copy when `version` (the loads the graph holds) changed: `build`
+        writes the graph as N-Triples to a file the worker then loads."""
         with self._lock:
             if version == self._version:
                 return False
-            self._data = build()
+            generation = self._generation + 1
+            path = Path(self._dir.name) / f"graph-{generation}.nt"
+            with path.open("wb") as out:
+                build(out)
+            old, self._path, self._generation = self._path, path, generation
             self._ensure_worker()
+            if old is not None:
+                old.unlink(missing_ok=True)
             self._version = version
             self.refreshed_at = time.time()
             return True
@@ -302,6 +313,7 @@ class SparqlEngine:
             if self._worker is not None:
                 self._worker.stop(graceful=True)
                 self._worker = None
+            self._dir.cleanup()
 
     @property
     def worker_pid(self) -> int | None:
@@ -314,9 +326,9 @@ class SparqlEngine:
         if worker is None or not worker.alive():
             self._stop_worker()
             worker = self._worker = _Worker.start()
-        if worker.data is not self._data:
+        if worker.generation != self._generation:
             try:
-                worker.send.send(("load", self._data))
+                worker.send.send(("load", str(self._path) if self._path else None))
             except OSError as exc:
                 self._stop_worker()
                 raise StoreUnavailable(f"the SPARQL worker is gone ({exc})") from exc
@@ -328,7 +340,7 @@ class SparqlEngine:
                 self._stop_worker()
                 raise StoreUnavailable(f"the SPARQL worker could not load the graph: {payload}")
             self.triples = int(payload)
-            worker.data = self._data
+            worker.generation = self._generation
         return worker
 
     def _receive(self, worker: _Worker) -> tuple[str, Any]:
@@ -348,8 +360,7 @@ class SparqlEngine:
 _UNSET = object()
 
 
-def ntriples(triples: Any) -> bytes:
-    """N-Triples bytes for an iterable of rdflib triples (the export's)."""
+def write_ntriples(triples: Any, out: IO[bytes]) -> None:
+    """Write rdflib triples (the export's) to `out` as N-Triples, streamed."""
     terms = (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples)  # type: ignore[arg-type]
-    data = ox.serialize(terms, format=ox.RdfFormat.N_TRIPLES)
-    return bytes(data or b"")
+    ox.serialize(terms, out, format=ox.RdfFormat.N_TRIPLES)

@@ -53,7 +53,7 @@ def _answer(
     engine: SparqlEngine, reader: Reader, query: str, accept: str | None, fmt: str | None
 ) -> Response:
     results, graph = negotiate(accept, fmt)
-    engine.refresh(reader.graph_version(), reader.ntriples)
+    engine.refresh(reader.graph_version(), reader.write_ntriples)
     answer = engine.query(query, results, graph)
     media = answer.media_type
     if media.startswith("text/") or media.endswith("+json") or media.endswith("+xml"):

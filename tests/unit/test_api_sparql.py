@@ -7,20 +7,21 @@ import json
 import os
 import time
 from collections.abc import Iterator
+from typing import IO
 
 import pytest
 from rdflib import Literal, URIRef
 
 from graph.errors import QueryError, ReadOnlyViolation
-from graph.sparql import QueryTimeout, SparqlEngine, check_query, negotiate, ntriples
+from graph.sparql import QueryTimeout, SparqlEngine, check_query, negotiate, write_ntriples
 
 EX = "http://example.org/"
 
 
-def data(n: int = 60) -> bytes:
+def data(out: IO[bytes], n: int = 60) -> None:
     triples = [(URIRef(f"{EX}s{i}"), URIRef(f"{EX}p"), Literal(i)) for i in range(n)]
     triples.append((URIRef(f"{EX}s0"), URIRef(f"{EX}label"), Literal("zéro", lang="fr")))
-    return ntriples(triples)
+    write_ntriples(triples, out)
 
 
 @pytest.fixture(scope="module")
@@ -124,9 +125,9 @@ def test_syntax_errors_carry_the_parser_message(engine: SparqlEngine) -> None:
 def test_refresh_only_when_the_version_changes(engine: SparqlEngine) -> None:
     calls: list[int] = []
 
-    def build() -> bytes:
+    def build(out: IO[bytes]) -> None:
         calls.append(1)
-        return data(10)
+        data(out, 10)
 
     assert engine.refresh(("v1",), build) is False and not calls
     assert engine.refresh(("v2",), build) is True and calls == [1]
