@@ -65,7 +65,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        needs_browser = {"page", "browser"} & set(getattr(item, "fixturenames", ()))
+        if needs_browser and here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
