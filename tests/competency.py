@@ -97,16 +97,17 @@ def _tolls(body: Any) -> set[Any]:
 
 
 def _valid_at(var: str, day: str) -> str:
-    return (
-        f"{var}.validFrom <= date('{day}')\n"
-        f"  AND ({var}.validTo IS NULL OR {var}.validTo >= date('{day}'))"
-    )
+    """Cypher: `var` holds on `day` (YYYY-MM-DD, or "today")."""
+    d = "date()" if day == "today" else f"date('{day}')"
+    return f"{var}.validFrom <= {d}\n  AND ({var}.validTo IS NULL OR {var}.validTo >= {d})"
 
 
 def _sparql_valid_at(day: str) -> str:
+    """SPARQL: ?r holds on `day` (YYYY-MM-DD, or "today")."""
+    d = "xsd:date(NOW())" if day == "today" else f'"{day}"^^xsd:date'
     return (
         "?r sahel:validFrom ?from . OPTIONAL { ?r sahel:validTo ?to }\n"
-        f'  FILTER(?from <= "{day}"^^xsd:date && (!BOUND(?to) || ?to >= "{day}"^^xsd:date))'
+        f"  FILTER(?from <= {d} && (!BOUND(?to) || ?to >= {d}))"
     )
 
 
@@ -359,14 +360,24 @@ RETURN DISTINCT e.iri AS answer""",
         },
     },
     _relation_at(
-        "burkina-governed-2025",
-        "Who governed Burkina Faso on 1 June 2025?",
+        "burkina-governed-today",
+        "Who governs Burkina Faso today?",
         "burkina-faso",
         "governs",
         "GOVERNS",
-        "2025-06-01",
+        "today",
         "in",
         {"burkina-faso-junta"},
+    ),
+    _relation_at(
+        "mali-led-today",
+        "Who leads Mali today?",
+        "mali",
+        "ledBy",
+        "LED_BY",
+        "today",
+        "out",
+        {"assimi-goita"},
     ),
     _relation_at(
         "mali-led-2022",
