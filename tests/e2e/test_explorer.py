@@ -181,6 +181,15 @@ def test_slider_2019_shows_france_mali_and_no_aes(page: Any) -> None:
         edge_texts(page)
     )
     shot(page, "slider-2024-01-01")
+
+    # Back to all dates: both.
+    with page.expect_response(lambda r: "/neighbourhood" in r.url and "at=" not in r.url):
+        page.locator("#use-date").uncheck()
+    expect(page.locator("#date-output")).to_have_text("all dates")
+    expect(page.locator("#graph")).to_have_attribute("data-at", "")
+    page.wait_for_load_state("networkidle")
+    names = node_names(page)
+    assert "France" in names and any(AES_LABEL in n for n in names), names
     no_errors(page)
 
 

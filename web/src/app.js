@@ -482,6 +482,7 @@ async function loadGraph() {
   if (!state.actor) return;
   const seq = ++state.loadSeq;
   const t0 = performance.now();
+  $("#graph").setAttribute("aria-busy", "true");
   try {
     const body = await api.neighbourhood(state.actor, state.hops, state.at);
     if (seq !== state.loadSeq) return;
@@ -490,6 +491,7 @@ async function loadGraph() {
     const view = drawGraph();
     const ms = Math.round(performance.now() - t0);
     document.body.dataset.fetchMs = String(Math.round(t1 - t0));
+    $("#graph").setAttribute("aria-busy", "false");
     document.body.dataset.graphReady = String(Math.round(performance.now()));
     document.body.dataset.graphMs = String(ms);
     setStatus(
