@@ -493,6 +493,29 @@ def test_paths_match_a_breadth_first_search_at_every_date(
     assert found > 10
 
 
+def test_concurrent_requests(api: str) -> None:
+    """Mixed REST, Cypher and SPARQL requests from 8 threads at once all succeed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    calls: list[tuple[str, str, dict[str, Any]]] = [
+        ("GET", "/actors", {"params": {"q": "jnim"}}),
+        ("GET", "/actors/mali/relations", {"params": {"at": "2024-06-01"}}),
+        ("GET", "/actors/jnim/neighbourhood", {"params": {"hops": 2}}),
+        ("GET", "/paths", {"params": {"from": "jnim", "to": "russia"}}),
+        ("GET", "/events/event-2024-09-17-bamako-attack", {}),
+        ("POST", "/cypher", {"json": {"query": "MATCH (n:Actor) RETURN count(n) AS c"}}),
+        ("GET", "/sparql", {"params": {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}}),
+    ] * 8
+
+    def call(c: tuple[str, str, dict[str, Any]]) -> int:
+        with httpx.Client(base_url=api, timeout=60) as client:
+            return client.request(c[0], c[1], **c[2]).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(call, calls))
+    assert statuses == [200] * len(calls)
+
+
 def test_sparql_follows_loads(
     http: httpx.Client, seeded: Store, ontology: Ontology, tmp_path: Path
 ) -> None:
