@@ -113,6 +113,11 @@ def test_results_in_every_format(engine: SparqlEngine) -> None:
     graph = engine.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", "json", "ntriples")
     assert graph.kind == "graph" and graph.media_type == "application/n-triples"
     assert graph.body.count(b"\n") == 1
+    describe = engine.query("DESCRIBE <http://example.org/s1>", "json", "turtle")
+    assert describe.kind == "graph" and describe.media_type == "text/turtle"
+    assert b"http://example.org/p" in describe.body
+    jsonld = engine.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2", "json", "jsonld")
+    assert isinstance(json.loads(jsonld.body), list | dict)
     fr = engine.query('SELECT ?l WHERE { ?s <http://example.org/label> ?l FILTER(lang(?l)="fr") }')
     assert "zéro" in fr.body.decode()
 
