@@ -66,6 +66,7 @@ export const api = {
   relations: (id, at) => request(`actors/${seg(id)}/relations${qs({ at })}`).then(items),
   neighbourhood: (id, hops, at) => request(`actors/${seg(id)}/neighbourhood${qs({ hops, at })}`),
   event: (id) => request(`events/${seg(id)}`),
+  eventsAt: (place, limit = 100) => request(`events${qs({ place: slugOf(place), limit })}`).then(items),
   timeline: (actor) => request(`timeline${qs({ actor: slugOf(actor) })}`).then(items),
   cypher: (query, parameters = {}) =>
     request("cypher", {

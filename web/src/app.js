@@ -669,7 +669,8 @@ function selectNode(id) {
     cy.getElementById(id).connectedEdges().addClass("labelled");
   }
   if (isEventClass(n.cls)) return showEvent(n.slug);
-  if (n.cls === "Place" || n.cls === "Source" || n.cls === "Claim") return showGeneric(n);
+  if (n.cls === "Place") return showPlace(n);
+  if (n.cls === "Source" || n.cls === "Claim") return showGeneric(n);
   const panel = [
     h("h3", { class: "title" }, n.label),
     typeTags(n.types),
@@ -687,9 +688,36 @@ function selectNode(id) {
   });
 }
 
+async function showPlace(n) {
+  showGeneric(n);
+  try {
+    const evs = await api.eventsAt(n.slug);
+    if (state.selected !== n.slug) return;
+    details().append(
+      h("h3", {}, `Events here (${evs.length})`),
+      evs.length
+        ? h(
+            "ul",
+            { class: "rels" },
+            evs.map((e) =>
+              h(
+                "li",
+                {},
+                h("span", { class: "muted" }, `${dateStr(e.date) || "undated"} `),
+                h("button", { type: "button", class: "link", onclick: () => showEvent(first(e.id, e.iri)) }, labelOf(e)),
+              ),
+            ),
+          )
+        : h("p", { class: "muted" }, "No event recorded here."),
+    );
+  } catch (exc) {
+    report(exc);
+  }
+}
+
 function showGeneric(n) {
   const p = props(n.raw);
-  const skip = new Set(["id", "iri", "label", "name", "types", "labels", "rdfTypes", "properties", "search", "loadId", "slug"]);
+  const skip = new Set(["id", "iri", "label", "name", "types", "labels", "rdfTypes", "properties", "search", "loadId", "slug", "hop"]);
   const pairs = Object.entries(p)
     .filter(([k, v]) => !skip.has(k) && (typeof v !== "object" || Array.isArray(v)))
     .map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]);
@@ -714,6 +742,7 @@ async function selectEdge(id) {
       ["To", name(e.target)],
       ["Valid from", e.validFrom || (e.validTo ? "unknown" : null)],
       ["Valid to", e.validTo || (e.validFrom ? "still holds" : null)],
+      ["Label", first(p.label, p["label@en"])],
       ["Note", first(p.comment, p["comment@en"])],
       ["IRI", e.iri ? h("code", {}, e.iri) : null],
     ]),
