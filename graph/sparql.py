@@ -14,6 +14,7 @@ blanked first).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import subprocess
@@ -33,6 +34,7 @@ from graph.errors import QueryError, ReadOnlyViolation, StoreUnavailable
 from graph.export import to_ox
 
 MAX_QUERY_CHARS = 50_000
+MAX_RESULT_BYTES = 64 * 1024 * 1024
 
 # Result formats: name -> (pyoxigraph format, media type).
 RESULT_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str]] = {
@@ -187,20 +189,41 @@ def _serve(read_fd: int, write_fd: int) -> None:  # pragma: no cover - runs in t
                     store.bulk_load(path=payload, format=ox.RdfFormat.N_TRIPLES)
                 outbox.send(("ok", len(store)))
             elif op == "query":
-                text, results_fmt, graph_fmt = payload
+                text, results_fmt, graph_fmt, max_bytes = payload
                 result = store.query(text)
+                out = _Capped(max_bytes)
                 if isinstance(result, ox.QueryTriples):
                     rdf_format, media = GRAPH_FORMATS[graph_fmt]
-                    body = result.serialize(format=rdf_format)
-                    outbox.send(("ok", ("graph", media, body)))
+                    kind = "graph"
+                    result.serialize(out, format=rdf_format)
                 else:
                     res_format, media = RESULT_FORMATS[results_fmt]
                     kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-                    outbox.send(("ok", (kind, media, result.serialize(format=res_format))))
+                    result.serialize(out, format=res_format)
+                outbox.send(("ok", (kind, media, out.getvalue())))
+        except _TooLarge:
+            outbox.send(("too_large", max_bytes))
         except SyntaxError as exc:
             outbox.send(("syntax", str(exc)))
         except Exception as exc:
             outbox.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Capped(io.BytesIO):
+    """A buffer that refuses to grow past `limit` bytes (evaluation stops with it)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, b: Any) -> int:
+        if self.tell() + len(b) > self.limit:
+            raise _TooLarge
+        return super().write(b)
 
 
 _WORKER = "import sys; from graph.sparql import _serve; _serve(int(sys.argv[1]), int(sys.argv[2]))"
@@ -251,8 +274,9 @@ class _Worker:
 class SparqlEngine:
     """One worker process answering SPARQL over a copy of the graph; thread-safe."""
 
-    def __init__(self, timeout_s: float) -> None:
+    def __init__(self, timeout_s: float, max_result_bytes: int = MAX_RESULT_BYTES) -> None:
         self.timeout_s = timeout_s
+        self.max_result_bytes = max_result_bytes
         self._lock = threading.Lock()
         self._worker: _Worker | None = None
         self._dir = tempfile.TemporaryDirectory(prefix="sahelkg-sparql-")
@@ -291,7 +315,7 @@ class SparqlEngine:
         with self._lock:
             worker = self._ensure_worker()
             try:
-                worker.send.send(("query", (text, results_fmt, graph_fmt)))
+                worker.send.send(("query", (text, results_fmt, graph_fmt, self.max_result_bytes)))
             except OSError as exc:
                 self._stop_worker()
                 raise StoreUnavailable(f"the SPARQL worker is gone ({exc})") from exc
@@ -303,6 +327,10 @@ class SparqlEngine:
             status, payload = self._receive(worker)
         if status == "syntax":
             raise QueryError(f"SPARQL syntax error: {payload}")
+        if status == "too_large":
+            raise QueryError(
+                f"the result is larger than {payload:,} bytes: narrow the query or add LIMIT"
+            )
         if status != "ok":
             raise QueryError(f"the SPARQL query failed: {payload}")
         kind, media, body = payload

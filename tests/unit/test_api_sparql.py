@@ -155,3 +155,14 @@ def test_a_runaway_query_is_stopped_and_the_engine_recovers(engine: SparqlEngine
     ok = json.loads(engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").body)
     assert ok["results"]["bindings"][0]["n"]["value"] == "61"  # same data, new worker
     assert engine.worker_pid not in (None, pid)
+
+
+def test_results_past_the_size_cap_are_refused() -> None:
+    small = SparqlEngine(timeout_s=5, max_result_bytes=2_000)
+    try:
+        small.refresh(("v",), data)
+        with pytest.raises(QueryError, match=r"larger than 2,000 bytes.*LIMIT"):
+            small.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")
+        assert small.query("ASK { ?s ?p ?o }").kind == "boolean"  # the worker is fine
+    finally:
+        small.close()
