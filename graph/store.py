@@ -4,8 +4,11 @@ errors turned into the project's own."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import neo4j
@@ -35,15 +38,72 @@ def open_driver(settings: Settings) -> neo4j.Driver:
     )
 
 
+class CommitLock:
+    """Readers share it; a writer holds it alone while its transaction COMMITS (not while it
+    runs). ArcadeDB 26.10 lets a read that runs during a commit see part of it (measured: a
+    relationship count of 134 of 10,164 while a load committed; tests/integration/
+    test_faults.py), so on the embedded server our reads wait for a commit to finish. A file
+    lock (flock) beside the server's data, so the CLI, the API and the tests on this machine
+    agree. Neo4j's commits are atomic to readers: no lock there."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _acquire(self, mode: int) -> int:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, mode)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def exclusive(self) -> int:
+        return self._acquire(fcntl.LOCK_EX)
+
+    @staticmethod
+    def release(fd: int) -> None:
+        os.close(fd)  # closing the descriptor drops its flock
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        fd = self._acquire(fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            os.close(fd)
+
+
+@contextmanager
+def _no_lock() -> Iterator[None]:
+    yield
+
+
 class Store:
-    def __init__(self, driver: neo4j.Driver, database: str, backend: str = "neo4j") -> None:
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str,
+        backend: str = "neo4j",
+        commit_lock: CommitLock | None = None,
+    ) -> None:
         self.driver = driver
         self.database = database
         self.backend = backend  # "arcadedb-embedded" or "neo4j"
+        self.commit_lock = commit_lock
 
     @classmethod
     def from_settings(cls, driver: neo4j.Driver, settings: Settings) -> Store:
-        return cls(driver, settings.database, "arcadedb-embedded" if settings.embedded else "neo4j")
+        if settings.embedded:
+            lock = CommitLock(settings.embedded_dir / "commit.lock")
+            return cls(driver, settings.database, "arcadedb-embedded", lock)
+        return cls(driver, settings.database, "neo4j")
+
+    def reading(self) -> Any:
+        """Hold while a read runs so that it never overlaps a commit (see CommitLock); for
+        code that opens its own sessions on `self.driver`."""
+        return self.commit_lock.shared() if self.commit_lock else _no_lock()
 
     # ------------------------------------------------------------ reads
 
@@ -64,7 +124,7 @@ class Store:
         self, query: str, params: dict[str, Any] | None, timeout: float | None
     ) -> neo4j.EagerResult:
         """A read routed to readers (a cluster or Aura works behind neo4j://)."""
-        with translate_errors():
+        with translate_errors(), self.reading():
             return self.driver.execute_query(
                 neo4j.Query(query, timeout=timeout),
                 params or {},
@@ -77,6 +137,7 @@ class Store:
         """One read transaction for a consistent view across many statements (exports)."""
         with (
             translate_errors(),
+            self.reading(),
             self.driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session,
@@ -95,9 +156,29 @@ class Store:
     # ------------------------------------------------------------ writes
 
     def write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
-        """Run `work` in ONE managed write transaction: all of it commits or none."""
-        with translate_errors(), self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+        """Run `work` in ONE managed write transaction: all of it commits or none. With a
+        commit lock, readers are held off while the driver commits (after `work`)."""
+        lock = self.commit_lock
+        if lock is None:
+            with translate_errors(), self.driver.session(database=self.database) as session:
+                return session.execute_write(work)
+        held: list[int] = []
+
+        def release() -> None:
+            while held:
+                lock.release(held.pop())
+
+        def guarded(tx: neo4j.ManagedTransaction) -> T:
+            release()  # a retry: readers may run while the work runs again
+            result = work(tx)
+            held.append(lock.exclusive())  # execute_write commits right after this returns
+            return result
+
+        try:
+            with translate_errors(), self.driver.session(database=self.database) as session:
+                return session.execute_write(guarded)
+        finally:
+            release()
 
     def ensure_schema(self) -> None:
         with translate_errors(), self.driver.session(database=self.database) as session:
@@ -107,18 +188,27 @@ class Store:
 
 @contextmanager
 def translate_errors() -> Iterator[None]:
+    """Driver errors -> the project's own, each with a one-line message (the driver's can
+    span lines: they reach logs, the CLI and HTTP bodies as they are)."""
     try:
         yield
     except nx.AuthError as exc:
-        raise StoreUnavailable(f"the Bolt server refused the credentials: {exc.message}") from exc
+        raise StoreUnavailable(
+            f"the Bolt server refused the credentials: {_one_line(exc.message)}"
+        ) from exc
     except _UNAVAILABLE as exc:
-        raise StoreUnavailable(f"the Bolt server cannot be reached: {exc}") from exc
+        raise StoreUnavailable(f"the Bolt server cannot be reached: {_one_line(exc)}") from exc
     except nx.ClientError as exc:
         code = exc.code or ""
         if "Transaction" in code and "Timed" in code:
-            raise QueryError(f"query timed out: {exc.message}") from exc
-        raise QueryError(exc.message or str(exc)) from exc
+            raise QueryError(f"query timed out: {_one_line(exc.message)}") from exc
+        raise QueryError(_one_line(exc.message or exc)) from exc
     except nx.Neo4jError as exc:
-        raise StoreError(f"{exc.code}: {exc.message}") from exc
+        raise StoreError(f"{exc.code}: {_one_line(exc.message)}") from exc
     except nx.DriverError as exc:
-        raise StoreUnavailable(f"Bolt driver error: {exc}") from exc
+        raise StoreUnavailable(f"Bolt driver error: {_one_line(exc)}") from exc
+
+
+def _one_line(text: object, limit: int = 500) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
