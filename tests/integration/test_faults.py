@@ -1,0 +1,348 @@
+"""Faults on the real Bolt server: the server SIGKILLed during a load and during queries,
+bad input, and reads racing a load.
+
+The kill tests run on a server of their own (own data directory, free ports), never on the
+session's shared one; it is restarted by `graph.embedded.start` as an operator would, and
+stopped by PID at the end. The invariant everywhere: the stored graph is the old one or the
+new one (node and relationship counts and the content hash `graph.export.graph_hash`),
+never a part of a load, and every failure surfaces as one of the project's errors with a
+one-line message, never a driver traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pytest
+
+from bench import synth
+from graph import embedded, export
+from graph.errors import InputError, StoreUnavailable
+from graph.load import Ontology, Prepared, clear, load, prepare
+from graph.mapping import canonicalise
+from graph.rdf import parse_files
+from graph.settings import Settings
+from graph.store import Store, open_driver
+from tests.conftest import DATA, ONTOLOGY
+from tests.integration.conftest import free_port, load_paths
+
+pytestmark = pytest.mark.integration
+
+BAD = DATA / "bad"
+Snapshot = tuple[tuple[int, int], str]
+
+
+def snapshot(store: Store, ontology: Ontology) -> Snapshot:
+    return store.counts(), export.graph_hash(store, ontology.registry)
+
+
+# ------------------------------------------------------------------ a server we may kill
+
+
+@pytest.fixture(scope="module")
+def own_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    if os.environ.get("SAHELKG_NEO4J_URI"):
+        pytest.skip("these tests SIGKILL the embedded server; not run against an external one")
+    settings = Settings(
+        neo4j_uri=None,
+        data_dir=tmp_path_factory.mktemp("faults"),
+        embedded_bolt_port=free_port(),
+        embedded_http_port=free_port(),
+        embedded_heap="1g",
+    )
+    embedded.start(settings)
+    try:
+        yield settings
+    finally:
+        embedded.stop(settings)
+
+
+@pytest.fixture(scope="module")
+def own_driver(own_settings: Settings) -> Iterator[neo4j.Driver]:
+    """ONE driver for the whole module, as the API holds one: it must outlive restarts."""
+    driver = open_driver(own_settings)
+    yield driver
+    driver.close()
+
+
+@pytest.fixture
+def own_store(own_settings: Settings, own_driver: neo4j.Driver) -> Store:
+    embedded.start(own_settings)  # a no-op when it runs; a restart after a failed test
+    store = Store.from_settings(own_driver, own_settings)
+    store.ensure_schema()
+    clear(store)
+    return store
+
+
+def kill_server(settings: Settings) -> None:
+    info = embedded.running(settings)
+    assert info is not None, "the server to kill is not running"
+    os.kill(info.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while embedded.running(settings) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert embedded.running(settings) is None
+
+
+def assert_clear_message(exc: BaseException) -> None:
+    message = str(exc)
+    assert "Bolt server" in message or "Bolt driver" in message, message
+    assert "Traceback" not in message and "\n" not in message, message
+
+
+@pytest.fixture(scope="module")
+def synth_load(
+    tmp_path_factory: pytest.TempPathFactory, ontology: Ontology
+) -> tuple[Path, Prepared]:
+    path = tmp_path_factory.mktemp("synth") / "synth.nt"
+    synth.write(path, 20_000)
+    return path, prepare([path], ontology, validate=False)
+
+
+@pytest.fixture(scope="module")
+def states(
+    own_settings: Settings,
+    own_driver: neo4j.Driver,
+    ontology: Ontology,
+    synth_load: tuple[Path, Prepared],
+) -> dict[str, Any]:
+    """The graph before (ontology + tricky.ttl) and after the synthetic load, and how long
+    that load takes here (to aim the kills)."""
+    embedded.start(own_settings)
+    store = Store.from_settings(own_driver, own_settings)
+    store.ensure_schema()
+    clear(store)
+    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    old = snapshot(store, ontology)
+    started = time.perf_counter()
+    load(store, synth_load[1], ontology.registry)
+    seconds = time.perf_counter() - started
+    new = snapshot(store, ontology)
+    clear(store)
+    return {"old": old, "new": new, "seconds": seconds}
+
+
+# ------------------------------------------------------------------ kill during a load
+
+
+def test_server_killed_during_a_load_gives_store_unavailable_and_keeps_the_old_graph(
+    own_settings: Settings,
+    own_store: Store,
+    ontology: Ontology,
+    synth_load: tuple[Path, Prepared],
+    states: dict[str, Any],
+) -> None:
+    load_paths(own_store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    assert snapshot(own_store, ontology) == states["old"]
+    killed = []
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase == "relationships" and not killed:  # every node written, some relationships
+            killed.append(done)
+            kill_server(own_settings)
+
+    with pytest.raises(StoreUnavailable) as err:
+        load(own_store, synth_load[1], ontology.registry, batch_size=500, progress=progress)
+    assert killed
+    assert_clear_message(err.value)
+
+    embedded.start(own_settings)  # recovery: the same driver works again
+    assert snapshot(own_store, ontology) == states["old"]
+    load(own_store, synth_load[1], ontology.registry)  # and the load goes through
+    assert snapshot(own_store, ontology) == states["new"]
+
+
+@pytest.mark.parametrize("fraction", [0.15, 0.5, 0.85, 1.0, 1.15])
+def test_server_killed_at_any_moment_of_a_load_leaves_the_old_or_the_new_graph(
+    own_settings: Settings,
+    own_store: Store,
+    ontology: Ontology,
+    synth_load: tuple[Path, Prepared],
+    states: dict[str, Any],
+    fraction: float,
+) -> None:
+    """Kills aimed across the whole load, commit included (1.0 and around it)."""
+    load_paths(own_store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    timer = threading.Timer(states["seconds"] * fraction, kill_server, args=(own_settings,))
+    timer.start()
+    outcome = "committed"
+    try:
+        load(own_store, synth_load[1], ontology.registry)
+    except StoreUnavailable as exc:
+        outcome = "failed"
+        assert_clear_message(exc)
+    finally:
+        timer.join()
+    embedded.start(own_settings)
+    after = snapshot(own_store, ontology)
+    assert after in (states["old"], states["new"]), outcome
+    if outcome == "committed":  # a load that returned is durable
+        assert after == states["new"]
+
+
+# ------------------------------------------------------------------ kill during queries
+
+
+def test_server_killed_during_queries_gives_store_unavailable_then_recovers(
+    own_settings: Settings, own_store: Store, ontology: Ontology
+) -> None:
+    load_paths(own_store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    before = snapshot(own_store, ontology)
+    errors: list[BaseException] = []
+    answers = [0]
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                own_store.counts()
+                own_store.read(
+                    "MATCH (a:Resource {iri: $iri})-[r]-(b:Resource) RETURN b.iri AS iri",
+                    {"iri": "https://w3id.org/sahel-kg/id/t-group"},
+                )
+                answers[0] += 1
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        deadline = time.monotonic() + 30
+        while answers[0] < 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        kill_server(own_settings)
+        deadline = time.monotonic() + 60
+        while len(errors) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    assert answers[0] >= 20
+    assert errors, "no reader noticed the server was gone"
+    for exc in errors:
+        assert isinstance(exc, StoreUnavailable), repr(exc)
+        assert_clear_message(exc)
+
+    embedded.start(own_settings)
+    assert snapshot(own_store, ontology) == before
+
+
+# ------------------------------------------------------------------ bad input
+
+
+BAD_FILES = sorted(p.name for p in BAD.iterdir() if not p.name.startswith("accepted_"))
+
+
+def big_literal(tmp_path: Path, suffix: str) -> Path:
+    """A 10 MB literal, written at test time (not committed), as N-Triples or JSON-LD."""
+    iri = "https://w3id.org/sahel-kg/id/huge"
+    comment = "http://www.w3.org/2000/01/rdf-schema#comment"
+    path = tmp_path / f"big_literal{suffix}"
+    text = "ü" * 10_000_000
+    if suffix == ".nt":
+        path.write_text(f'<{iri}> <{comment}> "{text}" .\n', encoding="utf-8")
+    else:
+        path.write_text(f'{{"@id": "{iri}", "{comment}": "{text}"}}\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", [*BAD_FILES, "big_literal.nt", "big_literal.jsonld"])
+def test_bad_input_is_refused_naming_the_file_and_changes_nothing(
+    store: Store, ontology: Ontology, tmp_path: Path, name: str
+) -> None:
+    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    before = snapshot(store, ontology)
+    path = big_literal(tmp_path, Path(name).suffix) if name.startswith("big_") else BAD / name
+    with pytest.raises(InputError) as err:
+        load(store, prepare([ONTOLOGY, path], ontology), ontology.registry)
+    assert path.name in str(err.value)
+    assert "Traceback" not in str(err.value)
+    assert snapshot(store, ontology) == before
+
+
+def test_awkward_unicode_loads_stays_distinct_and_round_trips(
+    store: Store, ontology: Ontology, tmp_path: Path
+) -> None:
+    from tests.unit.test_mapping import assert_isomorphic
+
+    load_paths(store, ontology, ONTOLOGY, BAD / "accepted_unicode.ttl")
+    nfc, nfd = "u-S\u00e9gou", "u-Se\u0301gou"
+    rows = store.read(
+        "MATCH (n:Resource) WHERE n.iri IN $iris RETURN n.iri AS iri",
+        {"iris": [f"https://w3id.org/sahel-kg/id/{x}" for x in (nfc, nfd)]},
+    )
+    assert len(rows) == 2  # NFC and NFD are two IRIs, two nodes
+    for fmt, suffix in (("turtle", ".ttl"), ("ntriples", ".nt"), ("jsonld", ".jsonld")):
+        out = tmp_path / f"export{suffix}"
+        with out.open("wb") as fh:
+            export.write(store, ontology.registry, fmt, fh)
+        source = canonicalise(parse_files([ONTOLOGY, BAD / "accepted_unicode.ttl"]).graph)
+        assert_isomorphic(source, canonicalise(parse_files([out]).graph))
+
+
+def test_deeply_nested_blank_nodes_load_whole(store: Store, ontology: Ontology) -> None:
+    path = BAD / "accepted_deep_bnodes.ttl"
+    prepared = prepare([path], ontology)
+    load(store, prepared, ontology.registry)
+    assert store.counts() == (len(prepared.pg.nodes), len(prepared.pg.rels))
+    depth = store.read(
+        "MATCH p = (:Resource {iri: $top})-[:SEE_ALSO*1..5000]->(:Resource {iri: $bottom}) "
+        "RETURN length(p) AS hops",
+        {
+            "top": "https://w3id.org/sahel-kg/id/deep",
+            "bottom": "https://w3id.org/sahel-kg/id/bottom",
+        },
+    )
+    assert [r["hops"] for r in depth] == [3001]
+
+
+# ------------------------------------------------------------------ reads racing a load
+
+
+def test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix(
+    store: Store, ontology: Ontology, synth_load: tuple[Path, Prepared]
+) -> None:
+    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    old = store.counts()
+    prepared = synth_load[1]
+    seen: list[tuple[int, int]] = []
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        while not done.is_set():
+            try:
+                with store.read_transaction() as tx:
+                    row = tx.run(
+                        "MATCH (n:Resource) WITH count(n) AS nodes "
+                        "MATCH (:Resource)-[r]->(:Resource) RETURN nodes, count(r) AS rels"
+                    ).single()
+                assert row is not None
+                seen.append((int(row["nodes"]), int(row["rels"])))
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        load(store, prepared, ontology.registry)
+        time.sleep(0.5)  # a few reads of the new graph too
+    finally:
+        done.set()
+        for t in threads:
+            t.join(timeout=60)
+    new = store.counts()
+    assert new != old
+    assert not errors, errors[:3]
+    assert seen and set(seen) <= {old, new}, sorted(set(seen) - {old, new})[:5]
+    assert new in seen
