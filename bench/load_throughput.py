@@ -255,7 +255,7 @@ def count(server: Server) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sizes", nargs="*", default=["10k", "100k", "1m"], choices=list(SIZES))
+    parser.add_argument("sizes", nargs="*", choices=[*SIZES, []], help="10k, 100k, 1m (all)")
     parser.add_argument(
         "--no-peer-above", type=int, default=10**9, help="skip the peer above this many triples"
     )
@@ -266,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         "--heap", default=None, help="server heap (default SAHELKG_EMBEDDED_HEAP or 6g)"
     )
     args = parser.parse_args(argv)
+    args.sizes = args.sizes or list(SIZES)
 
     onto = ontology()
     print(f"machine: {machine()}", flush=True)
