@@ -90,11 +90,14 @@ def prepare(paths: Sequence[Path], ontology: Ontology, validate: bool = True) ->
     if len(parsed.graph) == 0:
         raise InputError("the input holds no triples: " + ", ".join(map(str, paths)))
     check(parsed, ontology.registry, ontology.shapes if validate else None, ontology.graph)
-    pg = to_property_graph(parsed.graph, ontology.registry)
-    return Prepared(parsed, pg, content_id(parsed.graph))
+    # Walking rdflib's store is slow (it computes each triple's contexts): walk it once for
+    # both the mapping and the id.
+    triples = list(parsed.graph)
+    pg = to_property_graph(triples, ontology.registry)
+    return Prepared(parsed, pg, content_id(triples))
 
 
-def content_id(graph: Graph) -> str:
+def content_id(graph: Graph | Iterable[tuple[Any, Any, Any]]) -> str:
     """The same triples give the same id, whatever files and order they came in."""
     digest = hashlib.sha256()
     for line in sorted(_nt(t) for t in graph):

@@ -26,6 +26,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
@@ -96,6 +97,7 @@ def id_term(iri: str) -> URIRef | BNode:
     return URIRef(iri)
 
 
+@lru_cache(maxsize=4096)
 def shorten(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and _KEY_RE.match("x^^" + prefix + ":" + iri[len(ns) :]):
@@ -118,6 +120,7 @@ def encode_key(base: str, lang: str | None = None, datatype: str | None = None) 
     return base
 
 
+@lru_cache(maxsize=16384)  # pure, and the same few keys come back on every node
 def decode_key(key: str) -> tuple[str, str | None, str | None]:
     m = _KEY_RE.match(key)
     if not m:
@@ -155,9 +158,21 @@ def _native(lit: Literal) -> Value | None:
         not isinstance(value, dt.date) or isinstance(value, dt.datetime)
     ):
         return None
-    if str(Literal(value, datatype=lit.datatype)) != str(lit):  # lexical, not value, equality
+    if _lexical(value, lit.datatype) != str(lit):  # lexical, not value, equality
         return None
     return value
+
+
+def _lexical(value: Value, datatype: URIRef) -> str:
+    """The canonical lexical form rdflib gives `value` (what Literal(value, datatype) would
+    print), without building a Literal for the common types."""
+    if datatype == XSD.integer and type(value) is int:
+        return str(value)
+    if datatype == XSD.date and type(value) is dt.date:
+        return value.isoformat()
+    if datatype == XSD.boolean and type(value) is bool:
+        return "true" if value else "false"
+    return str(Literal(value, datatype=datatype))
 
 
 def decode_value(value: Any, lang: str | None, datatype: str | None) -> Literal:
@@ -217,17 +232,18 @@ def to_property_graph(triples: Iterable[Triple], registry: Registry) -> Property
     literals: dict[Node, list[tuple[URIRef, Literal]]] = defaultdict(list)
     links: dict[Node, list[tuple[URIRef, Node]]] = defaultdict(list)
     objects: set[Node] = set()
+    rdf_type, known_labels, known_keys = RDF.type, registry.labels, registry.keys
     for s, p, o in triples:
-        if p == RDF.type and isinstance(o, URIRef):
-            if o not in registry.labels:
+        if p == rdf_type and isinstance(o, URIRef):
+            if o not in known_labels:
                 raise MappingError(f"{s}: unknown class {o}")
             types[s].add(o)
-        elif p not in registry.keys:
+        elif p not in known_keys:
             raise MappingError(f"{s}: unknown property {p}")
         elif isinstance(o, Literal):
-            literals[s].append((URIRef(str(p)), o))
+            literals[s].append((p if type(p) is URIRef else URIRef(str(p)), o))
         else:
-            links[s].append((URIRef(str(p)), o))
+            links[s].append((p if type(p) is URIRef else URIRef(str(p)), o))
             objects.add(o)
 
     qualified = {s for s in types if _collapsible(s, types[s], links.get(s, []), objects, registry)}
@@ -318,7 +334,8 @@ def _finish(grouped: Mapping[str, list[Value]], registry: Registry) -> dict[str,
     shaped: dict[str, PropValue] = {}
     for key, values in out.items():
         predicate = registry.key_to_predicate.get(decode_key(key)[0])
-        shaped[key] = _shape(sorted(set(values), key=_value_sort), predicate in registry.scalar)
+        unique = values if len(values) == 1 else sorted(set(values), key=_value_sort)
+        shaped[key] = _shape(unique, predicate in registry.scalar)
     return shaped
 
 
