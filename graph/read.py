@@ -208,6 +208,7 @@ class Reader:
             try:
                 with (
                     translate_errors(),
+                    self.store.reading(),  # never overlap a commit (embedded server)
                     self.store.driver.session(
                         database=self.store.database, default_access_mode=neo4j.READ_ACCESS
                     ) as session,
