@@ -125,3 +125,22 @@ def test_large_import_path_maps_exactly_like_the_usual_prepare(
     assert (fast.load_id, fast.triples) == (usual.load_id, usual.triples)
     assert fast.pg.nodes == usual.pg.nodes
     assert sorted(r.key for r in fast.pg.rels) == sorted(r.key for r in usual.pg.rels)
+
+
+def test_cli_writes_with_o_and_refuses_bad_input(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "acled.ttl"
+    done = runner.invoke(app, ["import", "acled", str(ACLED_CSV), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "wrote" in done.output and out.exists()
+    assert "skipped row 5 (line 6)" in done.output
+    article = DATA / "ingest" / "synthetic_djibo.txt"
+    bad = runner.invoke(app, ["ingest", str(article), "--published", "5 March", "--publisher", "X"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    assert runner.invoke(app, ["import", "ucdp", str(empty)]).exit_code == 2
