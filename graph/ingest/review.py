@@ -56,7 +56,7 @@ class Review:
 
 
 def review(x: Extraction, graph: Graph, title: str, url: str | None) -> Review:
-    r = Review(source=_known_source(graph, title, url))
+    r = Review(source=_known_source(graph, title, url, x.published))
     if x.event is None:  # nothing to compare with: all new
         r.figures = {id(f): (NEW, "", "") for f in x.figures}
         r.statements = {id(s): (NEW, "") for s in x.statements}
@@ -93,10 +93,22 @@ def _attr(rel: str) -> str:
     }[rel]
 
 
-def _known_source(graph: Graph, title: str, url: str | None) -> str | None:
+def _known_source(graph: Graph, title: str, url: str | None, published: dt.date) -> str | None:
+    """Same URL, or same title published within three days (a headline alone is too weak:
+    wires re-run headlines for weeks)."""
     want = normalise_text(title)
     for s in graph.subjects(RDF.type, SAHEL.Source):
-        if want and any(normalise_text(str(t)) == want for t in graph.objects(s, SAHEL.title)):
+        day = graph.value(s, SAHEL.published)
+        close = (
+            isinstance(day, Literal)
+            and isinstance(day.toPython(), dt.date)
+            and (abs((day.toPython() - published).days) <= 3)
+        )
+        if (
+            close
+            and want
+            and any(normalise_text(str(t)) == want for t in graph.objects(s, SAHEL.title))
+        ):
             return str(s)
         if url and any(str(u) == url for u in graph.objects(s, SAHEL.url)):
             return str(s)
