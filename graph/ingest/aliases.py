@@ -60,6 +60,7 @@ class AliasTable:
     # accent-stripped, case-kept one-word alias -> IRIs (text matching)
     words: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     longest: int = 1  # longest alias, in words
+    dangling: list[tuple[str, str]] = field(default_factory=list)  # CSV rows naming no entity
 
     @classmethod
     def build(cls, graph: Graph, registry: Registry, csv_path: Path | None = None) -> AliasTable:
@@ -80,8 +81,10 @@ class AliasTable:
                     table.add(variant, str(s))
         if csv_path is not None and csv_path.exists():
             for alias, iri in read_csv(csv_path):
-                if iri in table.entities:  # an alias of something the graph lacks is moot
+                if iri in table.entities:
                     table.add(alias, iri)
+                else:  # a typo, or an entity the seeds renamed: say so, link nothing
+                    table.dangling.append((alias, iri))
         return table
 
     def add(self, alias: str, iri: str) -> None:

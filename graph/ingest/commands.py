@@ -46,6 +46,7 @@ def run_ingest(
         raise InputError(f"--url {url!r}: not an http(s) URL")
     onto = Ontology.read(settings.ontology_path, settings.shapes_path)
     ctx = Context.read(onto, settings.seeds_dir, against)
+    _dangling(err, ctx)
     result = ingest_article(ctx, read_text(article), day, publisher, url)
     text = result.draft.turtle()
     if output is None:
@@ -85,6 +86,7 @@ def run_import(
 
     onto = Ontology.read(settings.ontology_path, settings.shapes_path)
     ctx = Context.read(onto, settings.seeds_dir)
+    _dangling(err, ctx)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sahelkg-import-") as tmp:
         target = output or Path(tmp) / f"{dataset}.ttl"
@@ -127,6 +129,11 @@ def run_import(
         f"{report.updated_nodes:,} updated; {report.created_relationships:,} relationships "
         f"created (load {report.load_id})"
     )
+
+
+def _dangling(err: Console, ctx: Context) -> None:
+    for alias, iri in ctx.aliases.dangling:
+        err.print(f"warning: seeds/aliases.csv: {alias!r} -> {iri}: no such actor or place")
 
 
 def _summary(err: Console, result: Any, seconds: float) -> None:

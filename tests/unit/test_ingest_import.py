@@ -144,3 +144,7 @@ def test_cli_writes_with_o_and_refuses_bad_input(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
     assert runner.invoke(app, ["import", "ucdp", str(empty)]).exit_code == 2
+
+
+def test_every_curated_alias_names_an_actor_or_place_of_the_seeds(ctx: Context) -> None:
+    assert ctx.aliases.dangling == []
