@@ -13,10 +13,12 @@ transaction, in batches of `UNWIND $rows`.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -84,8 +86,27 @@ class LoadReport:
     phases: dict[str, float] = field(default_factory=dict)
 
 
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """A load makes millions of long-lived objects (terms, triples, rows) and no reference
+    cycles; the cyclic collector would walk all of them again and again (at 1M triples it
+    doubled the mapping time). Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def prepare(paths: Sequence[Path], ontology: Ontology, validate: bool = True) -> Prepared:
     """Parse and check (nothing touches the store); raises InputError naming file and line."""
+    with no_cyclic_gc():
+        return _prepare(paths, ontology, validate)
+
+
+def _prepare(paths: Sequence[Path], ontology: Ontology, validate: bool) -> Prepared:
     parsed = parse_files(paths)
     if len(parsed.graph) == 0:
         raise InputError("the input holds no triples: " + ", ".join(map(str, paths)))
@@ -155,7 +176,8 @@ def load(
             },
         ).consume()
 
-    store.write(work)
+    with no_cyclic_gc():
+        store.write(work)
     report.seconds = time.perf_counter() - started
     return report
 
