@@ -9,6 +9,7 @@ import platform
 import resource
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -154,3 +155,77 @@ class Timer:
     @property
     def total(self) -> float:
         return sum(self.phases.values())
+
+
+@dataclass
+class Service:
+    base: str
+    settings: Settings
+    pid: int
+
+
+@contextlib.contextmanager
+def serve(heap: str | None = None, seed: bool = True) -> Iterator[Service]:
+    """`sahelkg serve` on a free loopback port with its own data directory and its own
+    embedded server (seeded with the ontology and seeds); both stopped by PID on the way
+    out, whatever happens."""
+    import signal
+    import urllib.request
+
+    with tempfile.TemporaryDirectory(prefix="sahelkg-serve-") as tmp:
+        settings = Settings(
+            neo4j_uri=None,
+            data_dir=Path(tmp),
+            embedded_bolt_port=free_port(),
+            embedded_http_port=free_port(),
+            embedded_heap=heap or os.environ.get("SAHELKG_EMBEDDED_HEAP") or "2g",
+        )
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SAHELKG_")}
+        env.update(
+            SAHELKG_DATA_DIR=str(settings.data_dir),
+            SAHELKG_EMBEDDED_BOLT_PORT=str(settings.embedded_bolt_port),
+            SAHELKG_EMBEDDED_HTTP_PORT=str(settings.embedded_http_port),
+            SAHELKG_EMBEDDED_HEAP=settings.embedded_heap,
+        )
+        sahelkg = Path(sys.executable).parent / "sahelkg"
+        log = (Path(tmp) / "serve.log").open("wb")
+        proc = subprocess.Popen(
+            [str(sahelkg), "serve", "--host", "127.0.0.1", "--port", str(port)]
+            + ([] if seed else ["--no-seed"]),
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 240
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(
+                        f"sahelkg serve exited ({proc.returncode}): "
+                        + (Path(tmp) / "serve.log").read_text()[-2000:]
+                    )
+                try:
+                    with urllib.request.urlopen(base + "/health", timeout=5) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("sahelkg serve did not become healthy in 240 s")
+                time.sleep(0.5)
+            yield Service(base, settings, proc.pid)
+        finally:
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.kill(proc.pid, signal.SIGKILL)
+                    proc.wait()
+            log.close()
+            embedded.stop(settings)
