@@ -41,11 +41,12 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 """
 HEAVY = {
     "heavy: multi-hop join": HEAVY_PREFIXES
-    + """SELECT ?a ?b (COUNT(DISTINCT ?src) AS ?n) WHERE {
-  ?e1 sahel:source ?src . ?e2 sahel:source ?src .
-  ?e1 ?p1 ?a . ?e2 ?p2 ?b .
-  ?a a ?ta . ?b a ?tb .
-  FILTER(?a != ?b && isIRI(?a) && isIRI(?b))
+    + """SELECT ?a ?b (COUNT(*) AS ?n) WHERE {
+  ?e1 sahel:perpetrator ?a ; sahel:location ?p1 .
+  ?p1 sahel:locatedIn* ?region .
+  ?e2 sahel:location ?p2 . ?p2 sahel:locatedIn* ?region .
+  ?e2 sahel:perpetrator ?b .
+  FILTER(?a != ?b)
 } GROUP BY ?a ?b ORDER BY DESC(?n) ?a ?b LIMIT 50""",
     "heavy: aggregation over all events": HEAVY_PREFIXES
     + """SELECT ?type (COUNT(DISTINCT ?e) AS ?events) (MIN(?d) AS ?first) (MAX(?d) AS ?last)
