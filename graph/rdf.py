@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 import pyshacl
 import rdflib
-from rdflib import RDF, SH, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import InputError, MappingError, RDFSyntaxError, ShapeViolation
@@ -83,21 +83,19 @@ def parse_files(paths: Iterable[Path]) -> Parsed:
     # rdflib logs a traceback for every ill-typed literal; the shapes report them properly.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     origins: dict[Node, Path] = {}
-    for path in files:
+    iris: dict[str, URIRef] = {}  # one URIRef per IRI across all files: less time, less memory
+    for number, path in enumerate(files):
         fmt = FORMATS.get(path.suffix)
         if fmt is None:
             raise InputError(f"{path}: unknown RDF format (known: {', '.join(FORMATS)})")
-        part = Graph()
         try:
             with literals_as_written():
-                _parse_into(part, path, fmt)
+                _parse_into(graph, path, fmt, origins, iris, f"f{number}x")
+        except InputError:
+            raise
         except Exception as exc:  # rdflib raises many kinds; all mean the file is bad
             message = " ".join(str(exc).split())
             raise RDFSyntaxError(str(path), message[:500], _line_of(message)) from exc
-        _normalise_literals(part)
-        for s in part.subjects(unique=True):
-            origins.setdefault(s, path)
-        graph += part
     return Parsed(graph=graph, files=files, origins=origins)
 
 
@@ -166,34 +164,53 @@ _OX_FORMATS = {
 }
 
 
-def _parse_into(part: Graph, path: Path, fmt: str) -> None:
+def _parse_into(
+    graph: Graph,
+    path: Path,
+    fmt: str,
+    origins: dict[Node, Path],
+    iris: dict[str, URIRef],
+    bnode_scope: str,
+) -> None:
+    """Add the file's triples to `graph`, recording where each subject was first seen."""
     ox_format = _OX_FORMATS.get(fmt)
-    if ox_format is not None:
-        # Named graphs (TriG, N-Quads) are merged: the knowledge graph is their union.
-        for quad in ox.parse(path=str(path), format=ox_format, base_iri=path.resolve().as_uri()):
-            part.add((_from_ox(quad.subject), URIRef(quad.predicate.value), _from_ox(quad.object)))
-        return
-    if fmt in ("trig", "nquads"):
-        dataset = Dataset()
-        dataset.parse(path, format=fmt)
-        for s, p, o, _ in dataset.quads():
-            part.add((s, p, o))
-    else:
+    if ox_format is None:
+        part = Graph()
         part.parse(path, format=fmt)
+        _normalise_literals(part)
+        for s in part.subjects(unique=True):
+            origins.setdefault(s, path)
+        graph += part
+        return
 
+    def iri(value: str) -> URIRef:
+        cached = iris.get(value)
+        if cached is None:
+            cached = iris[value] = URIRef(value)
+        return cached
 
-def _from_ox(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language.lower())
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
-    raise InputError(f"unsupported RDF term {term!r} (RDF-star triples are not supported)")
+    def term(t: Any) -> Node:
+        if isinstance(t, ox.NamedNode):
+            return iri(t.value)
+        if isinstance(t, ox.BlankNode):
+            # pyoxigraph keeps the document's labels: scope them to this file, or _:b0 in
+            # two files would become one node.
+            return BNode(bnode_scope + t.value)
+        if isinstance(t, ox.Literal):
+            if t.language:
+                return Literal(t.value, lang=t.language.lower())
+            if t.datatype.value == _XSD_STRING:
+                return Literal(t.value)
+            return Literal(t.value, datatype=iri(t.datatype.value), normalize=False)
+        raise InputError(f"{path}: unsupported RDF term {t!r} (RDF-star is not supported)")
+
+    add = graph.add
+    # Named graphs (TriG, N-Quads) are merged: the knowledge graph is their union.
+    for quad in ox.parse(path=str(path), format=ox_format, base_iri=path.resolve().as_uri()):
+        subject = term(quad.subject)
+        add((subject, term(quad.predicate), term(quad.object)))
+        if subject not in origins:
+            origins[subject] = path
 
 
 _XSD_STRING = str(XSD.string)

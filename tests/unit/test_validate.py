@@ -4,6 +4,7 @@ subject, path and reason."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -74,3 +75,14 @@ def test_a_missing_file_is_named() -> None:
     code, output = run(DATA / "no-such-file.ttl")
     assert code == 2
     assert "no-such-file.ttl: no such file" in output
+
+
+def test_blank_nodes_of_different_files_stay_apart(tmp_path: Path) -> None:
+    from graph.rdf import parse_files
+
+    for name in ("a.nt", "b.nt"):
+        (tmp_path / name).write_text(
+            f'_:b0 <http://www.w3.org/2000/01/rdf-schema#label> "{name}" .\n'
+        )
+    graph = parse_files([tmp_path / "a.nt", tmp_path / "b.nt"]).graph
+    assert len(set(graph.subjects())) == 2
