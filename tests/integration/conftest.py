@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import pytest
@@ -31,11 +33,19 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     if os.environ.get("SAHELKG_NEO4J_URI"):
         yield Settings()
         return
+    with embedded_server(tmp_path_factory.mktemp("store")) as s:
+        yield s
+
+
+@contextmanager
+def embedded_server(data_dir: Path, **overrides: Any) -> Iterator[Settings]:
+    """An embedded server of its own (free ports, `data_dir`), stopped by PID at the end."""
     s = Settings(
         neo4j_uri=None,
-        data_dir=tmp_path_factory.mktemp("store"),
+        data_dir=data_dir,
         embedded_bolt_port=free_port(),
         embedded_http_port=free_port(),
+        **overrides,
     )
     embedded.start(s)
     try:

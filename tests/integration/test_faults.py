@@ -31,7 +31,7 @@ from graph.rdf import parse_files
 from graph.settings import Settings
 from graph.store import Store, open_driver
 from tests.conftest import DATA, ONTOLOGY
-from tests.integration.conftest import free_port, load_paths
+from tests.integration.conftest import embedded_server, load_paths
 
 pytestmark = pytest.mark.integration
 
@@ -50,18 +50,8 @@ def snapshot(store: Store, ontology: Ontology) -> Snapshot:
 def own_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     if os.environ.get("SAHELKG_NEO4J_URI"):
         pytest.skip("these tests SIGKILL the embedded server; not run against an external one")
-    settings = Settings(
-        neo4j_uri=None,
-        data_dir=tmp_path_factory.mktemp("faults"),
-        embedded_bolt_port=free_port(),
-        embedded_http_port=free_port(),
-        embedded_heap="1g",
-    )
-    embedded.start(settings)
-    try:
+    with embedded_server(tmp_path_factory.mktemp("faults"), embedded_heap="1g") as settings:
         yield settings
-    finally:
-        embedded.stop(settings)
 
 
 @pytest.fixture(scope="module")
