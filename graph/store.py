@@ -192,6 +192,8 @@ def translate_errors() -> Iterator[None]:
     span lines: they reach logs, the CLI and HTTP bodies as they are)."""
     try:
         yield
+    except OverflowError as exc:  # the driver cannot pack a parameter (an integer over 64 bits)
+        raise QueryError(f"a parameter cannot be sent to the store: {_one_line(str(exc))}") from exc
     except nx.AuthError as exc:
         raise StoreUnavailable(
             f"the Bolt server refused the credentials: {_one_line(exc.message)}"
