@@ -100,9 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--load", action="store_true", help="also load into a private server")
     args = parser.parse_args(argv)
 
-    from graph.ingest.fastload import prepare_large
     from graph.ingest.pipeline import Context, convert_dataset
-    from graph.load import Ontology
+    from graph.load import Ontology, prepare
     from graph.settings import Settings
 
     settings = Settings()
@@ -115,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
         t1 = time.perf_counter()
         result = convert_dataset(ctx.aliases, ctx.seeds, "acled", csv_path, ttl)
         t2 = time.perf_counter()
-        prepared = prepare_large(ttl, onto)
+        prepared = prepare([ttl], onto, validate=False)
         t3 = time.perf_counter()
         print(f"{args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB), {bad} malformed: "
               f"generated in {t1 - t0:.1f}s")  # fmt: skip
@@ -138,8 +137,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _load(ttl: Path, prepared: object, onto: object, tmp: Path) -> None:
     from graph import embedded
-    from graph.ingest.fastload import prepare_large
-    from graph.load import Ontology, Prepared, load
+    from graph.load import Ontology, Prepared, load, prepare
     from graph.settings import Settings
     from graph.store import Store, open_driver
 
@@ -154,7 +152,7 @@ def _load(ttl: Path, prepared: object, onto: object, tmp: Path) -> None:
             t1 = time.perf_counter()
             report = load(store, prepared, onto.registry)
             t2 = time.perf_counter()
-            again = load(store, prepare_large(ttl, onto), onto.registry)
+            again = load(store, prepare([ttl], onto, validate=False), onto.registry)
             t3 = time.perf_counter()
         finally:
             driver.close()

@@ -67,7 +67,7 @@ class Prepared:
 
     @property
     def triples(self) -> int:
-        return len(self.parsed.graph)
+        return len(self.parsed.triples)
 
 
 @dataclass
@@ -108,12 +108,10 @@ def prepare(paths: Sequence[Path], ontology: Ontology, validate: bool = True) ->
 
 def _prepare(paths: Sequence[Path], ontology: Ontology, validate: bool) -> Prepared:
     parsed = parse_files(paths)
-    if len(parsed.graph) == 0:
+    if not parsed.triples:
         raise InputError("the input holds no triples: " + ", ".join(map(str, paths)))
     check(parsed, ontology.registry, ontology.shapes if validate else None, ontology.graph)
-    # Walking rdflib's store is slow (it computes each triple's contexts): walk it once for
-    # both the mapping and the id.
-    triples = list(parsed.graph)
+    triples = parsed.triples
     pg = to_property_graph(triples, ontology.registry)
     return Prepared(parsed, pg, content_id(triples))
 

@@ -38,13 +38,40 @@ MAX_LITERAL_CHARS = 1_000_000  # a longer literal is almost surely a mistake, an
 _LINE_RE = re.compile(r"line (\d+)|:(\d+):\d+|at (\d+):\d+", re.IGNORECASE)
 
 
+Triple = tuple[Node, Node, Node]
+
+
 @dataclass
 class Parsed:
-    """The union of the files read, with the file each subject was first seen in."""
+    """The union of the files read: its triples (each once, in the order read), the files,
+    and the file each subject was first seen in.
 
-    graph: Graph
+    A load needs only the triples; an rdflib Graph (its indexes cost more than parsing) is
+    built on first use of `graph`, for SHACL, canonicalisation and callers that query."""
+
+    triples: list[Triple]
     files: list[Path]
     origins: dict[Node, Path] = field(default_factory=dict)
+    has_bnodes: bool = False
+    _graph: Graph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            graph = Graph()
+            graph.bind("sahel", SAHEL_NS)
+            graph.bind("kg", KG_NS)
+            add = graph.add
+            for triple in self.triples:
+                add(triple)
+            self._graph = graph
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph: Graph) -> None:
+        self._graph = graph
+        self.triples = list(graph)
+        self.has_bnodes = any(isinstance(t, BNode) for triple in self.triples for t in triple)
 
     def where(self, subject: Node) -> str:
         """'file:line' (or 'file') of the subject's first statement, for messages."""
@@ -77,34 +104,30 @@ def rdf_files(paths: Iterable[Path]) -> list[Path]:
 
 def parse_files(paths: Iterable[Path]) -> Parsed:
     files = rdf_files(paths)
-    graph = Graph()
-    graph.bind("sahel", SAHEL_NS)
-    graph.bind("kg", KG_NS)
     # rdflib logs a traceback for every ill-typed literal; the shapes report them properly.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
-    origins: dict[Node, Path] = {}
-    iris: dict[str, URIRef] = {}  # one URIRef per IRI across all files: less time, less memory
+    reader = _Reader()
     for number, path in enumerate(files):
         fmt = FORMATS.get(path.suffix)
         if fmt is None:
             raise InputError(f"{path}: unknown RDF format (known: {', '.join(FORMATS)})")
         try:
             with literals_as_written():
-                _parse_into(graph, path, fmt, origins, iris, f"f{number}x")
+                reader.read(path, fmt, f"f{number}x")
         except InputError:
             raise
         except Exception as exc:  # rdflib raises many kinds; all mean the file is bad
             message = " ".join(str(exc).split())
             raise RDFSyntaxError(str(path), message[:500], _line_of(message)) from exc
-    return Parsed(graph=graph, files=files, origins=origins)
+    return Parsed(reader.triples, files, reader.origins, reader.has_bnodes)
 
 
 def check(parsed: Parsed, registry: Registry, shapes: Graph | None, ontology: Graph) -> Parsed:
     """Ontology terms, literal sizes and SHACL shapes; raises with every problem found."""
     problems = [
-        f"{parsed.where(s)}: {s}: {reason}" for s, reason in check_terms(parsed.graph, registry)
+        f"{parsed.where(s)}: {s}: {reason}" for s, reason in check_terms(parsed.triples, registry)
     ]
-    for s, p, o in parsed.graph:
+    for s, p, o in parsed.triples:
         if isinstance(o, Literal) and len(o) > MAX_LITERAL_CHARS:
             problems.append(
                 f"{parsed.where(s)}: {s} {p}: literal of {len(o):,} characters "
@@ -116,7 +139,8 @@ def check(parsed: Parsed, registry: Registry, shapes: Graph | None, ontology: Gr
         )
     if shapes is not None:
         validate_shapes(parsed, shapes, ontology)
-    parsed.graph = canonicalise(parsed.graph)
+    if parsed.has_bnodes:
+        parsed.graph = canonicalise(parsed.graph)
     return parsed
 
 
@@ -164,53 +188,72 @@ _OX_FORMATS = {
 }
 
 
-def _parse_into(
-    graph: Graph,
-    path: Path,
-    fmt: str,
-    origins: dict[Node, Path],
-    iris: dict[str, URIRef],
-    bnode_scope: str,
-) -> None:
-    """Add the file's triples to `graph`, recording where each subject was first seen."""
-    ox_format = _OX_FORMATS.get(fmt)
-    if ox_format is None:
-        part = Graph()
-        part.parse(path, format=fmt)
-        _normalise_literals(part)
-        for s in part.subjects(unique=True):
-            origins.setdefault(s, path)
-        graph += part
-        return
+class _Reader:
+    """Collects the triples of several files: each triple once, one URIRef per IRI and one
+    Literal per distinct literal across all files (less time, less memory)."""
 
-    def iri(value: str) -> URIRef:
-        cached = iris.get(value)
-        if cached is None:
-            cached = iris[value] = URIRef(value)
-        return cached
+    def __init__(self) -> None:
+        self.triples: list[Triple] = []
+        self.origins: dict[Node, Path] = {}
+        self.has_bnodes = False
+        self._seen: set[Triple] = set()
+        self._iris: dict[str, URIRef] = {}
+        self._literals: dict[tuple[str, str | None, str | None], Literal] = {}
 
-    def term(t: Any) -> Node:
-        if isinstance(t, ox.NamedNode):
-            return iri(t.value)
-        if isinstance(t, ox.BlankNode):
-            # pyoxigraph keeps the document's labels: scope them to this file, or _:b0 in
-            # two files would become one node.
-            return BNode(bnode_scope + t.value)
-        if isinstance(t, ox.Literal):
-            if t.language:
-                return Literal(t.value, lang=t.language.lower())
-            if t.datatype.value == _XSD_STRING:
-                return Literal(t.value)
-            return Literal(t.value, datatype=iri(t.datatype.value), normalize=False)
-        raise InputError(f"{path}: unsupported RDF term {t!r} (RDF-star is not supported)")
+    def _add(self, triple: Triple, path: Path) -> None:
+        if triple in self._seen:
+            return
+        self._seen.add(triple)
+        self.triples.append(triple)
+        if triple[0] not in self.origins:
+            self.origins[triple[0]] = path
 
-    add = graph.add
-    # Named graphs (TriG, N-Quads) are merged: the knowledge graph is their union.
-    for quad in ox.parse(path=str(path), format=ox_format, base_iri=path.resolve().as_uri()):
-        subject = term(quad.subject)
-        add((subject, term(quad.predicate), term(quad.object)))
-        if subject not in origins:
-            origins[subject] = path
+    def read(self, path: Path, fmt: str, bnode_scope: str) -> None:
+        ox_format = _OX_FORMATS.get(fmt)
+        if ox_format is None:
+            part = Graph()
+            part.parse(path, format=fmt)
+            _normalise_literals(part)
+            for triple in part:
+                self.has_bnodes = self.has_bnodes or any(isinstance(t, BNode) for t in triple)
+                self._add(triple, path)
+            return
+        iris, literals = self._iris, self._literals
+
+        def iri(value: str) -> URIRef:
+            cached = iris.get(value)
+            if cached is None:
+                cached = iris[value] = URIRef(value)
+            return cached
+
+        def term(t: Any) -> Node:
+            if isinstance(t, ox.NamedNode):
+                return iri(t.value)
+            if isinstance(t, ox.Literal):
+                lang = t.language
+                dtype = None if lang else t.datatype.value
+                key = (t.value, lang, dtype)
+                lit = literals.get(key)
+                if lit is None:
+                    if lang:
+                        lit = Literal(t.value, lang=lang.lower())
+                    elif dtype == _XSD_STRING:
+                        lit = Literal(t.value)
+                    else:
+                        lit = Literal(t.value, datatype=iri(dtype), normalize=False)  # type: ignore[arg-type]
+                    literals[key] = lit
+                return lit
+            if isinstance(t, ox.BlankNode):
+                # pyoxigraph keeps the document's labels: scope them to this file, or _:b0 in
+                # two files would become one node.
+                self.has_bnodes = True
+                return BNode(bnode_scope + t.value)
+            raise InputError(f"{path}: unsupported RDF term {t!r} (RDF-star is not supported)")
+
+        add = self._add
+        # Named graphs (TriG, N-Quads) are merged: the knowledge graph is their union.
+        for quad in ox.parse(path=str(path), format=ox_format, base_iri=path.resolve().as_uri()):
+            add((term(quad.subject), term(quad.predicate), term(quad.object)), path)
 
 
 _XSD_STRING = str(XSD.string)

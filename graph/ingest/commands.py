@@ -81,8 +81,7 @@ def run_import(
     progress: Callable[[], Progress],
     connect: Callable[[Settings], AbstractContextManager[Any]],
 ) -> None:
-    from graph.ingest.fastload import prepare_large
-    from graph.load import load
+    from graph.load import load, prepare
 
     onto = Ontology.read(settings.ontology_path, settings.shapes_path)
     ctx = Context.read(onto, settings.seeds_dir)
@@ -104,7 +103,7 @@ def run_import(
         shapes = validate if validate is not None else result.events <= SHACL_ROW_LIMIT
         if shapes:
             check_import(ctx, settings.seeds_dir, target, shapes=True)
-        prepared = prepare_large(target, onto)  # terms checked, triples mapped
+        prepared = prepare([target], onto, validate=False)  # terms checked, triples mapped
         err.print(
             "checked: ontology terms" + (" and SHACL shapes (with the seeds)" if shapes else "")
         )

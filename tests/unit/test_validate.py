@@ -86,3 +86,27 @@ def test_blank_nodes_of_different_files_stay_apart(tmp_path: Path) -> None:
         )
     graph = parse_files([tmp_path / "a.nt", tmp_path / "b.nt"]).graph
     assert len(set(graph.subjects())) == 2
+
+
+def test_a_triple_stated_twice_is_kept_once_and_the_graph_is_built_from_the_triples(
+    tmp_path: Path,
+) -> None:
+    from rdflib import Graph
+
+    from graph.rdf import parse_files
+
+    line = '<https://x.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "a"@EN .\n'
+    (tmp_path / "a.nt").write_text(line + line)
+    (tmp_path / "b.ttl").write_text(
+        line
+        + '<https://x.org/a> <https://x.org/p> "007"^^'
+        + "<http://www.w3.org/2001/XMLSchema#integer> .\n"
+    )
+    parsed = parse_files([tmp_path / "a.nt", tmp_path / "b.ttl"])
+    assert len(parsed.triples) == 2 and not parsed.has_bnodes
+    assert set(parsed.graph) == set(parsed.triples) and len(parsed.graph) == 2
+    langs = {o.language for _, _, o in parsed.triples if o.language}
+    assert langs == {"en"}  # tags are case-insensitive: stored lower case
+    lexical = {str(o) for _, _, o in parsed.triples}
+    assert "007" in lexical  # as written, not rdflib's "7"
+    assert isinstance(parsed.graph, Graph)
