@@ -194,6 +194,7 @@ def test_merge_is_a_union_that_never_overwrites(ontology: Ontology) -> None:
 def test_search_text_ignores_case_accents_and_punctuation() -> None:
     assert normalise_text("Jama'at Nuṣrat al-Islām") == "jama at nusrat al islam"
     assert normalise_text("GROUPE DE SOUTIEN À L'ISLAM") == "groupe de soutien a l islam"
+    assert normalise_text("  JNIM -- (G.S.I.M.) ") == "jnim g s i m"  # the ASCII fast path
 
 
 def test_derived_name_prefers_english(tricky: Graph, ontology: Ontology) -> None:
