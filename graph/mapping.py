@@ -220,11 +220,12 @@ def canonicalise(graph: Graph) -> Graph:
 def check_terms(triples: Iterable[Triple], registry: Registry) -> list[tuple[Node, str]]:
     """(subject, reason) for every triple using a term the ontology does not define."""
     problems: list[tuple[Node, str]] = []
+    rdf_type, labels, keys = RDF.type, registry.labels, registry.keys
     for s, p, o in triples:
-        if p == RDF.type:
-            if o not in registry.labels:
+        if p == rdf_type:
+            if o not in labels:
                 problems.append((s, f"unknown class {o}"))
-        elif p not in registry.keys:
+        elif p not in keys:
             problems.append((s, f"unknown property {p}"))
         elif not isinstance(s, URIRef | BNode):
             problems.append((s, "a literal cannot be a subject"))
