@@ -159,9 +159,9 @@ def load(
             report.deleted_nodes = _delete_all(tx, batch_size)
         # Into an empty graph (or after --replace) nothing can exist yet: no reads needed.
         fresh = replace or tx.run(queries.ANY_RESOURCE).single() is None
-        created: set[str] = set()
-        _write_nodes(tx, pg, registry, load_id, batch_size, fresh, report, progress, created)
-        _write_rels(tx, pg, registry, load_id, batch_size, fresh, report, progress, created)
+        writes = _Writes(tx, registry, load_id, batch_size, fresh, report, progress)
+        _write_nodes(writes, pg)
+        _write_rels(writes, pg)
         tx.run(
             queries.RECORD_LOAD,
             id=load_id,
@@ -190,23 +190,29 @@ def _delete_all(tx: neo4j.ManagedTransaction, batch_size: int) -> int:
             return deleted
 
 
-def _write_nodes(
-    tx: neo4j.ManagedTransaction,
-    pg: PropertyGraph,
-    registry: Registry,
-    load_id: str,
-    batch_size: int,
-    fresh: bool,
-    report: LoadReport,
-    progress: Progress | None,
-    created: set[str],
-) -> None:
-    """Nodes by batch; `created` receives the iris of the nodes this load creates."""
+@dataclass
+class _Writes:
+    """What every write statement of one load shares; `created` receives the iris of the
+    nodes this load creates (a relationship touching one cannot exist yet)."""
+
+    tx: neo4j.ManagedTransaction
+    registry: Registry
+    load_id: str
+    batch_size: int
+    fresh: bool  # the graph was empty: nothing to read back before writing
+    report: LoadReport
+    progress: Progress | None
+    created: set[str] = field(default_factory=set)
+
+
+def _write_nodes(w: _Writes, pg: PropertyGraph) -> None:
+    """Nodes by batch: created when new, else merged with what is stored (union)."""
+    tx, registry, load_id, report, progress = w.tx, w.registry, w.load_id, w.report, w.progress
     records = sorted(pg.nodes.values(), key=lambda n: n.iri)
     done = 0
-    for batch in _chunks(records, batch_size):
+    for batch in _chunks(records, w.batch_size):
         existing: dict[str, dict[str, Any]] = {}
-        if not fresh:
+        if not w.fresh:
             for row in tx.run(queries.FETCH_NODES, iris=[n.iri for n in batch]):
                 existing[row["iri"]] = {"labels": set(row["labels"]), "props": row["props"]}
         creates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
@@ -218,7 +224,7 @@ def _write_nodes(
                 creates[node.labels].append(
                     {"props": {"iri": node.iri, **node.props, "loadId": load_id}}
                 )
-                created.add(node.iri)
+                w.created.add(node.iri)
                 continue
             merged = merge_props(old["props"], node.props, node.iri, registry)
             if merged != _comparable(old["props"]):
@@ -240,26 +246,18 @@ def _write_nodes(
             progress("nodes", done, len(records))
 
 
-def _write_rels(
-    tx: neo4j.ManagedTransaction,
-    pg: PropertyGraph,
-    registry: Registry,
-    load_id: str,
-    batch_size: int,
-    fresh: bool,
-    report: LoadReport,
-    progress: Progress | None,
-    created: set[str],
-) -> None:
+def _write_rels(w: _Writes, pg: PropertyGraph) -> None:
     """Relationships by type. One with an end created by this load cannot exist yet and is
     simply created; only those between two nodes that were already stored are checked
     (plain: created if absent; qualified: merged by iri, values united)."""
+    tx, registry, load_id, report, progress = w.tx, w.registry, w.load_id, w.report, w.progress
+    fresh, created = w.fresh, w.created
     by_type: dict[tuple[str, bool], list[RelRecord]] = defaultdict(list)
     for rel in pg.rels:
         by_type[(rel.type, "iri" in rel.props)].append(rel)
     total, done = len(pg.rels), 0
     for (rel_type, qualified), rels in sorted(by_type.items()):
-        for batch in _chunks(rels, batch_size):
+        for batch in _chunks(rels, w.batch_size):
             new: list[dict[str, Any]] = []
             old_ends: list[RelRecord] = []
             for r in batch:
