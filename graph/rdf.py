@@ -3,6 +3,7 @@ property) and SHACL shapes (subject, path, reason), each error naming where it c
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -211,6 +212,8 @@ class _Reader:
     def read(self, path: Path, fmt: str, bnode_scope: str) -> None:
         ox_format = _OX_FORMATS.get(fmt)
         if ox_format is None:
+            if fmt == "json-ld":
+                _check_json_ld(path)
             part = Graph()
             part.parse(path, format=fmt)
             _normalise_literals(part)
@@ -257,6 +260,36 @@ class _Reader:
 
 
 _XSD_STRING = str(XSD.string)
+
+
+def _check_json_ld(path: Path) -> None:
+    """JSON errors and ill-formed contexts said plainly (rdflib reports a bad `@context` as
+    "'int' object has no attribute 'get'")."""
+    try:
+        document = json.loads(path.read_bytes())
+    except UnicodeDecodeError as exc:
+        raise RDFSyntaxError(str(path), f"not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise RDFSyntaxError(str(path), f"invalid JSON: {exc.msg}", exc.lineno) from exc
+    stack: list[Any] = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key == "@context":
+                    _check_context(path, item)
+                stack.append(item)
+
+
+def _check_context(path: Path, context: Any) -> None:
+    for item in context if isinstance(context, list) else [context]:
+        if item is not None and not isinstance(item, str | dict):
+            raise RDFSyntaxError(
+                str(path),
+                f"@context must be an IRI, an object or a list of them, not {json.dumps(item)}",
+            )
 
 
 def _normalise_literals(graph: Graph) -> None:

@@ -110,3 +110,21 @@ def test_a_triple_stated_twice_is_kept_once_and_the_graph_is_built_from_the_trip
     lexical = {str(o) for _, _, o in parsed.triples}
     assert "007" in lexical  # as written, not rdflib's "7"
     assert isinstance(parsed.graph, Graph)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"@context": 42, "@id": "https://x.org/a"}', "@context must be an IRI"),
+        ('{"@graph": [{"@context": [true]}]}', "not true"),
+        ('{"@id": "https://x.org/a",\n "p": }', "a.jsonld:2: syntax error: invalid JSON"),
+    ],
+)
+def test_json_ld_errors_are_said_plainly(tmp_path: Path, text: str, expected: str) -> None:
+    from graph.errors import RDFSyntaxError
+    from graph.rdf import parse_files
+
+    (tmp_path / "a.jsonld").write_text(text)
+    with pytest.raises(RDFSyntaxError) as err:
+        parse_files([tmp_path / "a.jsonld"])
+    assert expected in str(err.value) and "attribute" not in str(err.value)
