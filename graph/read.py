@@ -13,12 +13,15 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
+import heapq
 import io
+import itertools
 import json
 import math
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -34,7 +37,7 @@ from graph.mapping import decode_key, normalise_text
 from graph.readonly import check_read_only
 from graph.registry import Registry, local_name
 from graph.sparql import QueryTimeout
-from graph.store import Store, translate_errors
+from graph.store import CommitLockTimeout, Store, translate_errors
 from graph.vocab import KG_NS, SAHEL, SAHEL_NS
 
 # Relationship roles an actor can have in an event (event -> actor).
@@ -199,21 +202,28 @@ class Reader:
         limit: int | None = None,
         timeout_s: float | None = None,
     ) -> tuple[list[str], list[list[Any]], bool]:
-        """Columns, rows (at most `limit`) and whether rows were cut, under a deadline."""
-        timeout = timeout_s or self.timeout_s
-        box: dict[str, Any] = {}
-        holder: dict[str, Any] = {}
+        """Columns, rows (at most `limit`) and whether rows were cut, under a deadline.
 
-        def work() -> None:
-            try:
-                with (
-                    translate_errors(),
-                    self.store.reading(),  # never overlap a commit (embedded server)
-                    self.store.driver.session(
-                        database=self.store.database, default_access_mode=neo4j.READ_ACCESS
-                    ) as session,
-                ):
-                    holder["session"] = session
+        The read runs in the calling thread; the process's one watchdog thread cuts its
+        Bolt connection if it is still running `timeout` + 1 s after it started (the second
+        lets Neo4j, which enforces the timeout itself, answer first), and this raises
+        QueryTimeout. Waiting for a commit and for a pooled connection are bounded by the
+        same deadline."""
+        timeout = timeout_s or self.timeout_s
+        deadline = time.monotonic() + timeout + 1.0
+        watch = _WATCHDOG.watch(deadline)
+        try:
+            with (
+                translate_errors(),
+                self.store.reading(deadline),  # never overlap a commit (embedded server)
+                self.store.driver.session(
+                    database=self.store.database,
+                    default_access_mode=neo4j.READ_ACCESS,
+                    connection_acquisition_timeout=max(deadline - time.monotonic(), 0.001),
+                ) as session,
+            ):
+                watch.session = session
+                try:
                     result = session.run(neo4j.Query(query, timeout=timeout), params or {})
                     keys = list(result.keys())
                     rows: list[list[Any]] = []
@@ -221,25 +231,21 @@ class Reader:
                     for record in result:
                         if limit is not None and len(rows) >= limit:
                             truncated = True
+                            result.consume()  # discard the rest while still watched
                             break
                         rows.append(list(record.values()))
-                    box["value"] = (keys, rows, truncated)
-            except BaseException as exc:
-                box["error"] = exc
-
-        thread = threading.Thread(target=work, name="sahelkg-read", daemon=True)
-        thread.start()
-        thread.join(timeout + 1.0)
-        if thread.is_alive():
-            _cut(holder.get("session"))
-            raise QueryTimeout(f"the query did not finish within {timeout:g}s and was stopped")
-        if "error" in box:
-            error = box["error"]
-            if isinstance(error, QueryError) and str(error).startswith("query timed out"):
-                raise QueryTimeout(str(error)) from error  # Neo4j enforces the timeout itself
-            raise error
-        value: tuple[list[str], list[list[Any]], bool] = box["value"]
-        return value
+                finally:  # before the session hands its connection back to the pool
+                    _WATCHDOG.finish(watch)
+        except Exception as exc:
+            _WATCHDOG.finish(watch)
+            if watch.expired or isinstance(exc, CommitLockTimeout):
+                raise QueryTimeout(
+                    f"the query did not finish within {timeout:g}s and was stopped"
+                ) from exc
+            if isinstance(exc, QueryError) and str(exc).startswith("query timed out"):
+                raise QueryTimeout(str(exc)) from exc  # Neo4j enforces the timeout itself
+            raise
+        return keys, rows, truncated
 
     def rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
         keys, rows, _ = self.run(query, params)
@@ -739,13 +745,76 @@ class Reader:
                 after = rows[-1]["iri"]
 
 
-def _cut(session: Any) -> None:
-    """Cut the Bolt connection of a session stuck in a read (best effort)."""
+def _cut(session: Any) -> bool:
+    """Cut the Bolt connection of a session stuck in a read (best effort): False when it
+    has no connection (yet) to cut."""
     try:
         raw = session._connection.socket._socket
         raw.shutdown(socket.SHUT_RDWR)
-    except Exception:  # already gone: nothing to cut
-        return
+    except Exception:  # not connected yet, or already gone
+        return False
+    return True
+
+
+class _Watch:
+    __slots__ = ("done", "expired", "session")
+
+    def __init__(self) -> None:
+        self.session: Any = None
+        self.done = False
+        self.expired = False
+
+
+class _Watchdog:
+    """One daemon thread per process holding the deadlines of the running reads, earliest
+    first. At a read's deadline it cuts the read's connection (ArcadeDB ignores the Bolt
+    transaction timeout) unless the read has finished; a read with no connection to cut
+    yet is tried again shortly after. Cheaper than a thread per read: a heap push and two
+    uncontended lock acquisitions. Finished reads leave the heap when their deadline comes
+    (the thread wakes at most every `SLACK` seconds for them)."""
+
+    SLACK = 0.05
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Watch]] = []
+        self._seq = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: float) -> _Watch:
+        w = _Watch()
+        with self._cond:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="sahelkg-deadlines", daemon=True
+                )
+                self._thread.start()
+            if not self._heap or deadline < self._heap[0][0]:
+                self._cond.notify()
+            heapq.heappush(self._heap, (deadline, next(self._seq), w))
+        return w
+
+    def finish(self, w: _Watch) -> None:
+        """The read is over: from now on its connection is never cut (it may go back to
+        the pool and serve another read)."""
+        with self._cond:
+            w.done = True
+
+    def _loop(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                while self._heap and self._heap[0][0] <= now:
+                    _, _, w = heapq.heappop(self._heap)
+                    if w.done:
+                        continue
+                    w.expired = True
+                    if not _cut(w.session):
+                        heapq.heappush(self._heap, (now + self.SLACK, next(self._seq), w))
+                self._cond.wait(self._heap[0][0] - now + self.SLACK if self._heap else None)
+
+
+_WATCHDOG = _Watchdog()
 
 
 # ------------------------------------------------------------------ exports

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,12 +68,52 @@ class CommitLock:
         os.close(fd)  # closing the descriptor drops its flock
 
     @contextmanager
-    def shared(self) -> Iterator[None]:
-        fd = self._acquire(fcntl.LOCK_SH)
+    def shared(self, deadline: float | None = None) -> Iterator[None]:
+        """Hold the lock shared. With `deadline` (time.monotonic()), wait for a commit to
+        end no later than that, else raise CommitLockTimeout."""
+        fd = self._open_for_read()
+        try:
+            if deadline is None:
+                fcntl.flock(fd, fcntl.LOCK_SH)
+            else:
+                _flock_until(fd, fcntl.LOCK_SH, deadline)
+        except BaseException:
+            os.close(fd)
+            raise
         try:
             yield
         finally:
-            os.close(fd)
+            os.close(fd)  # closing the descriptor drops its flock
+
+    def _open_for_read(self) -> int:
+        # A descriptor of its own per read: a flock belongs to the open file, so readers
+        # sharing one would release each other's lock. The directory is made only when
+        # missing (a mkdir per read cost more than the lock itself).
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except FileNotFoundError:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+
+
+class CommitLockTimeout(Exception):
+    """A reader's deadline passed while a commit held the lock."""
+
+
+def _flock_until(fd: int, mode: int, deadline: float) -> None:
+    """flock without blocking past `deadline`: try at once (the usual case: no commit),
+    then poll with a growing pause (1 ms to 20 ms) while a commit holds it."""
+    pause = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise CommitLockTimeout("a commit held the store past the deadline") from None
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.02)
 
 
 @contextmanager
@@ -100,10 +141,11 @@ class Store:
             return cls(driver, settings.database, "arcadedb-embedded", lock)
         return cls(driver, settings.database, "neo4j")
 
-    def reading(self) -> Any:
+    def reading(self, deadline: float | None = None) -> Any:
         """Hold while a read runs so that it never overlaps a commit (see CommitLock); for
-        code that opens its own sessions on `self.driver`."""
-        return self.commit_lock.shared() if self.commit_lock else _no_lock()
+        code that opens its own sessions on `self.driver`. With `deadline`, raises
+        CommitLockTimeout if a commit still holds the lock then."""
+        return self.commit_lock.shared(deadline) if self.commit_lock else _no_lock()
 
     # ------------------------------------------------------------ reads
 

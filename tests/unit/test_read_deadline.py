@@ -1,0 +1,141 @@
+"""The read deadline without a server: the watchdog cuts a read still running at its
+deadline and never a finished one, Reader.run turns a cut into QueryTimeout, and a reader
+waiting for a commit gives up at its deadline."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from neo4j import exceptions as nx
+
+from graph.read import Reader, _Watchdog
+from graph.sparql import QueryTimeout
+from graph.store import CommitLock, CommitLockTimeout, Store
+
+REGISTRY: Any = None  # run() does not use the ontology
+
+
+def pair() -> tuple[socket.socket, socket.socket]:
+    """A connected pair; a read on it fails after 10 s instead of hanging the tests."""
+    mine, server = socket.socketpair()
+    mine.settimeout(10)
+    return mine, server
+
+
+def fake_session(sock: socket.socket) -> Any:
+    return SimpleNamespace(_connection=SimpleNamespace(socket=SimpleNamespace(_socket=sock)))
+
+
+def test_watchdog_cuts_a_read_still_running_at_its_deadline() -> None:
+    mine, server = pair()
+    with mine, server:
+        dog = _Watchdog()
+        watch = dog.watch(time.monotonic() + 0.2)
+        watch.session = fake_session(mine)
+        assert mine.recv(1) == b""  # blocked until the watchdog shut the socket down
+        assert watch.expired
+
+
+def test_watchdog_never_cuts_a_finished_read() -> None:
+    mine, server = pair()
+    with mine, server:
+        dog = _Watchdog()
+        watch = dog.watch(time.monotonic() + 0.05)
+        watch.session = fake_session(mine)
+        dog.finish(watch)
+        later = dog.watch(time.monotonic() + 0.3)  # wakes the watchdog after the first
+        later.session = None  # nothing to cut: retried until finished
+        time.sleep(0.5)
+        dog.finish(later)
+        server.sendall(b"x")
+        assert mine.recv(1) == b"x"
+        assert not watch.expired and later.expired
+
+
+def test_watchdog_retries_a_read_that_had_no_connection_yet() -> None:
+    mine, server = pair()
+    with mine, server:
+        dog = _Watchdog()
+        watch = dog.watch(time.monotonic() + 0.05)
+        time.sleep(0.2)  # the deadline passed before the read had a connection
+        watch.session = fake_session(mine)
+        assert mine.recv(1) == b""
+        assert watch.expired
+
+
+class _BlockingSession:
+    """A session whose query waits on a socket nobody writes to, like a runaway query."""
+
+    def __init__(self) -> None:
+        self.mine, self.server = pair()
+        self._connection = SimpleNamespace(socket=SimpleNamespace(_socket=self.mine))
+
+    def __enter__(self) -> _BlockingSession:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.mine.close()
+        self.server.close()
+
+    def run(self, query: Any, params: Any) -> Any:
+        if self.mine.recv(1) == b"":
+            raise nx.ServiceUnavailable("Failed to read from defunct connection")
+        raise AssertionError("nobody writes to this socket")
+
+
+def test_reader_run_times_out_when_the_store_does_not_answer() -> None:
+    driver = SimpleNamespace(session=lambda **kw: _BlockingSession())
+    store = Store(driver, "neo4j")
+    reader = Reader(store, REGISTRY, timeout_s=0.1)
+    with pytest.raises(QueryTimeout, match=r"did not finish within 0\.1s"):
+        reader.run("MATCH (n) RETURN n")
+
+
+def test_reader_run_times_out_while_a_commit_holds_the_lock(tmp_path: Path) -> None:
+    lock = CommitLock(tmp_path / "lock" / "commit.lock")
+    store = Store(SimpleNamespace(), "neo4j", "arcadedb-embedded", lock)
+    reader = Reader(store, REGISTRY, timeout_s=0.1)
+    held = lock.exclusive()
+    try:
+        with pytest.raises(QueryTimeout, match=r"did not finish within 0\.1s"):
+            reader.run("RETURN 1")
+    finally:
+        CommitLock.release(held)
+
+
+def test_shared_lock_waits_for_a_commit_then_gives_up_at_the_deadline(tmp_path: Path) -> None:
+    lock = CommitLock(tmp_path / "missing-dir" / "commit.lock")
+    with lock.shared(time.monotonic() + 1), lock.shared():  # readers share it
+        pass
+    held = lock.exclusive()
+    released = threading.Event()
+
+    def commit_ends() -> None:
+        CommitLock.release(held)
+        released.set()
+
+    timer = threading.Timer(0.1, commit_ends)
+    try:
+        with pytest.raises(CommitLockTimeout), lock.shared(time.monotonic() + 0.05):
+            pass
+        timer.start()
+        with lock.shared(time.monotonic() + 30):  # the commit ends: the read goes ahead
+            assert released.is_set()
+            fd = os.open(lock.path, os.O_RDWR)
+            try:
+                with pytest.raises(BlockingIOError):
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # no writer while we read
+            finally:
+                os.close(fd)
+    finally:
+        timer.join()
+        if not released.is_set():
+            CommitLock.release(held)
