@@ -103,8 +103,7 @@ def load(
     settings = get_settings()
     with errors_as_exit():
         onto = _ontology(settings, shapes=not no_validate)
-        prepared = prepare(paths or default_paths(settings), onto, validate=not no_validate)
-        with connect(settings) as store, _progress() as bar:
+        with _progress() as bar:
             tasks: dict[str, Any] = {}
 
             def on_progress(phase: str, done: int, total: int) -> None:
@@ -112,14 +111,22 @@ def load(
                     tasks[phase] = bar.add_task(phase, total=total)
                 bar.update(tasks[phase], completed=done)
 
-            report = run_load(
-                store,
-                prepared,
-                onto.registry,
-                batch_size=batch_size or settings.batch_size,
-                replace=replace,
+            # Everything is read and checked before the store is touched.
+            prepared = prepare(
+                paths or default_paths(settings),
+                onto,
+                validate=not no_validate,
                 progress=on_progress,
             )
+            with connect(settings) as store:
+                report = run_load(
+                    store,
+                    prepared,
+                    onto.registry,
+                    batch_size=batch_size or settings.batch_size,
+                    replace=replace,
+                    progress=on_progress,
+                )
         out.print(
             f"loaded {report.triples:,} triples as {report.nodes:,} nodes and "
             f"{report.relationships:,} relationships in {report.seconds:.1f}s "
@@ -129,6 +136,8 @@ def load(
             + (f"; {report.deleted_nodes:,} nodes removed first" if replace else "")
             + ")"
         )
+        steps = ", ".join(f"{k} {v:.1f}s" for k, v in report.phases.items())
+        err.print(f"steps: {steps}", soft_wrap=True)
 
 
 @app.command()

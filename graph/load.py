@@ -64,6 +64,7 @@ class Prepared:
     parsed: Parsed
     pg: PropertyGraph
     load_id: str
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: read, check, map, id
 
     @property
     def triples(self) -> int:
@@ -100,20 +101,45 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def prepare(paths: Sequence[Path], ontology: Ontology, validate: bool = True) -> Prepared:
-    """Parse and check (nothing touches the store); raises InputError naming file and line."""
+class _Phases:
+    """Times each step into `phases` and tells `progress` when one starts and ends."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.phases: dict[str, float] = {}
+        self.progress = progress
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        if self.progress:
+            self.progress(name, 0, 1)
+        started = time.perf_counter()
+        yield
+        self.phases[name] = time.perf_counter() - started
+        if self.progress:
+            self.progress(name, 1, 1)
+
+
+def prepare(
+    paths: Sequence[Path],
+    ontology: Ontology,
+    validate: bool = True,
+    progress: Progress | None = None,
+) -> Prepared:
+    """Parse and check (nothing touches the store); raises InputError naming file and line.
+    `progress` hears of each step (read, check, map, id) as it starts and ends."""
+    phase = _Phases(progress)
     with no_cyclic_gc():
-        return _prepare(paths, ontology, validate)
-
-
-def _prepare(paths: Sequence[Path], ontology: Ontology, validate: bool) -> Prepared:
-    parsed = parse_files(paths)
-    if not parsed.triples:
-        raise InputError("the input holds no triples: " + ", ".join(map(str, paths)))
-    check(parsed, ontology.registry, ontology.shapes if validate else None, ontology.graph)
-    triples = parsed.triples
-    pg = to_property_graph(triples, ontology.registry)
-    return Prepared(parsed, pg, content_id(triples))
+        with phase("read"):
+            parsed = parse_files(paths)
+        if not parsed.triples:
+            raise InputError("the input holds no triples: " + ", ".join(map(str, paths)))
+        with phase("check"):
+            check(parsed, ontology.registry, ontology.shapes if validate else None, ontology.graph)
+        with phase("map"):
+            pg = to_property_graph(parsed.triples, ontology.registry)
+        with phase("id"):
+            load_id = content_id(parsed.triples)
+    return Prepared(parsed, pg, load_id, phase.phases)
 
 
 def content_id(graph: Graph | Iterable[tuple[Any, Any, Any]]) -> str:
@@ -140,7 +166,9 @@ def load(
     progress: Progress | None = None,
 ) -> LoadReport:
     started = time.perf_counter()
-    store.ensure_schema()  # constraints and indexes before any MERGE
+    phase = _Phases(None)
+    with phase("schema"):
+        store.ensure_schema()  # constraints and indexes before any MERGE
     pg, load_id = prepared.pg, prepared.load_id
     report = LoadReport(
         load_id=load_id,
@@ -160,8 +188,10 @@ def load(
         # Into an empty graph (or after --replace) nothing can exist yet: no reads needed.
         fresh = replace or tx.run(queries.ANY_RESOURCE).single() is None
         writes = _Writes(tx, registry, load_id, batch_size, fresh, report, progress)
-        _write_nodes(writes, pg)
-        _write_rels(writes, pg)
+        with phase("nodes"):
+            _write_nodes(writes, pg)
+        with phase("relationships"):
+            _write_rels(writes, pg)
         tx.run(
             queries.RECORD_LOAD,
             id=load_id,
@@ -173,10 +203,14 @@ def load(
                 "relationships": report.relationships,
             },
         ).consume()
+        work_done.append(time.perf_counter())
 
+    work_done: list[float] = []
     with no_cyclic_gc():
         store.write(work)
-    report.seconds = time.perf_counter() - started
+    finished = time.perf_counter()
+    report.seconds = finished - started
+    report.phases = {**prepared.phases, **phase.phases, "commit": finished - work_done[-1]}
     return report
 
 

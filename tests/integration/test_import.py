@@ -86,6 +86,10 @@ def test_an_accepted_draft_loads_and_reloading_it_changes_nothing(
     )  # the seeds do not have this invented attack
     loaded = sahelkg(cli_env, "load", str(draft))
     assert loaded.returncode == 0, loaded.stderr
+    steps = next(line for line in loaded.stderr.splitlines() if line.startswith("steps: "))
+    assert [part.split()[0] for part in steps[7:].split(", ")] == [
+        "read", "check", "map", "id", "schema", "nodes", "relationships", "commit",
+    ]  # fmt: skip
     rows = store.read(
         "MATCH (s:Source {iri: $src})<-[:SOURCE]-(c:Claim)"
         "-[:ABOUT]->(e:ViolenceAgainstCivilians)-[:LOCATION]->(p {iri: $djibo}) "
