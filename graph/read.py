@@ -49,6 +49,53 @@ MAX_PATHS = 20
 MAX_PATH_EDGES = 20_000
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
+# The API's combined reads: one statement where the plain ones of graph.queries took
+# several (an actor's lookup joined to its first hop), and only the properties a response
+# shows (a node's name and classes, not all its properties): under load the API process,
+# not the store, sets the pace, and its cost is per statement and per value decoded.
+_VALID = queries._VALID_AT.format(r="r")
+_REF = "{n}.name AS {p}name, {n}.rdfTypes AS {p}types"
+_CENTER = "MATCH (a:Resource {iri: $iri})\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
+_HOPS = "UNWIND $frontier AS iri\nMATCH (a:Resource {iri: iri})-[r]-(b:Resource)\n"
+
+API_ACTOR_RELATIONS = f"""{_CENTER}WHERE type(r) IN $types AND {_VALID}
+RETURN labels(a) AS labels, {_REF.format(n="a", p="")},
+       type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
+       {_REF.format(n="b", p="other_")}, properties(r) AS props
+ORDER BY type, other
+"""
+
+_NEIGHBOUR_COLUMNS = f"""type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end,
+       b.iri AS other, labels(b) AS other_labels, {_REF.format(n="b", p="other_")},
+       properties(r) AS props"""
+
+API_CENTER_NEIGHBOURS = f"""{_CENTER}WHERE type(r) IN $types AND {_VALID}
+RETURN labels(a) AS labels, {_REF.format(n="a", p="")}, {_NEIGHBOUR_COLUMNS}
+LIMIT $limit
+"""
+
+API_NEIGHBOUR_REFS = f"""{_HOPS}WHERE type(r) IN $types AND {_VALID}
+RETURN {_NEIGHBOUR_COLUMNS}
+LIMIT $limit
+"""
+
+API_PATH_STEPS = f"""{_HOPS}WHERE type(r) IN $types AND {_VALID}
+RETURN type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end, b.iri AS other,
+       {_REF.format(n="b", p="other_")}, r.validFrom AS validFrom, r.validTo AS validTo,
+       r.sources AS sources, r.iri AS iri
+LIMIT $limit
+"""
+
+API_REFS = f"""UNWIND $iris AS iri
+MATCH (n:Resource {{iri: iri}})
+RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
+"""
+
+
+def _ref_props(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The properties ref() reads, from a row of the statements above."""
+    return {"name": row[prefix + "name"], "rdfTypes": row[prefix + "types"]}
+
 
 # ------------------------------------------------------------------ ids and values
 
@@ -367,23 +414,34 @@ class Reader:
     def relations(
         self, id_: str, at: dt.date | None = None, type_: str | None = None
     ) -> dict[str, Any]:
-        iri, props = self.actor_iri(id_)
-        types = self.check_rel_type(type_)
-        rows = self.rows(queries.API_RELATIONS, iri=iri, types=types, at=at)
+        iri = resolve(id_)
+        try:
+            types = self.check_rel_type(type_)
+        except InputError:
+            self.actor_iri(id_)  # an unknown actor is a 404 before a bad type is a 422
+            raise
+        # One statement: the actor (one row of nulls when it has no such relation) and its
+        # relations.
+        rows = self.rows(API_ACTOR_RELATIONS, iri=iri, types=types, at=at)
+        if not rows or "Actor" not in rows[0]["labels"]:
+            raise NotFound(f"no actor has the id {id_!r}")
         return {
-            "actor": ref(iri, props),
+            "actor": ref(iri, _ref_props(rows[0])),
             "at": at.isoformat() if at else None,
-            "items": [self._relation(r) for r in rows],
+            "items": [
+                self._relation(r, _ref_props(r, "other_")) for r in rows if r["type"] is not None
+            ],
         }
 
-    def _relation(self, r: dict[str, Any]) -> dict[str, Any]:
+    def _relation(self, r: dict[str, Any], other: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A relation row; `other`: the other end's properties, if not in r["otherProps"]."""
         rel = dict(r["props"])
         predicate = self.registry.rel_to_predicate.get(r["type"])
         return {
             "type": r["type"],
             "predicate": str(predicate) if predicate else None,
             "direction": "out" if r["outgoing"] else "in",
-            "other": ref(r["other"], dict(r["otherProps"])),
+            "other": ref(r["other"], other if other is not None else dict(r["otherProps"])),
             "validFrom": _date(rel.get("validFrom")),
             "validTo": _date(rel.get("validTo")),
             "sources": sorted(_as_list(rel.get("sources"))),
@@ -392,8 +450,18 @@ class Reader:
         }
 
     def neighbourhood(self, id_: str, hops: int, at: dt.date | None = None) -> dict[str, Any]:
-        iri, props = self.actor_iri(id_)
+        iri = resolve(id_)
         types = sorted(self.actor_relation_types())
+        # Hop 1 comes with the centre's lookup; every hop brings its nodes' labels, name
+        # and classes (no last statement for them).
+        rows = self.rows(
+            API_CENTER_NEIGHBOURS, iri=iri, types=types, at=at, limit=MAX_NEIGHBOURHOOD_EDGES + 1
+        )
+        if not rows or "Actor" not in rows[0]["labels"]:
+            raise NotFound(f"no actor has the id {id_!r}")
+        center = _ref_props(rows[0])
+        found: dict[str, tuple[list[str], dict[str, Any]]] = {iri: (rows[0]["labels"], center)}
+        rows = [r for r in rows if r["type"] is not None]
         depth: dict[str, int] = {iri: 0}
         edges: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         frontier = [iri]
@@ -401,13 +469,14 @@ class Reader:
         for hop in range(1, hops + 1):
             if not frontier:
                 break
-            rows = self.rows(
-                queries.API_NEIGHBOURS,
-                frontier=frontier,
-                types=types,
-                at=at,
-                limit=MAX_NEIGHBOURHOOD_EDGES + 1,
-            )
+            if hop > 1:
+                rows = self.rows(
+                    API_NEIGHBOUR_REFS,
+                    frontier=frontier,
+                    types=types,
+                    at=at,
+                    limit=MAX_NEIGHBOURHOOD_EDGES + 1,
+                )
             nxt: list[str] = []
             for r in rows:
                 rel = dict(r["props"])
@@ -426,21 +495,21 @@ class Reader:
                 if r["other"] not in depth:
                     depth[r["other"]] = hop
                     nxt.append(r["other"])
+                    found[r["other"]] = (r["other_labels"], _ref_props(r, "other_"))
             if len(rows) > MAX_NEIGHBOURHOOD_EDGES or len(edges) > MAX_NEIGHBOURHOOD_EDGES:
                 truncated = True
                 break
             frontier = nxt
-        found = {r["iri"]: r for r in self.rows(queries.API_RESOURCES, iris=sorted(depth))}
         nodes = [
             {
-                **ref(n, dict(found[n]["props"]) if n in found else None),
+                **ref(n, found[n][1] if n in found else None),
                 "hop": depth[n],
-                "labels": sorted(found[n]["labels"]) if n in found else [],
+                "labels": sorted(found[n][0]) if n in found else [],
             }
             for n in sorted(depth, key=lambda n: (depth[n], n))
         ]
         return {
-            "center": ref(iri, props),
+            "center": ref(iri, center),
             "hops": hops,
             "at": at.isoformat() if at else None,
             "nodes": nodes,
@@ -451,10 +520,20 @@ class Reader:
     def paths(
         self, from_: str, to: str, max_hops: int, at: dt.date | None = None
     ) -> dict[str, Any]:
-        a, a_props = self.actor_iri(from_)
-        b, b_props = self.actor_iri(to)
+        a = resolve(from_)
+        try:
+            b = resolve(to)
+        except NotFound:
+            self.actor_iri(from_)  # an unknown 'from' is reported first
+            raise
+        # Both ends in one statement; the nodes on the way come with the hops' rows.
+        found = {r["iri"]: r for r in self.rows(API_REFS, iris=[a, b])}
+        for id_, iri in ((from_, a), (to, b)):
+            if iri not in found or "Actor" not in found[iri]["labels"]:
+                raise NotFound(f"no actor has the id {id_!r}")
         if a == b:
             raise InputError("'from' and 'to' name the same actor")
+        refs = {iri: _ref_props(found[iri]) for iri in (a, b)}
         types = sorted(self.registry.relationship_types(SAHEL.actorRelation))
         # Breadth-first, one statement per hop, the date filter applied to every relationship
         # as it is expanded. (ArcadeDB's allShortestPaths applies a WHERE on the path after
@@ -466,7 +545,7 @@ class Reader:
             if not frontier or b in parents:
                 break
             rows = self.rows(
-                queries.API_NEIGHBOURS, frontier=frontier, types=types, at=at, limit=MAX_PATH_EDGES
+                API_PATH_STEPS, frontier=frontier, types=types, at=at, limit=MAX_PATH_EDGES
             )
             if len(rows) >= MAX_PATH_EDGES:
                 raise InputError(
@@ -481,7 +560,7 @@ class Reader:
                 if other not in depth:
                     depth[other] = hop
                     nxt.append(other)
-                rel = dict(r["props"])
+                    refs.setdefault(other, _ref_props(r, "other_"))
                 parents.setdefault(other, []).append(
                     (
                         here,
@@ -489,10 +568,10 @@ class Reader:
                             "type": r["type"],
                             "source": r["start"],
                             "target": r["end"],
-                            "validFrom": _date(rel.get("validFrom")),
-                            "validTo": _date(rel.get("validTo")),
-                            "sources": sorted(_as_list(rel.get("sources"))),
-                            "iri": rel.get("iri"),
+                            "validFrom": _date(r["validFrom"]),
+                            "validTo": _date(r["validTo"]),
+                            "sources": sorted(_as_list(r["sources"])),
+                            "iri": r["iri"],
                         },
                     )
                 )
@@ -510,20 +589,18 @@ class Reader:
 
         if b in parents:
             back(b, [], [])
-        iris = sorted({n for nodes, _ in walks for n in nodes})
-        found = {r["iri"]: dict(r["props"]) for r in self.rows(queries.API_RESOURCES, iris=iris)}
         walks.sort(key=lambda w: w[0])
         found_paths: list[dict[str, Any]] = [
             {
                 "length": len(rels),
-                "nodes": [ref(n, found.get(n)) for n in nodes],
+                "nodes": [ref(n, refs.get(n)) for n in nodes],
                 "relationships": rels,
             }
             for nodes, rels in walks
         ]
         return {
-            "from": ref(a, a_props),
-            "to": ref(b, b_props),
+            "from": ref(a, refs[a]),
+            "to": ref(b, refs[b]),
             "at": at.isoformat() if at else None,
             "max_hops": max_hops,
             "paths": found_paths,
