@@ -1,5 +1,8 @@
 """Dependencies, as Annotated aliases: a route asks for `ReaderDep` and gets a Reader bound
-to the one driver the lifespan opened."""
+to the one driver the lifespan opened.
+
+They are `async def` on purpose: they only read app.state, and FastAPI runs a plain `def`
+dependency in its thread pool, a thread hop per dependency per request."""
 
 from __future__ import annotations
 
@@ -14,23 +17,23 @@ from graph.sparql import SparqlEngine
 from graph.store import Store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def get_ontology(request: Request) -> Ontology:
+async def get_ontology(request: Request) -> Ontology:
     return request.app.state.ontology
 
 
-def get_sparql(request: Request) -> SparqlEngine:
+async def get_sparql(request: Request) -> SparqlEngine:
     return request.app.state.sparql
 
 
-def get_reader(request: Request) -> Reader:
+async def get_reader(request: Request) -> Reader:
     settings: Settings = request.app.state.settings
     return Reader(
         request.app.state.store,
