@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ReaderDep, SettingsDep
 from api.models import ActorDetail, ActorPage, Error, Neighbourhood, RelationList
@@ -32,7 +33,7 @@ def check_page(limit: int, settings: Any) -> None:
 
 
 @router.get("", response_model=ActorPage, responses=BAD)
-def search_actors(
+async def search_actors(
     reader: ReaderDep,
     settings: SettingsDep,
     q: Annotated[
@@ -52,12 +53,12 @@ def search_actors(
 ) -> Any:
     """Search actors by label or alias; exact alias matches come first."""
     check_page(limit, settings)
-    return reader.search_actors(q, type, limit, offset)
+    return await run_in_threadpool(reader.search_actors, q, type, limit, offset)
 
 
 # The suffixed routes come first: an IRI id contains slashes ({id:path}).
 @router.get("/{id:path}/relations", response_model=RelationList, responses={**NOT_FOUND, **BAD})
-def relations(
+async def relations(
     reader: ReaderDep,
     id: IdPath,
     at: AtQuery = None,
@@ -73,23 +74,23 @@ def relations(
     """The actor's relations, each with its direction, other end, validity and sources;
     with `at`, only those known to hold that day: validFrom <= at and (no validTo or
     validTo >= at). A relation without validFrom (start unknown, or undated) is left out."""
-    return reader.relations(id, parse_day(at, "at"), type)
+    return await run_in_threadpool(reader.relations, id, parse_day(at, "at"), type)
 
 
 @router.get(
     "/{id:path}/neighbourhood", response_model=Neighbourhood, responses={**NOT_FOUND, **BAD}
 )
-def neighbourhood(
+async def neighbourhood(
     reader: ReaderDep,
     id: IdPath,
     hops: Annotated[int, Query(ge=1, le=3)] = 1,
     at: AtQuery = None,
 ) -> Any:
     """Nodes and edges within `hops` actor relations, ready for a graph view."""
-    return reader.neighbourhood(id, hops, parse_day(at, "at"))
+    return await run_in_threadpool(reader.neighbourhood, id, hops, parse_day(at, "at"))
 
 
 @router.get("/{id:path}", response_model=ActorDetail, responses=NOT_FOUND)
-def actor(reader: ReaderDep, id: IdPath) -> Any:
+async def actor(reader: ReaderDep, id: IdPath) -> Any:
     """One actor: labels, aliases, types, description, dates, sources, all properties."""
-    return reader.actor(id)
+    return await run_in_threadpool(reader.actor, id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ReaderDep
 from api.models import CypherRequest, CypherResult, Error
@@ -19,9 +20,9 @@ router = APIRouter(tags=["cypher"])
         504: {"model": Error, "description": "the query timed out"},
     },
 )
-def cypher(reader: ReaderDep, body: CypherRequest) -> Any:
+async def cypher(reader: ReaderDep, body: CypherRequest) -> Any:
     """Run a read-only Cypher query. Writes (CREATE, MERGE, SET, DELETE, REMOVE, DROP,
     LOAD CSV, FOREACH, writing or admin procedures...) are refused before they reach the
     server, in any letter case, behind comments or inside subqueries; reads are routed as
     reads, stopped after the configured timeout, and cut at the row cap (`truncated`)."""
-    return reader.cypher(body.query, body.parameters)
+    return await run_in_threadpool(reader.cypher, body.query, body.parameters)

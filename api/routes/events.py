@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ReaderDep, SettingsDep
 from api.models import EventDetail, EventPage
@@ -13,7 +14,7 @@ router = APIRouter(prefix="/events", tags=["events"])
 
 
 @router.get("", response_model=EventPage, responses={**NOT_FOUND, **BAD})
-def list_events(
+async def list_events(
     reader: ReaderDep,
     settings: SettingsDep,
     actor: Annotated[
@@ -45,16 +46,24 @@ def list_events(
 ) -> Any:
     """Events by actor (and role), type, place and date range, oldest first."""
     check_page(limit, settings)
-    return reader.events(
-        actor, type, place, parse_day(from_, "from"), parse_day(to, "to"), limit, offset, role
+    return await run_in_threadpool(
+        reader.events,
+        actor,
+        type,
+        place,
+        parse_day(from_, "from"),
+        parse_day(to, "to"),
+        limit,
+        offset,
+        role,
     )
 
 
 @router.get("/{id:path}", response_model=EventDetail, responses=NOT_FOUND)
-def event(
+async def event(
     reader: ReaderDep,
     id: Annotated[str, Path(examples=["event-2024-09-17-bamako-attack"])],
 ) -> Any:
     """One event with its places, actors, sources and claims (each figure with its value,
     attribution and source: sources that disagree give separate claims)."""
-    return reader.event(id)
+    return await run_in_threadpool(reader.event, id)

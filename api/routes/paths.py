@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ReaderDep
 from api.models import PathList
@@ -13,7 +14,7 @@ router = APIRouter(tags=["paths"])
 
 
 @router.get("/paths", response_model=PathList, responses={**NOT_FOUND, **BAD})
-def paths(
+async def paths(
     reader: ReaderDep,
     from_: Annotated[str, Query(alias="from", examples=["jnim"])],
     to: Annotated[str, Query(examples=["russia"])],
@@ -23,4 +24,4 @@ def paths(
     """The shortest connections between two actors over actor relations (all of the
     shortest ones, up to 20), with the relations on the way; with `at`, every relation on
     the way must hold that day."""
-    return reader.paths(from_, to, max_hops, parse_day(at, "at"))
+    return await run_in_threadpool(reader.paths, from_, to, max_hops, parse_day(at, "at"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ReaderDep
 from api.models import Timeline
@@ -13,7 +14,7 @@ router = APIRouter(tags=["timeline"])
 
 
 @router.get("/timeline", response_model=Timeline, responses={**NOT_FOUND, **BAD})
-def timeline(
+async def timeline(
     reader: ReaderDep,
     actor: Annotated[str, Query(examples=["mali"])],
     from_: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
@@ -21,4 +22,6 @@ def timeline(
 ) -> Any:
     """An actor's dated history: the events it had a role in, and the starts and ends of
     its relations, in date order."""
-    return reader.timeline(actor, parse_day(from_, "from"), parse_day(to, "to"))
+    return await run_in_threadpool(
+        reader.timeline, actor, parse_day(from_, "from"), parse_day(to, "to")
+    )
