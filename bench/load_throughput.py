@@ -8,8 +8,9 @@ server, on the same synthetic N-Triples (bench.synth, fixed seed):
            ArcadeDB with DeadlockDetected, so its statements are routed through managed
            transactions here: same Cypher, same parameters, same batches, one
            `session.execute_write` per batch it flushes;
-- ceiling: the very rows our loader writes (mapped nodes by label set, relationships by
-           type) prepared in advance and sent as UNWIND batches of 2,000 in one managed
+- ceiling: the very rows and statements our loader writes (mapped nodes by label set,
+           relationships by type, their ends by the element ids the node statements
+           return) prepared in advance and sent as UNWIND batches of 2,000 in one managed
            transaction: no parsing, no mapping, no reads, no existence checks.
 
     python -m bench.load_throughput                  # 10k, 100k and 1M triples
@@ -69,37 +70,45 @@ def run_ours(server: Server, path: Path, onto: Ontology) -> tuple[float, Timer, 
 # ------------------------------------------------------------------------------ ceiling
 
 
-def ceiling_batches(prepared: Prepared) -> list[tuple[str, list[dict[str, Any]]]]:
-    """(statement, rows) for every batch our loader would write into an empty graph."""
+Batch = tuple[str, list[dict[str, Any]]]
+
+
+def ceiling_batches(prepared: Prepared) -> tuple[list[Batch], list[Batch]]:
+    """(statement, rows) for every batch our loader would write into an empty graph: the
+    same statements (graph.queries), nodes then relationships. A relationship row names
+    its ends by iri here; the run swaps in the element ids the node statements return
+    (only the server can give them), as our loader does."""
     pg, load_id = prepared.pg, prepared.load_id
-    out: list[tuple[str, list[dict[str, Any]]]] = []
+    nodes: list[Batch] = []
     by_labels: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
     for node in sorted(pg.nodes.values(), key=lambda n: n.iri):
         by_labels[node.labels].append({"props": {"iri": node.iri, **node.props, "loadId": load_id}})
     for labels, rows in by_labels.items():
         statement = queries.create_nodes(labels)
-        out.extend((statement, rows[i : i + BATCH]) for i in range(0, len(rows), BATCH))
+        nodes.extend((statement, rows[i : i + BATCH]) for i in range(0, len(rows), BATCH))
+    rels: list[Batch] = []
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for rel in pg.rels:
         by_type[rel.type].append(
             {"start": rel.start, "end": rel.end, "props": {**rel.props, "loadId": load_id}}
         )
     for rel_type, rows in sorted(by_type.items()):
-        statement = (
-            "UNWIND $rows AS row "
-            "MATCH (a:Resource {iri: row.start}), (b:Resource {iri: row.end}) "
-            f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props"
-        )
-        out.extend((statement, rows[i : i + BATCH]) for i in range(0, len(rows), BATCH))
-    return out
+        statement = queries.create_relationships_by_id(rel_type)
+        rels.extend((statement, rows[i : i + BATCH]) for i in range(0, len(rows), BATCH))
+    return nodes, rels
 
 
 def run_ceiling(server: Server, prepared: Prepared) -> float:
-    batches = ceiling_batches(prepared)  # prepared before the clock starts
+    nodes, rels = ceiling_batches(prepared)  # prepared before the clock starts
 
     def work(tx: neo4j.ManagedTransaction) -> None:
-        for statement, rows in batches:
-            tx.run(statement, rows=rows).consume()
+        ids: dict[str, str] = {}
+        for statement, rows in nodes:
+            for made in tx.run(statement, rows=rows):
+                ids[made["iri"]] = made["id"]
+        for statement, rows in rels:
+            by_id = [{**row, "start": ids[row["start"]], "end": ids[row["end"]]} for row in rows]
+            tx.run(statement, rows=by_id).consume()
 
     t0 = time.perf_counter()
     server.store.write(work)

@@ -226,8 +226,8 @@ def _delete_all(tx: neo4j.ManagedTransaction, batch_size: int) -> int:
 
 @dataclass
 class _Writes:
-    """What every write statement of one load shares; `created` receives the iris of the
-    nodes this load creates (a relationship touching one cannot exist yet)."""
+    """What every write statement of one load shares; `created` receives the iri and element
+    id of each node this load creates (a relationship touching one cannot exist yet)."""
 
     tx: neo4j.ManagedTransaction
     registry: Registry
@@ -236,7 +236,7 @@ class _Writes:
     fresh: bool  # the graph was empty: nothing to read back before writing
     report: LoadReport
     progress: Progress | None
-    created: set[str] = field(default_factory=set)
+    created: dict[str, str] = field(default_factory=dict)
 
 
 def _write_nodes(w: _Writes, pg: PropertyGraph) -> None:
@@ -258,7 +258,6 @@ def _write_nodes(w: _Writes, pg: PropertyGraph) -> None:
                 creates[node.labels].append(
                     {"props": {"iri": node.iri, **node.props, "loadId": load_id}}
                 )
-                w.created.add(node.iri)
                 continue
             merged = merge_props(old["props"], node.props, node.iri, registry)
             if merged != _comparable(old["props"]):
@@ -268,7 +267,8 @@ def _write_nodes(w: _Writes, pg: PropertyGraph) -> None:
             if missing:
                 relabel[frozenset(missing)].append(node.iri)
         for labels, rows in creates.items():
-            tx.run(queries.create_nodes(labels), rows=rows).consume()
+            for made in tx.run(queries.create_nodes(labels), rows=rows):
+                w.created[made["iri"]] = made["id"]
             report.created_nodes += len(rows)
         if updates:
             tx.run(queries.UPDATE_NODES, rows=updates).consume()
@@ -282,8 +282,9 @@ def _write_nodes(w: _Writes, pg: PropertyGraph) -> None:
 
 def _write_rels(w: _Writes, pg: PropertyGraph) -> None:
     """Relationships by type. One with an end created by this load cannot exist yet and is
-    simply created; only those between two nodes that were already stored are checked
-    (plain: created if absent; qualified: merged by iri, values united)."""
+    simply created (found by element id when both ends are new, else by iri); only those
+    between two nodes that were already stored are checked (plain: created if absent;
+    qualified: merged by iri, values united)."""
     tx, registry, load_id, report, progress = w.tx, w.registry, w.load_id, w.report, w.progress
     fresh, created = w.fresh, w.created
     by_type: dict[tuple[str, bool], list[RelRecord]] = defaultdict(list)
@@ -292,18 +293,28 @@ def _write_rels(w: _Writes, pg: PropertyGraph) -> None:
     total, done = len(pg.rels), 0
     for (rel_type, qualified), rels in sorted(by_type.items()):
         for batch in _chunks(rels, w.batch_size):
+            by_id: list[dict[str, Any]] = []
             new: list[dict[str, Any]] = []
             old_ends: list[RelRecord] = []
             for r in batch:
-                if fresh or r.start in created or r.end in created:
+                start, end = created.get(r.start), created.get(r.end)
+                if start is not None and end is not None:
+                    by_id.append(
+                        {"start": start, "end": end, "props": {**r.props, "loadId": load_id}}
+                    )
+                elif fresh or start is not None or end is not None:
                     new.append(
                         {"start": r.start, "end": r.end, "props": {**r.props, "loadId": load_id}}
                     )
                 else:
                     old_ends.append(r)
-            if new:
-                made = tx.run(queries.create_relationships(rel_type), rows=new).single()
-                report.created_relationships += int(made["created"]) if made else 0
+            for statement, rows in (
+                (queries.create_relationships_by_id(rel_type), by_id),
+                (queries.create_relationships(rel_type), new),
+            ):
+                if rows:
+                    made = tx.run(statement, rows=rows).single()
+                    report.created_relationships += int(made["created"]) if made else 0
             if old_ends and not qualified:
                 rows = [{"start": r.start, "end": r.end} for r in old_ends]
                 made = tx.run(

@@ -137,6 +137,23 @@ def test_loads_are_unions_and_labels_grow(store: Store, ontology: Ontology, tmp_
     assert {"Militia", "ArmedGroup", "Organization", "Actor"} <= set(rows[0]["labels"])
     assert_isomorphic(source_graph(first, second), exported(store, ontology, "ntriples", tmp_path))
 
+    # Into a graph that is not empty: new -> new (by element id), new -> stored (by iri),
+    # stored -> stored (merged), and one already there.
+    third = tmp_path / "third.ttl"
+    third.write_text(
+        "@prefix sahel: <https://w3id.org/sahel-kg/ontology#> .\n"
+        "@prefix kg: <https://w3id.org/sahel-kg/id/> .\n"
+        "kg:u-c sahel:alliedWith kg:u-d .\n"
+        "kg:u-c sahel:alliedWith kg:u-a .\n"
+        "kg:u-b sahel:alliedWith kg:u-a .\n"
+        "kg:u-a sahel:alliedWith kg:u-b .\n"
+    )
+    report = load(store, prepare([third], ontology, validate=False), ontology.registry)
+    assert (report.created_nodes, report.created_relationships) == (2, 3)
+    assert_isomorphic(
+        source_graph(first, second, third), exported(store, ontology, "ntriples", tmp_path)
+    )
+
 
 def test_replace_drops_what_the_new_files_do_not_say(
     store: Store, ontology: Ontology, tmp_path: Path
