@@ -103,7 +103,16 @@ def run_import(
         shapes = validate if validate is not None else result.events <= SHACL_ROW_LIMIT
         if shapes:
             check_import(ctx, settings.seeds_dir, target, shapes=True)
-        prepared = prepare([target], onto, validate=False)  # terms checked, triples mapped
+        with progress() as bar:
+            steps: dict[str, Any] = {}
+
+            def on_step(step: str, done: int, total: int) -> None:
+                if step not in steps:
+                    steps[step] = bar.add_task(step, total=total)
+                bar.update(steps[step], completed=done)
+
+            # terms checked, triples mapped: nothing touches the store before this passes
+            prepared = prepare([target], onto, validate=False, progress=on_step)
         err.print(
             "checked: ontology terms" + (" and SHACL shapes (with the seeds)" if shapes else "")
         )
