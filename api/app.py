@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.deps import CYPHER_THREADS, READ_THREADS, ReadPool
 from api.routes import actors, cypher, events, export, health, ontology, paths, sparql, timeline
 from graph.load import Ontology
 from graph.settings import Settings, get_settings
@@ -111,6 +112,8 @@ def create_app(settings: Settings | None = None, driver: Any = None) -> FastAPI:
         app.state.store = Store.from_settings(drv, settings)
         app.state.ontology = Ontology.read(settings.ontology_path, None)
         app.state.sparql = SparqlEngine(settings.query_timeout_s)
+        app.state.reads = ReadPool(READ_THREADS)
+        app.state.cypher_reads = ReadPool(CYPHER_THREADS)
         try:
             yield
         finally:

@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReaderDep, SettingsDep
+from api.deps import ReaderDep, ReadsDep, SettingsDep
 from api.models import ActorDetail, ActorPage, Error, Neighbourhood, RelationList
 from graph.errors import InputError
 from graph.read import parse_day
@@ -35,6 +34,7 @@ def check_page(limit: int, settings: Any) -> None:
 @router.get("", response_model=ActorPage, responses=BAD)
 async def search_actors(
     reader: ReaderDep,
+    reads: ReadsDep,
     settings: SettingsDep,
     q: Annotated[
         str | None,
@@ -53,13 +53,14 @@ async def search_actors(
 ) -> Any:
     """Search actors by label or alias; exact alias matches come first."""
     check_page(limit, settings)
-    return await run_in_threadpool(reader.search_actors, q, type, limit, offset)
+    return await reads.run(reader.search_actors, q, type, limit, offset)
 
 
 # The suffixed routes come first: an IRI id contains slashes ({id:path}).
 @router.get("/{id:path}/relations", response_model=RelationList, responses={**NOT_FOUND, **BAD})
 async def relations(
     reader: ReaderDep,
+    reads: ReadsDep,
     id: IdPath,
     at: AtQuery = None,
     type: Annotated[
@@ -74,7 +75,7 @@ async def relations(
     """The actor's relations, each with its direction, other end, validity and sources;
     with `at`, only those known to hold that day: validFrom <= at and (no validTo or
     validTo >= at). A relation without validFrom (start unknown, or undated) is left out."""
-    return await run_in_threadpool(reader.relations, id, parse_day(at, "at"), type)
+    return await reads.run(reader.relations, id, parse_day(at, "at"), type)
 
 
 @router.get(
@@ -82,15 +83,16 @@ async def relations(
 )
 async def neighbourhood(
     reader: ReaderDep,
+    reads: ReadsDep,
     id: IdPath,
     hops: Annotated[int, Query(ge=1, le=3)] = 1,
     at: AtQuery = None,
 ) -> Any:
     """Nodes and edges within `hops` actor relations, ready for a graph view."""
-    return await run_in_threadpool(reader.neighbourhood, id, hops, parse_day(at, "at"))
+    return await reads.run(reader.neighbourhood, id, hops, parse_day(at, "at"))
 
 
 @router.get("/{id:path}", response_model=ActorDetail, responses=NOT_FOUND)
-async def actor(reader: ReaderDep, id: IdPath) -> Any:
+async def actor(reader: ReaderDep, reads: ReadsDep, id: IdPath) -> Any:
     """One actor: labels, aliases, types, description, dates, sources, all properties."""
-    return await run_in_threadpool(reader.actor, id)
+    return await reads.run(reader.actor, id)

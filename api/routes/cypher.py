@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReaderDep
+from api.deps import CypherReadsDep, ReaderDep
 from api.models import CypherRequest, CypherResult, Error
 
 router = APIRouter(tags=["cypher"])
@@ -20,9 +19,9 @@ router = APIRouter(tags=["cypher"])
         504: {"model": Error, "description": "the query timed out"},
     },
 )
-async def cypher(reader: ReaderDep, body: CypherRequest) -> Any:
+async def cypher(reader: ReaderDep, cypher_reads: CypherReadsDep, body: CypherRequest) -> Any:
     """Run a read-only Cypher query. Writes (CREATE, MERGE, SET, DELETE, REMOVE, DROP,
     LOAD CSV, FOREACH, writing or admin procedures...) are refused before they reach the
     server, in any letter case, behind comments or inside subqueries; reads are routed as
     reads, stopped after the configured timeout, and cut at the row cap (`truncated`)."""
-    return await run_in_threadpool(reader.cypher, body.query, body.parameters)
+    return await cypher_reads.run(reader.cypher, body.query, body.parameters)

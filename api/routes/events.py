@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReaderDep, SettingsDep
+from api.deps import ReaderDep, ReadsDep, SettingsDep
 from api.models import EventDetail, EventPage
 from api.routes.actors import BAD, NOT_FOUND, check_page
 from graph.read import parse_day
@@ -16,6 +15,7 @@ router = APIRouter(prefix="/events", tags=["events"])
 @router.get("", response_model=EventPage, responses={**NOT_FOUND, **BAD})
 async def list_events(
     reader: ReaderDep,
+    reads: ReadsDep,
     settings: SettingsDep,
     actor: Annotated[
         str | None,
@@ -46,7 +46,7 @@ async def list_events(
 ) -> Any:
     """Events by actor (and role), type, place and date range, oldest first."""
     check_page(limit, settings)
-    return await run_in_threadpool(
+    return await reads.run(
         reader.events,
         actor,
         type,
@@ -62,8 +62,9 @@ async def list_events(
 @router.get("/{id:path}", response_model=EventDetail, responses=NOT_FOUND)
 async def event(
     reader: ReaderDep,
+    reads: ReadsDep,
     id: Annotated[str, Path(examples=["event-2024-09-17-bamako-attack"])],
 ) -> Any:
     """One event with its places, actors, sources and claims (each figure with its value,
     attribution and source: sources that disagree give separate claims)."""
-    return await run_in_threadpool(reader.event, id)
+    return await reads.run(reader.event, id)

@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReaderDep
+from api.deps import ReaderDep, ReadsDep
 from api.models import PathList
 from api.routes.actors import BAD, NOT_FOUND
 from graph.read import parse_day
@@ -16,6 +15,7 @@ router = APIRouter(tags=["paths"])
 @router.get("/paths", response_model=PathList, responses={**NOT_FOUND, **BAD})
 async def paths(
     reader: ReaderDep,
+    reads: ReadsDep,
     from_: Annotated[str, Query(alias="from", examples=["jnim"])],
     to: Annotated[str, Query(examples=["russia"])],
     max_hops: Annotated[int, Query(ge=1, le=6)] = 4,
@@ -24,4 +24,4 @@ async def paths(
     """The shortest connections between two actors over actor relations (all of the
     shortest ones, up to 20), with the relations on the way; with `at`, every relation on
     the way must hold that day."""
-    return await run_in_threadpool(reader.paths, from_, to, max_hops, parse_day(at, "at"))
+    return await reads.run(reader.paths, from_, to, max_hops, parse_day(at, "at"))

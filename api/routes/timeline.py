@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReaderDep
+from api.deps import ReaderDep, ReadsDep
 from api.models import Timeline
 from api.routes.actors import BAD, NOT_FOUND
 from graph.read import parse_day
@@ -16,12 +15,11 @@ router = APIRouter(tags=["timeline"])
 @router.get("/timeline", response_model=Timeline, responses={**NOT_FOUND, **BAD})
 async def timeline(
     reader: ReaderDep,
+    reads: ReadsDep,
     actor: Annotated[str, Query(examples=["mali"])],
     from_: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
     to: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
 ) -> Any:
     """An actor's dated history: the events it had a role in, and the starts and ends of
     its relations, in date order."""
-    return await run_in_threadpool(
-        reader.timeline, actor, parse_day(from_, "from"), parse_day(to, "to")
-    )
+    return await reads.run(reader.timeline, actor, parse_day(from_, "from"), parse_day(to, "to"))
