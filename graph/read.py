@@ -86,6 +86,22 @@ RETURN type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end, b.iri 
 LIMIT $limit
 """
 
+# The search's page and its total in one statement (they were two): the matches, ranked,
+# collected, counted and sliced.
+API_SEARCH_PAGE = """
+MATCH (n:Actor)
+WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
+WITH n, CASE
+    WHEN $q = '' THEN 0
+    WHEN (' | ' + n.search + ' | ') CONTAINS (' | ' + $q + ' | ') THEN 0
+    WHEN (' | ' + n.search) CONTAINS (' | ' + $q) THEN 1
+    ELSE 2 END AS rank
+ORDER BY rank, n.name, n.iri
+WITH collect(n) AS found
+RETURN size(found) AS total,
+       [n IN found[$offset..($offset + $limit)] | [n.iri, properties(n)]] AS page
+"""
+
 API_REFS = f"""UNWIND $iris AS iri
 MATCH (n:Resource {{iri: iri}})
 RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
@@ -388,11 +404,10 @@ class Reader:
     ) -> dict[str, Any]:
         label = self.check_label(type_, SAHEL.Actor)
         params = {"q": normalise_text(q or ""), "label": label}
-        rows = self.rows(queries.API_SEARCH_ACTORS, **params, limit=limit, offset=offset)
-        total = self.rows(queries.API_COUNT_ACTORS, **params)[0]["total"]
+        found = self.rows(API_SEARCH_PAGE, **params, limit=limit, offset=offset)[0]
         return {
-            "items": [actor_summary(r["iri"], dict(r["props"])) for r in rows],
-            "total": int(total),
+            "items": [actor_summary(iri, dict(props)) for iri, props in found["page"]],
+            "total": int(found["total"]),
             "limit": limit,
             "offset": offset,
         }
