@@ -6,6 +6,7 @@ ontology once and starts the SPARQL engine; routes get them through api/deps.py.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -114,9 +115,15 @@ def create_app(settings: Settings | None = None, driver: Any = None) -> FastAPI:
         app.state.sparql = SparqlEngine(settings.query_timeout_s)
         app.state.reads = ReadPool(READ_THREADS)
         app.state.cypher_reads = ReadPool(CYPHER_THREADS)
+        # What start-up made (the ontology's rdflib graph, modules: ~100k objects) lives as
+        # long as the app: out of the collector's sight, so that a full collection, which
+        # stopped every request in flight for 30-40 ms, scans only what requests make.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             app.state.sparql.close()
             if own:
                 drv.close()

@@ -6,14 +6,17 @@ embedded server, stopped by PID at the end).
     python -m bench.api_load                 # 30 s per endpoint
     python -m bench.api_load --duration 10
 
-Prints requests/s, p50, p99, non-2xx responses and socket errors per endpoint. Figures are
-printed, never asserted.
+Prints, per endpoint: requests/s, p50, p99, non-2xx responses and socket errors at 32
+connections; the CPU the API process and the JVM used during that run, per request and in
+cores (which of the two sets the pace); and p50/p99 with ONE connection (a request's
+service time, without queueing). Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import machine, serve
+from graph import embedded
 
 CYPHER = {
     "query": "MATCH (a:Actor)-[r]->(b:Actor) WHERE a.name STARTS WITH $p "
@@ -64,6 +68,36 @@ def parse_wrk(out: str) -> dict[str, Any]:
     }
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process (all its threads), from /proc."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk_command(
+    wrk: str, url: str, body: str | None, script: Path, connections: int, seconds: int
+) -> list[str]:
+    command = [
+        wrk,
+        f"-c{connections}",
+        f"-t{min(connections, 2)}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
+    if body:
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(body)}\n"
+            'wrk.headers["Content-Type"] = "application/json"\n'
+        )
+        command += ["-s", str(script)]
+    return [*command, url]
+
+
 def check(base: str, path: str, body: str | None) -> int:
     request = urllib.request.Request(
         base + path,
@@ -80,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--single-duration", type=int, default=5, help="the 1-connection run")
     args = parser.parse_args(argv)
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -88,40 +123,57 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}", flush=True)
     rows = []
     with serve() as service, tempfile.TemporaryDirectory() as tmp:
-        print(f"service: {service.base} (pid {service.pid})", flush=True)
+        server = embedded.running(service.settings)
+        jvm = server.pid if server else None
+        print(f"service: {service.base} (pid {service.pid}, JVM pid {jvm})", flush=True)
+        script = Path(tmp) / "post.lua"
         for name, path, body in ENDPOINTS:
             status = check(service.base, path, body)  # one request first: it must work
-            command = [
-                wrk,
-                f"-c{args.connections}",
-                "-t2",
-                f"-d{args.duration}s",
-                "--latency",
-                "--timeout",
-                "10s",
-            ]
-            if body:
-                script = Path(tmp) / "post.lua"
-                script.write_text(
-                    'wrk.method = "POST"\n'
-                    f"wrk.body = {json.dumps(body)}\n"
-                    'wrk.headers["Content-Type"] = "application/json"\n'
-                )
-                command += ["-s", str(script)]
-            command.append(service.base + path)
-            out = subprocess.run(command, capture_output=True, text=True, check=False).stdout
-            row = {"endpoint": name, "path": path, "first_status": status, **parse_wrk(out)}
+            url = service.base + path
+
+            def run(connections: int, seconds: int, url: str = url, body: str | None = body) -> str:
+                command = wrk_command(wrk, url, body, script, connections, seconds)
+                return subprocess.run(command, capture_output=True, text=True).stdout
+
+            single = parse_wrk(run(1, args.single_duration))
+            api0, jvm0 = cpu_seconds(service.pid), cpu_seconds(jvm)
+            loaded = parse_wrk(run(args.connections, args.duration))
+            api_s, jvm_s = cpu_seconds(service.pid) - api0, cpu_seconds(jvm) - jvm0
+            n = max(loaded["requests"], 1)
+            row = {
+                "endpoint": name,
+                "path": path,
+                "first_status": status,
+                **loaded,
+                "api_cpu_ms_per_request": 1000 * api_s / n,
+                "jvm_cpu_ms_per_request": 1000 * jvm_s / n,
+                "api_cores": api_s / args.duration,
+                "jvm_cores": jvm_s / args.duration,
+                "single_rps": single["rps"],
+                "single_p50_ms": single["p50_ms"],
+                "single_p99_ms": single["p99_ms"],
+            }
             print(json.dumps(row), flush=True)
             rows.append(row)
 
     print()
-    print(f"wrk, {args.connections} connections, 2 threads, {args.duration} s each, seeds:")
-    print("| endpoint | req/s | p50 (ms) | p99 (ms) | requests | non-2xx | socket errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        f"wrk, {args.connections} connections, 2 threads, {args.duration} s each, seeds; "
+        f"CPU of the API process and the JVM during that run; 1 connection for "
+        f"{args.single_duration} s:"
+    )
+    print(
+        "| endpoint | req/s | p50 (ms) | p99 (ms) | requests | non-2xx | socket errors "
+        "| API CPU/req (ms) | JVM CPU/req (ms) | API / JVM cores | 1 conn: p50 / p99 (ms) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(
             f"| {r['endpoint']} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
-            f"| {r['requests']:,} | {r['non_2xx']:,} | {r['socket_errors']:,} |"
+            f"| {r['requests']:,} | {r['non_2xx']:,} | {r['socket_errors']:,} "
+            f"| {r['api_cpu_ms_per_request']:.2f} | {r['jvm_cpu_ms_per_request']:.2f} "
+            f"| {r['api_cores']:.2f} / {r['jvm_cores']:.2f} "
+            f"| {r['single_p50_ms']:.1f} / {r['single_p99_ms']:.1f} |"
         )
     return 0
 
