@@ -287,3 +287,62 @@ ORDER BY iri
 """
 
 API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"
+
+
+# The API's combined reads (graph.read): one statement where the plain ones above took
+# several (an actor's lookup joined to its first hop), and only the properties a response
+# shows (a node's name and classes, not all its properties): under load the API process,
+# not the store, sets the pace, and its cost is per statement and per value decoded.
+_VALID = _VALID_AT.format(r="r")
+_REF = "{n}.name AS {p}name, {n}.rdfTypes AS {p}types"
+_CENTER = "MATCH (a:Resource {iri: $iri})\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
+_HOPS = "UNWIND $frontier AS iri\nMATCH (a:Resource {iri: iri})-[r]-(b:Resource)\n"
+
+API_ACTOR_RELATIONS = f"""{_CENTER}WHERE type(r) IN $types AND {_VALID}
+RETURN labels(a) AS labels, {_REF.format(n="a", p="")},
+       type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
+       {_REF.format(n="b", p="other_")}, properties(r) AS props
+ORDER BY type, other
+"""
+
+_NEIGHBOUR_COLUMNS = f"""type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end,
+       b.iri AS other, labels(b) AS other_labels, {_REF.format(n="b", p="other_")},
+       properties(r) AS props"""
+
+API_CENTER_NEIGHBOURS = f"""{_CENTER}WHERE type(r) IN $types AND {_VALID}
+RETURN labels(a) AS labels, {_REF.format(n="a", p="")}, {_NEIGHBOUR_COLUMNS}
+LIMIT $limit
+"""
+
+API_NEIGHBOUR_REFS = f"""{_HOPS}WHERE type(r) IN $types AND {_VALID}
+RETURN {_NEIGHBOUR_COLUMNS}
+LIMIT $limit
+"""
+
+API_PATH_STEPS = f"""{_HOPS}WHERE type(r) IN $types AND {_VALID}
+RETURN type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end, b.iri AS other,
+       {_REF.format(n="b", p="other_")}, r.validFrom AS validFrom, r.validTo AS validTo,
+       r.sources AS sources, r.iri AS iri
+LIMIT $limit
+"""
+
+# The search's page and its total in one statement (they were two): the matches, ranked,
+# collected, counted and sliced.
+API_SEARCH_PAGE = """
+MATCH (n:Actor)
+WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
+WITH n, CASE
+    WHEN $q = '' THEN 0
+    WHEN (' | ' + n.search + ' | ') CONTAINS (' | ' + $q + ' | ') THEN 0
+    WHEN (' | ' + n.search) CONTAINS (' | ' + $q) THEN 1
+    ELSE 2 END AS rank
+ORDER BY rank, n.name, n.iri
+WITH collect(n) AS found
+RETURN size(found) AS total,
+       [n IN found[$offset..($offset + $limit)] | [n.iri, properties(n)]] AS page
+"""
+
+API_REFS = f"""UNWIND $iris AS iri
+MATCH (n:Resource {{iri: iri}})
+RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
+"""

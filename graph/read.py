@@ -1,5 +1,7 @@
 """Read functions the HTTP API calls: actors, relations at a date, neighbourhoods, paths,
-events with their claims, timelines, read-only Cypher, GraphML and CSV exports.
+events with their claims, timelines, read-only Cypher, pages for the exports. How values
+are shown is in graph.present, the deadline thread in graph.deadline, GraphML and CSV in
+graph.pg_export.
 
 Every statement comes from graph.queries; labels and relationship types come from the
 ontology registry, never from request text. Each read runs in its own READ session, without
@@ -10,35 +12,38 @@ connection cut and raises QueryTimeout. Results are plain dicts, ready for JSON.
 
 from __future__ import annotations
 
-import base64
-import csv
 import datetime as dt
-import heapq
-import io
-import itertools
-import json
-import math
 import re
-import socket
-import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
-from xml.sax.saxutils import escape, quoteattr
 
 import neo4j
-from neo4j import graph as ng
 from rdflib import URIRef
 
 from graph import queries
+from graph.deadline import WATCHDOG
 from graph.errors import InputError, NotFound, QueryError
-from graph.mapping import decode_key, normalise_text
+from graph.mapping import normalise_text
+from graph.present import (
+    actor_summary,
+    as_list,
+    by_lang,
+    date_text,
+    first_value,
+    jsonable,
+    plain_props,
+    ref,
+    resolve,
+    slug,
+    source_ref,
+)
 from graph.readonly import check_read_only
 from graph.registry import Registry, local_name
 from graph.sparql import QueryTimeout
 from graph.store import CommitLockTimeout, Store, translate_errors
-from graph.vocab import KG_NS, SAHEL, SAHEL_NS
+from graph.vocab import SAHEL, SAHEL_NS
 
 # Relationship roles an actor can have in an event (event -> actor).
 EVENT_ROLES = ("PERPETRATOR", "CLAIMED_BY", "PARTICIPANT", "TARGET", "CONDEMNED_BY", "STATED_BY")
@@ -49,199 +54,10 @@ MAX_PATHS = 20
 MAX_PATH_EDGES = 20_000
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
-# The API's combined reads: one statement where the plain ones of graph.queries took
-# several (an actor's lookup joined to its first hop), and only the properties a response
-# shows (a node's name and classes, not all its properties): under load the API process,
-# not the store, sets the pace, and its cost is per statement and per value decoded.
-_VALID = queries._VALID_AT.format(r="r")
-_REF = "{n}.name AS {p}name, {n}.rdfTypes AS {p}types"
-_CENTER = "MATCH (a:Resource {iri: $iri})\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
-_HOPS = "UNWIND $frontier AS iri\nMATCH (a:Resource {iri: iri})-[r]-(b:Resource)\n"
-
-API_ACTOR_RELATIONS = f"""{_CENTER}WHERE type(r) IN $types AND {_VALID}
-RETURN labels(a) AS labels, {_REF.format(n="a", p="")},
-       type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
-       {_REF.format(n="b", p="other_")}, properties(r) AS props
-ORDER BY type, other
-"""
-
-_NEIGHBOUR_COLUMNS = f"""type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end,
-       b.iri AS other, labels(b) AS other_labels, {_REF.format(n="b", p="other_")},
-       properties(r) AS props"""
-
-API_CENTER_NEIGHBOURS = f"""{_CENTER}WHERE type(r) IN $types AND {_VALID}
-RETURN labels(a) AS labels, {_REF.format(n="a", p="")}, {_NEIGHBOUR_COLUMNS}
-LIMIT $limit
-"""
-
-API_NEIGHBOUR_REFS = f"""{_HOPS}WHERE type(r) IN $types AND {_VALID}
-RETURN {_NEIGHBOUR_COLUMNS}
-LIMIT $limit
-"""
-
-API_PATH_STEPS = f"""{_HOPS}WHERE type(r) IN $types AND {_VALID}
-RETURN type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end, b.iri AS other,
-       {_REF.format(n="b", p="other_")}, r.validFrom AS validFrom, r.validTo AS validTo,
-       r.sources AS sources, r.iri AS iri
-LIMIT $limit
-"""
-
-# The search's page and its total in one statement (they were two): the matches, ranked,
-# collected, counted and sliced.
-API_SEARCH_PAGE = """
-MATCH (n:Actor)
-WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
-WITH n, CASE
-    WHEN $q = '' THEN 0
-    WHEN (' | ' + n.search + ' | ') CONTAINS (' | ' + $q + ' | ') THEN 0
-    WHEN (' | ' + n.search) CONTAINS (' | ' + $q) THEN 1
-    ELSE 2 END AS rank
-ORDER BY rank, n.name, n.iri
-WITH collect(n) AS found
-RETURN size(found) AS total,
-       [n IN found[$offset..($offset + $limit)] | [n.iri, properties(n)]] AS page
-"""
-
-API_REFS = f"""UNWIND $iris AS iri
-MATCH (n:Resource {{iri: iri}})
-RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
-"""
-
 
 def _ref_props(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """The properties ref() reads, from a row of the statements above."""
     return {"name": row[prefix + "name"], "rdfTypes": row[prefix + "types"]}
-
-
-# ------------------------------------------------------------------ ids and values
-
-
-def slug(iri: str) -> str:
-    """The stable short id of a resource: its local part under kg:, else the full IRI."""
-    return iri[len(KG_NS) :] if iri.startswith(KG_NS) else iri
-
-
-def resolve(id_: str) -> str:
-    """A slug (`jnim`) or a full IRI to the IRI; anything else names nothing."""
-    text = id_.strip()
-    if text.startswith(("http://", "https://", "urn:", "_:")):
-        return text
-    if _SLUG.match(text):
-        return KG_NS + text
-    raise NotFound(f"no resource has the id {id_!r} (use a slug such as 'jnim' or a full IRI)")
-
-
-def jsonable(value: Any) -> Any:
-    """Driver values to JSON: dates as ISO strings, nodes and relationships as maps."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, ng.Node):
-        return {
-            "elementId": value.element_id,
-            "labels": sorted(value.labels),
-            "properties": jsonable(dict(value)),
-        }
-    if isinstance(value, ng.Relationship):
-        return {
-            "elementId": value.element_id,
-            "type": value.type,
-            "start": value.start_node.get("iri") if value.start_node else None,
-            "end": value.end_node.get("iri") if value.end_node else None,
-            "properties": jsonable(dict(value)),
-        }
-    if isinstance(value, ng.Path):
-        return {
-            "nodes": [jsonable(n) for n in value.nodes],
-            "relationships": [jsonable(r) for r in value.relationships],
-        }
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(bytes(value)).decode()
-    iso = getattr(value, "iso_format", None)
-    if iso is not None:
-        return str(iso())
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _date(value: Any) -> str | None:
-    return None if value is None else str(jsonable(value))
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def _by_lang(props: dict[str, Any], base: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key, value in props.items():
-        try:
-            b, lang, _ = decode_key(key)
-        except Exception:
-            continue
-        if b == base:
-            out.setdefault(lang or "", []).extend(str(v) for v in _as_list(value))
-    return out
-
-
-def _first(props: dict[str, Any], base: str, prefer: str = "en") -> str | None:
-    values = _by_lang(props, base)
-    for lang in (prefer, "", *sorted(values)):
-        if values.get(lang):
-            return sorted(values[lang])[0]
-    return None
-
-
-def types_of(props: dict[str, Any]) -> list[str]:
-    """Asserted classes, by local name (JihadistGroup, State...)."""
-    return sorted(local_name(str(t)) for t in _as_list(props.get("rdfTypes")))
-
-
-def ref(iri: str, props: dict[str, Any] | None) -> dict[str, Any]:
-    props = props or {}
-    return {
-        "id": slug(iri),
-        "iri": iri,
-        "label": props.get("name") or local_name(iri),
-        "types": types_of(props),
-    }
-
-
-def actor_summary(iri: str, props: dict[str, Any]) -> dict[str, Any]:
-    aliases: set[str] = set()
-    for values in _by_lang(props, "altLabel").values():
-        aliases.update(values)
-    labels = {lang or "none": sorted(v)[0] for lang, v in _by_lang(props, "label").items() if v}
-    return {
-        **ref(iri, props),
-        "labels": labels,
-        "aliases": sorted(aliases - {props.get("name")}),
-    }
-
-
-def source_ref(iri: str, props: dict[str, Any] | None) -> dict[str, Any]:
-    props = props or {}
-    return {
-        "id": slug(iri),
-        "iri": iri,
-        "title": _first(props, "title") or props.get("name"),
-        "publisher": _first(props, "publisher"),
-        "published": _date(props.get("published")),
-        "url": (_as_list(props.get("url^^xsd:anyURI")) or _as_list(props.get("url")) or [None])[0],
-    }
-
-
-def _plain_props(props: dict[str, Any]) -> dict[str, Any]:
-    hidden = {"iri", "search", "loadId"}
-    return {k: jsonable(v) for k, v in sorted(props.items()) if k not in hidden}
 
 
 # ------------------------------------------------------------------ the reader
@@ -274,7 +90,7 @@ class Reader:
         same deadline."""
         timeout = timeout_s or self.timeout_s
         deadline = time.monotonic() + timeout + 1.0
-        watch = _WATCHDOG.watch(deadline)
+        watch = WATCHDOG.watch(deadline)
         try:
             with (
                 translate_errors(),
@@ -298,9 +114,9 @@ class Reader:
                             break
                         rows.append(list(record.values()))
                 finally:  # before the session hands its connection back to the pool
-                    _WATCHDOG.finish(watch)
+                    WATCHDOG.finish(watch)
         except Exception as exc:
-            _WATCHDOG.finish(watch)
+            WATCHDOG.finish(watch)
             if watch.expired or isinstance(exc, CommitLockTimeout):
                 raise QueryTimeout(
                     f"the query did not finish within {timeout:g}s and was stopped"
@@ -404,7 +220,7 @@ class Reader:
     ) -> dict[str, Any]:
         label = self.check_label(type_, SAHEL.Actor)
         params = {"q": normalise_text(q or ""), "label": label}
-        found = self.rows(API_SEARCH_PAGE, **params, limit=limit, offset=offset)[0]
+        found = self.rows(queries.API_SEARCH_PAGE, **params, limit=limit, offset=offset)[0]
         return {
             "items": [actor_summary(iri, dict(props)) for iri, props in found["page"]],
             "total": int(found["total"]),
@@ -418,12 +234,12 @@ class Reader:
         same_as = self.rows(queries.API_LINKS_OUT, iris=[iri], types=["SAME_AS"])
         return {
             **actor_summary(iri, props),
-            "description": _first(props, "comment"),
-            "founded": _date(props.get("foundedDate")),
-            "dissolved": _date(props.get("dissolvedDate")),
+            "description": first_value(props, "comment"),
+            "founded": date_text(props.get("foundedDate")),
+            "dissolved": date_text(props.get("dissolvedDate")),
             "same_as": sorted(r["iri"] for r in same_as),
             "sources": [source_ref(r["iri"], dict(r["props"])) for r in sources],
-            "properties": _plain_props(props),
+            "properties": plain_props(props),
         }
 
     def relations(
@@ -437,7 +253,7 @@ class Reader:
             raise
         # One statement: the actor (one row of nulls when it has no such relation) and its
         # relations.
-        rows = self.rows(API_ACTOR_RELATIONS, iri=iri, types=types, at=at)
+        rows = self.rows(queries.API_ACTOR_RELATIONS, iri=iri, types=types, at=at)
         if not rows or "Actor" not in rows[0]["labels"]:
             raise NotFound(f"no actor has the id {id_!r}")
         return {
@@ -457,11 +273,11 @@ class Reader:
             "predicate": str(predicate) if predicate else None,
             "direction": "out" if r["outgoing"] else "in",
             "other": ref(r["other"], other if other is not None else dict(r["otherProps"])),
-            "validFrom": _date(rel.get("validFrom")),
-            "validTo": _date(rel.get("validTo")),
-            "sources": sorted(_as_list(rel.get("sources"))),
+            "validFrom": date_text(rel.get("validFrom")),
+            "validTo": date_text(rel.get("validTo")),
+            "sources": sorted(as_list(rel.get("sources"))),
             "iri": rel.get("iri"),
-            "label": _first(rel, "label"),
+            "label": first_value(rel, "label"),
         }
 
     def neighbourhood(self, id_: str, hops: int, at: dt.date | None = None) -> dict[str, Any]:
@@ -470,7 +286,11 @@ class Reader:
         # Hop 1 comes with the centre's lookup; every hop brings its nodes' labels, name
         # and classes (no last statement for them).
         rows = self.rows(
-            API_CENTER_NEIGHBOURS, iri=iri, types=types, at=at, limit=MAX_NEIGHBOURHOOD_EDGES + 1
+            queries.API_CENTER_NEIGHBOURS,
+            iri=iri,
+            types=types,
+            at=at,
+            limit=MAX_NEIGHBOURHOOD_EDGES + 1,
         )
         if not rows or "Actor" not in rows[0]["labels"]:
             raise NotFound(f"no actor has the id {id_!r}")
@@ -486,7 +306,7 @@ class Reader:
                 break
             if hop > 1:
                 rows = self.rows(
-                    API_NEIGHBOUR_REFS,
+                    queries.API_NEIGHBOUR_REFS,
                     frontier=frontier,
                     types=types,
                     at=at,
@@ -502,10 +322,10 @@ class Reader:
                         "source": r["start"],
                         "target": r["end"],
                         "type": r["type"],
-                        "validFrom": _date(rel.get("validFrom")),
-                        "validTo": _date(rel.get("validTo")),
-                        "sources": sorted(_as_list(rel.get("sources"))),
-                        "label": _first(rel, "label"),
+                        "validFrom": date_text(rel.get("validFrom")),
+                        "validTo": date_text(rel.get("validTo")),
+                        "sources": sorted(as_list(rel.get("sources"))),
+                        "label": first_value(rel, "label"),
                     }
                 if r["other"] not in depth:
                     depth[r["other"]] = hop
@@ -542,7 +362,7 @@ class Reader:
             self.actor_iri(from_)  # an unknown 'from' is reported first
             raise
         # Both ends in one statement; the nodes on the way come with the hops' rows.
-        found = {r["iri"]: r for r in self.rows(API_REFS, iris=[a, b])}
+        found = {r["iri"]: r for r in self.rows(queries.API_REFS, iris=[a, b])}
         for id_, iri in ((from_, a), (to, b)):
             if iri not in found or "Actor" not in found[iri]["labels"]:
                 raise NotFound(f"no actor has the id {id_!r}")
@@ -560,7 +380,7 @@ class Reader:
             if not frontier or b in parents:
                 break
             rows = self.rows(
-                API_PATH_STEPS, frontier=frontier, types=types, at=at, limit=MAX_PATH_EDGES
+                queries.API_PATH_STEPS, frontier=frontier, types=types, at=at, limit=MAX_PATH_EDGES
             )
             if len(rows) >= MAX_PATH_EDGES:
                 raise InputError(
@@ -583,9 +403,9 @@ class Reader:
                             "type": r["type"],
                             "source": r["start"],
                             "target": r["end"],
-                            "validFrom": _date(r["validFrom"]),
-                            "validTo": _date(r["validTo"]),
-                            "sources": sorted(_as_list(r["sources"])),
+                            "validFrom": date_text(r["validFrom"]),
+                            "validTo": date_text(r["validTo"]),
+                            "sources": sorted(as_list(r["sources"])),
                             "iri": r["iri"],
                         },
                     )
@@ -667,8 +487,8 @@ class Reader:
             items.append(
                 {
                     **ref(r["iri"], props),
-                    "date": _date(props.get("date")),
-                    "endDate": _date(props.get("endDate")),
+                    "date": date_text(props.get("date")),
+                    "endDate": date_text(props.get("endDate")),
                     "places": mine.get("LOCATION", []),
                     "perpetrators": mine.get("PERPETRATOR", []),
                     "claimedBy": mine.get("CLAIMED_BY", []),
@@ -727,8 +547,8 @@ class Reader:
                     "value": jsonable(c.get("value")),
                     "qualifier": c.get("valueQualifier"),
                     "unit": c.get("unit"),
-                    "attribution": _as_list(c.get("attribution")),
-                    "victimCategory": _as_list(c.get("victimCategory")),
+                    "attribution": as_list(c.get("attribution")),
+                    "victimCategory": as_list(c.get("victimCategory")),
                     "statedBy": links.get("STATED_BY", []),
                     "mentions": links.get("MENTIONS", []),
                     "sources": links.get("SOURCE", []),
@@ -742,7 +562,7 @@ class Reader:
         statements = [
             {
                 **ref(r["iri"], dict(r["props"])),
-                "date": _date(dict(r["props"]).get("date")),
+                "date": date_text(dict(r["props"]).get("date")),
                 "statedBy": stated.get(r["iri"], {}).get("STATED_BY", []),
             }
             for r in statement_rows
@@ -751,11 +571,11 @@ class Reader:
         return {
             **ref(iri, props),
             "labels": {
-                lang or "none": sorted(v)[0] for lang, v in _by_lang(props, "label").items() if v
+                lang or "none": sorted(v)[0] for lang, v in by_lang(props, "label").items() if v
             },
-            "description": _first(props, "comment"),
-            "date": _date(props.get("date")),
-            "endDate": _date(props.get("endDate")),
+            "description": first_value(props, "comment"),
+            "date": date_text(props.get("date")),
+            "endDate": date_text(props.get("endDate")),
             "datePrecision": props.get("datePrecision"),
             "places": out.get("LOCATION", []),
             "perpetrators": out.get("PERPETRATOR", []),
@@ -783,7 +603,7 @@ class Reader:
             e = dict(r["props"])
             entries.append(
                 {
-                    "date": _date(e.get("date")),
+                    "date": date_text(e.get("date")),
                     "kind": "event",
                     "roles": sorted(r["roles"]),
                     "item": ref(r["iri"], e),
@@ -837,194 +657,4 @@ class Reader:
                 after = rows[-1]["iri"]
 
 
-def _cut(session: Any) -> bool:
-    """Cut the Bolt connection of a session stuck in a read (best effort): False when it
-    has no connection (yet) to cut."""
-    try:
-        raw = session._connection.socket._socket
-        raw.shutdown(socket.SHUT_RDWR)
-    except Exception:  # not connected yet, or already gone
-        return False
-    return True
-
-
-class _Watch:
-    __slots__ = ("done", "expired", "session")
-
-    def __init__(self) -> None:
-        self.session: Any = None
-        self.done = False
-        self.expired = False
-
-
-class _Watchdog:
-    """One daemon thread per process holding the deadlines of the running reads, earliest
-    first. At a read's deadline it cuts the read's connection (ArcadeDB ignores the Bolt
-    transaction timeout) unless the read has finished; a read with no connection to cut
-    yet is tried again shortly after. Cheaper than a thread per read: a heap push and two
-    uncontended lock acquisitions. Finished reads leave the heap when their deadline comes
-    (the thread wakes at most every `SLACK` seconds for them)."""
-
-    SLACK = 0.05
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._heap: list[tuple[float, int, _Watch]] = []
-        self._seq = itertools.count()
-        self._thread: threading.Thread | None = None
-
-    def watch(self, deadline: float) -> _Watch:
-        w = _Watch()
-        with self._cond:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._loop, name="sahelkg-deadlines", daemon=True
-                )
-                self._thread.start()
-            if not self._heap or deadline < self._heap[0][0]:
-                self._cond.notify()
-            heapq.heappush(self._heap, (deadline, next(self._seq), w))
-        return w
-
-    def finish(self, w: _Watch) -> None:
-        """The read is over: from now on its connection is never cut (it may go back to
-        the pool and serve another read)."""
-        with self._cond:
-            w.done = True
-
-    def _loop(self) -> None:
-        with self._cond:
-            while True:
-                now = time.monotonic()
-                while self._heap and self._heap[0][0] <= now:
-                    _, _, w = heapq.heappop(self._heap)
-                    if w.done:
-                        continue
-                    w.expired = True
-                    if not _cut(w.session):
-                        heapq.heappush(self._heap, (now + self.SLACK, next(self._seq), w))
-                self._cond.wait(self._heap[0][0] - now + self.SLACK if self._heap else None)
-
-
-_WATCHDOG = _Watchdog()
-
-
-# ------------------------------------------------------------------ exports
-
-
-def _props_json(props: dict[str, Any]) -> str:
-    return json.dumps(_plain_props(props), ensure_ascii=False, sort_keys=True)
-
-
-def write_graphml(pages: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
-    """GraphML: one node per resource (labels, name, properties as JSON), one edge per
-    relationship (type, properties as JSON). Returns the number of elements written."""
-    out.write(
-        b'<?xml version="1.0" encoding="UTF-8"?>\n'
-        b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
-        b'  <key id="labels" for="node" attr.name="labels" attr.type="string"/>\n'
-        b'  <key id="name" for="node" attr.name="name" attr.type="string"/>\n'
-        b'  <key id="nprops" for="node" attr.name="properties" attr.type="string"/>\n'
-        b'  <key id="type" for="edge" attr.name="type" attr.type="string"/>\n'
-        b'  <key id="eprops" for="edge" attr.name="properties" attr.type="string"/>\n'
-        b'  <graph id="sahel-kg" edgedefault="directed">\n'
-    )
-    count = 0
-    edges: list[bytes] = []
-    for row in pages:
-        iri, props = row["iri"], dict(row["props"])
-        out.write(
-            f"    <node id={quoteattr(iri)}>"
-            f'<data key="labels">{escape(":".join(sorted(row["labels"])))}</data>'
-            f'<data key="name">{escape(str(props.get("name", "")))}</data>'
-            f'<data key="nprops">{escape(_props_json(props))}</data></node>\n'.encode()
-        )
-        count += 1
-        for rel in row["rels"]:
-            if rel is None:
-                continue
-            rel_type, rel_props, end = rel
-            edges.append(
-                f"    <edge source={quoteattr(iri)} target={quoteattr(end)}>"
-                f'<data key="type">{escape(rel_type)}</data>'
-                f'<data key="eprops">{escape(_props_json(dict(rel_props)))}</data>'
-                "</edge>\n".encode()
-            )
-            count += 1
-    for edge in edges:  # GraphML readers accept edges after nodes everywhere
-        out.write(edge)
-    out.write(b"  </graph>\n</graphml>\n")
-    return count
-
-
-CSV_COLUMNS = ("kind", "iri", "labels", "name", "start", "type", "end", "properties")
-
-
-def write_csv(pages: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
-    """One CSV: a row per node (kind=node) then per relationship (kind=edge); the other
-    properties as a JSON object in the last column."""
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    edges: list[tuple[str, ...]] = []
-    for row in pages:
-        iri, props = row["iri"], dict(row["props"])
-        writer.writerow(
-            (
-                "node",
-                iri,
-                ":".join(sorted(row["labels"])),
-                str(props.get("name", "")),
-                "",
-                "",
-                "",
-                _props_json(props),
-            )
-        )
-        count += 1
-        for rel in row["rels"]:
-            if rel is None:
-                continue
-            rel_type, rel_props, end = rel
-            edges.append(
-                (
-                    "edge",
-                    str(rel_props.get("iri") or ""),
-                    "",
-                    "",
-                    iri,
-                    rel_type,
-                    end,
-                    _props_json(dict(rel_props)),
-                )
-            )
-            count += 1
-    writer.writerows(edges)
-    text.flush()
-    text.detach()
-    return count
-
-
-def parse_day(value: str | None, name: str) -> dt.date | None:
-    """YYYY-MM-DD, or 'today'/'now'; anything else is a 422 naming the parameter."""
-    if value is None or value == "":
-        return None
-    if value.lower() in ("today", "now"):
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-__all__ = [
-    "QueryError",
-    "QueryTimeout",
-    "Reader",
-    "parse_day",
-    "resolve",
-    "slug",
-    "write_csv",
-    "write_graphml",
-]
+__all__ = ["QueryError", "QueryTimeout", "Reader"]

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query
 from api.deps import ReaderDep, ReadsDep, SettingsDep
 from api.models import ActorDetail, ActorPage, Error, Neighbourhood, RelationList
 from graph.errors import InputError
-from graph.read import parse_day
+from graph.present import parse_day
 
 router = APIRouter(prefix="/actors", tags=["actors"])
 

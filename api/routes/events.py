@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query
 from api.deps import ReaderDep, ReadsDep, SettingsDep
 from api.models import EventDetail, EventPage
 from api.routes.actors import BAD, NOT_FOUND, check_page
-from graph.read import parse_day
+from graph.present import parse_day
 
 router = APIRouter(prefix="/events", tags=["events"])
 

@@ -1,5 +1,5 @@
 """Whole-graph exports, streamed: RDF (Turtle, N-Triples, N-Quads, JSON-LD, TriG, RDF/XML)
-through graph.export, GraphML and CSV through graph.read."""
+through graph.export, GraphML and CSV through graph.pg_export."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from api.deps import OntologyDep, ReaderDep
 from api.models import Error
 from graph import export as rdf_export
 from graph.errors import InputError
-from graph.read import write_csv, write_graphml
+from graph.pg_export import write_csv, write_graphml
 
 router = APIRouter(tags=["export"])
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from api.deps import ReaderDep, ReadsDep
 from api.models import Timeline
 from api.routes.actors import BAD, NOT_FOUND
-from graph.read import parse_day
+from graph.present import parse_day
 
 router = APIRouter(tags=["timeline"])
 

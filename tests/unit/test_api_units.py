@@ -26,7 +26,8 @@ from graph.errors import (
     StoreError,
     StoreUnavailable,
 )
-from graph.read import jsonable, parse_day, resolve, slug, write_csv, write_graphml
+from graph.pg_export import write_csv, write_graphml
+from graph.present import jsonable, parse_day, resolve, slug
 from graph.settings import Settings
 from graph.sparql import QueryTimeout
 

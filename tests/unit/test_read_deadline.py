@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from neo4j import exceptions as nx
 
-from graph.read import Reader, _Watchdog
+from graph.deadline import Watchdog
+from graph.read import Reader
 from graph.sparql import QueryTimeout
 from graph.store import CommitLock, CommitLockTimeout, Store
 
@@ -37,7 +38,7 @@ def fake_session(sock: socket.socket) -> Any:
 def test_watchdog_cuts_a_read_still_running_at_its_deadline() -> None:
     mine, server = pair()
     with mine, server:
-        dog = _Watchdog()
+        dog = Watchdog()
         watch = dog.watch(time.monotonic() + 0.2)
         watch.session = fake_session(mine)
         assert mine.recv(1) == b""  # blocked until the watchdog shut the socket down
@@ -47,7 +48,7 @@ def test_watchdog_cuts_a_read_still_running_at_its_deadline() -> None:
 def test_watchdog_never_cuts_a_finished_read() -> None:
     mine, server = pair()
     with mine, server:
-        dog = _Watchdog()
+        dog = Watchdog()
         watch = dog.watch(time.monotonic() + 0.05)
         watch.session = fake_session(mine)
         dog.finish(watch)
@@ -63,7 +64,7 @@ def test_watchdog_never_cuts_a_finished_read() -> None:
 def test_watchdog_retries_a_read_that_had_no_connection_yet() -> None:
     mine, server = pair()
     with mine, server:
-        dog = _Watchdog()
+        dog = Watchdog()
         watch = dog.watch(time.monotonic() + 0.05)
         time.sleep(0.2)  # the deadline passed before the read had a connection
         watch.session = fake_session(mine)
