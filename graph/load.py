@@ -32,6 +32,7 @@ from graph.mapping import (
     PropertyGraph,
     RelRecord,
     as_native,
+    interned_terms,
     merge_props,
     term_id,
     to_property_graph,
@@ -130,7 +131,7 @@ def prepare(
     phase = _Phases(progress)
     with no_cyclic_gc():
         with phase("read"):
-            parsed = parse_files(paths)
+            parsed = parse_files(paths, interned_terms(ontology.registry))
         if not parsed.triples:
             raise InputError("the input holds no triples: " + ", ".join(map(str, paths)))
         with phase("check"):

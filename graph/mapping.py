@@ -43,7 +43,17 @@ PropValue = Value | list[Value]
 
 BNODE_PREFIX = "_:"
 INT64 = (-(2**63), 2**63 - 1)
-_NATIVE = (None, XSD.integer, XSD.double, XSD.boolean, XSD.date)
+# One object per term the hot loops compare against. rdflib's namespaces make a new URIRef
+# on every attribute access and URIRef equality is Python code; graph.rdf hands out these
+# very objects (interned_terms), so dict and set look-ups succeed by identity.
+RDF_TYPE = RDF.type
+XSD_INTEGER, XSD_DOUBLE, XSD_BOOLEAN, XSD_DATE = XSD.integer, XSD.double, XSD.boolean, XSD.date
+_NATIVE: dict[URIRef, type] = {
+    XSD_INTEGER: int,
+    XSD_DOUBLE: float,
+    XSD_BOOLEAN: bool,
+    XSD_DATE: dt.date,
+}
 _KEY_RE = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9_]*)(?:@(?P<lang>[^@^]+)|\^\^(?P<dt>.+))?$")
 # Which native type keeps the bare key when one predicate has several (strings first).
 _NATIVE_ORDER: list[type] = [str, int, float, bool, dt.date]
@@ -87,9 +97,18 @@ class PropertyGraph:
 
 
 def term_id(term: Node) -> str:
+    if type(term) is URIRef:  # most terms; isinstance on rdflib terms is an ABC check
+        return str(term)
     if isinstance(term, BNode):
         return BNODE_PREFIX + str(term)
     return str(term)
+
+
+def interned_terms(registry: Registry) -> dict[str, URIRef]:
+    """IRI -> the URIRef object the mapping and the registry use, for a parser to hand out."""
+    terms: list[URIRef] = [RDF_TYPE, *_NATIVE, *_QUALIFIED_LINKS]
+    terms += [*registry.keys, *registry.labels]
+    return {str(t): t for t in terms}
 
 
 def id_term(iri: str) -> URIRef | BNode:
@@ -135,43 +154,40 @@ def encode_literal(lit: Literal) -> tuple[str | None, str | None, Value]:
     if lit.language:
         return lit.language, None, str(lit)
     datatype = lit.datatype
-    if datatype in _NATIVE:
-        native = _native(lit)
+    if datatype is None or datatype in _NATIVE:
+        native = _native(lit, datatype)
         if native is not None:
             return None, None, native
     return None, str(datatype) if datatype else None, str(lit)
 
 
-def _native(lit: Literal) -> Value | None:
+def _native(lit: Literal, datatype: URIRef | None) -> Value | None:
     """The native value when it round-trips to exactly the same lexical form."""
-    if lit.datatype is None:
+    if datatype is None:
         return str(lit)
     value = lit.toPython()
     if isinstance(value, Literal):  # ill-typed: rdflib could not convert it
         return None
-    if lit.datatype == XSD.boolean and not isinstance(value, bool):
+    kind = _NATIVE.get(datatype)
+    if kind is bool and not isinstance(value, bool):
         return None
-    if lit.datatype == XSD.integer and not (
-        isinstance(value, int) and INT64[0] <= value <= INT64[1]
-    ):
+    if kind is int and not (isinstance(value, int) and INT64[0] <= value <= INT64[1]):
         return None
-    if lit.datatype == XSD.date and (
-        not isinstance(value, dt.date) or isinstance(value, dt.datetime)
-    ):
+    if kind is dt.date and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
         return None
-    if _lexical(value, lit.datatype) != str(lit):  # lexical, not value, equality
+    if _lexical(value, datatype, kind) != str(lit):  # lexical, not value, equality
         return None
     return value
 
 
-def _lexical(value: Value, datatype: URIRef) -> str:
+def _lexical(value: Value, datatype: URIRef, kind: type | None) -> str:
     """The canonical lexical form rdflib gives `value` (what Literal(value, datatype) would
     print), without building a Literal for the common types."""
-    if datatype == XSD.integer and type(value) is int:
+    if kind is int and type(value) is int:
         return str(value)
-    if datatype == XSD.date and type(value) is dt.date:
+    if kind is dt.date and type(value) is dt.date:
         return value.isoformat()
-    if datatype == XSD.boolean and type(value) is bool:
+    if kind is bool and type(value) is bool:
         return "true" if value else "false"
     return str(Literal(value, datatype=datatype))
 
@@ -220,9 +236,10 @@ def canonicalise(graph: Graph) -> Graph:
 def check_terms(triples: Iterable[Triple], registry: Registry) -> list[tuple[Node, str]]:
     """(subject, reason) for every triple using a term the ontology does not define."""
     problems: list[tuple[Node, str]] = []
-    rdf_type, labels, keys = RDF.type, registry.labels, registry.keys
+    rdf_type, labels, keys = RDF_TYPE, registry.labels, registry.keys
     for s, p, o in triples:
-        if p == rdf_type:
+        # identity first: interned terms never reach URIRef.__eq__ (Python code)
+        if p is rdf_type or (p not in keys and p == rdf_type):
             if o not in labels:
                 problems.append((s, f"unknown class {o}"))
         elif p not in keys:
@@ -237,15 +254,16 @@ def to_property_graph(triples: Iterable[Triple], registry: Registry) -> Property
     literals: dict[Node, list[tuple[URIRef, Literal]]] = defaultdict(list)
     links: dict[Node, list[tuple[URIRef, Node]]] = defaultdict(list)
     objects: set[Node] = set()
-    rdf_type, known_labels, known_keys = RDF.type, registry.labels, registry.keys
+    rdf_type, known_labels, known_keys = RDF_TYPE, registry.labels, registry.keys
     for s, p, o in triples:
-        if p == rdf_type and isinstance(o, URIRef):
+        # identity first: interned terms never reach URIRef.__eq__ (Python code)
+        if (p is rdf_type or (p not in known_keys and p == rdf_type)) and isinstance(o, URIRef):
             if o not in known_labels:
                 raise MappingError(f"{s}: unknown class {o}")
             types[s].add(o)
         elif p not in known_keys:
             raise MappingError(f"{s}: unknown property {p}")
-        elif isinstance(o, Literal):
+        elif type(o) is Literal or isinstance(o, Literal):
             literals[s].append((p if type(p) is URIRef else URIRef(str(p)), o))
         else:
             links[s].append((p if type(p) is URIRef else URIRef(str(p)), o))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,11 +103,13 @@ def rdf_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def parse_files(paths: Iterable[Path]) -> Parsed:
+def parse_files(paths: Iterable[Path], terms: Mapping[str, URIRef] | None = None) -> Parsed:
+    """The files' triples. `terms` (mapping.interned_terms): the URIRef objects to hand out
+    for those IRIs, so the mapping's look-ups succeed by identity."""
     files = rdf_files(paths)
     # rdflib logs a traceback for every ill-typed literal; the shapes report them properly.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
-    reader = _Reader()
+    reader = _Reader(terms)
     for number, path in enumerate(files):
         fmt = FORMATS.get(path.suffix)
         if fmt is None:
@@ -193,12 +195,12 @@ class _Reader:
     """Collects the triples of several files: each triple once, one URIRef per IRI and one
     Literal per distinct literal across all files (less time, less memory)."""
 
-    def __init__(self) -> None:
+    def __init__(self, terms: Mapping[str, URIRef] | None = None) -> None:
         self.triples: list[Triple] = []
         self.origins: dict[Node, Path] = {}
         self.has_bnodes = False
         self._seen: set[Triple] = set()
-        self._iris: dict[str, URIRef] = {}
+        self._iris: dict[str, URIRef] = dict(terms or {})
         self._literals: dict[tuple[str, str | None, str | None], Literal] = {}
 
     def _add(self, triple: Triple, path: Path) -> None:

@@ -21,7 +21,7 @@ from graph.mapping import (
 )
 from graph.rdf import parse_files
 from graph.vocab import KG, SAHEL
-from tests.conftest import DATA, ONTOLOGY
+from tests.conftest import DATA, ONTOLOGY, SEEDS
 
 
 def assert_isomorphic(expected: Graph, actual: Graph) -> None:
@@ -203,3 +203,20 @@ def test_derived_name_prefers_english(tricky: Graph, ontology: Ontology) -> None
     assert group["name"] == "Test group"
     assert "groupe d essai" in str(group["search"])
     assert "tg" in str(group["search"]).split(" | ")
+
+
+def test_interned_terms_are_handed_out_and_change_nothing(ontology: Ontology) -> None:
+    from graph.mapping import RDF_TYPE, interned_terms, to_property_graph
+
+    paths = [ONTOLOGY, SEEDS]  # no blank nodes: pyoxigraph names those afresh on each parse
+    terms = interned_terms(ontology.registry)
+    interned = parse_files(paths, terms).triples
+    plain = parse_files(paths).triples
+    assert any(p is RDF_TYPE for _, p, _ in interned)  # the very object, not an equal one
+    assert not any(p is RDF_TYPE for _, p, _ in plain)
+    assert set(interned) == set(plain)
+    a, b = (
+        to_property_graph(interned, ontology.registry),
+        to_property_graph(plain, ontology.registry),
+    )
+    assert a.nodes == b.nodes and sorted(r.key for r in a.rels) == sorted(r.key for r in b.rels)
