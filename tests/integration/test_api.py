@@ -341,6 +341,7 @@ BAD_GETS = [
     ("/paths?from=jnim", 422),
     ("/paths?from=jnim&to=jnim", 422),
     ("/paths?from=jnim&to=russia&max_hops=99", 422),
+    ("/paths?from=jnim&to=russia&max_hops=1000", 422),  # a 1,000-hop path asked for
     ("/paths?from=jnim&to=nobody", 404),
     ("/timeline?actor=nobody", 404),
     ("/timeline", 422),
@@ -357,6 +358,12 @@ def test_bad_requests_get_documented_4xx(http: httpx.Client, url: str, status: i
     r = http.get(url)
     assert r.status_code == status, r.text
     no_traceback(r)
+
+
+def test_a_thousand_hop_path_is_refused_naming_the_parameter(http: httpx.Client) -> None:
+    r = http.get("/paths", params={"from": "jnim", "to": "russia", "max_hops": 1000})
+    assert r.status_code == 422
+    assert "max_hops" in r.text and "6" in r.text, r.text
 
 
 @pytest.mark.parametrize(
