@@ -181,43 +181,6 @@ MATCH (n:Resource {iri: iri})
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
 """
 
-API_SEARCH_ACTORS = """
-MATCH (n:Actor)
-WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
-WITH n, CASE
-    WHEN $q = '' THEN 0
-    WHEN (' | ' + n.search + ' | ') CONTAINS (' | ' + $q + ' | ') THEN 0
-    WHEN (' | ' + n.search) CONTAINS (' | ' + $q) THEN 1
-    ELSE 2 END AS rank
-RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
-ORDER BY rank, n.name, n.iri
-SKIP $offset LIMIT $limit
-"""
-
-API_COUNT_ACTORS = """
-MATCH (n:Actor)
-WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
-RETURN count(n) AS total
-"""
-
-API_RELATIONS = f"""
-MATCH (a:Resource {{iri: $iri}})-[r]-(b:Resource)
-WHERE type(r) IN $types AND {_VALID_AT.format(r="r")}
-RETURN type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
-       labels(b) AS otherLabels, properties(b) AS otherProps, properties(r) AS props
-ORDER BY type, other
-"""
-
-API_NEIGHBOURS = f"""
-UNWIND $frontier AS iri
-MATCH (a:Resource {{iri: iri}})-[r]-(b:Resource)
-WHERE type(r) IN $types AND {_VALID_AT.format(r="r")}
-RETURN type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end, b.iri AS other,
-       properties(r) AS props
-LIMIT $limit
-"""
-
-
 API_EVENTS_WHERE = """
 MATCH (e:Event)
 WHERE ($label IS NULL OR $label IN labels(e))
