@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
-from api.deps import CYPHER_THREADS, READ_THREADS, ReadPool
+from api.deps import ReadPool
 from api.routes import actors, cypher, events, export, health, ontology, paths, sparql, timeline
 from graph.load import Ontology
 from graph.settings import Settings, get_settings
@@ -113,8 +113,8 @@ def create_app(settings: Settings | None = None, driver: Any = None) -> FastAPI:
         app.state.store = Store.from_settings(drv, settings)
         app.state.ontology = Ontology.read(settings.ontology_path, None)
         app.state.sparql = SparqlEngine(settings.query_timeout_s)
-        app.state.reads = ReadPool(READ_THREADS)
-        app.state.cypher_reads = ReadPool(CYPHER_THREADS)
+        app.state.reads = ReadPool(settings.read_threads)
+        app.state.cypher_reads = ReadPool(settings.cypher_threads)
         # What start-up made (the ontology's rdflib graph, modules: ~100k objects) lives as
         # long as the app: out of the collector's sight, so that a full collection, which
         # stopped every request in flight for 30-40 ms, scans only what requests make.

@@ -19,13 +19,12 @@ from graph.settings import Settings
 from graph.sparql import SparqlEngine
 from graph.store import Store
 
-# The Bolt driver is synchronous, so reads run in threads; a small pool of them. The
-# process is bound by the GIL (one core), so threads beyond a few add no throughput, only
-# contention: under wrk with 32 connections, FastAPI's default 40 threads cost 1.5-2.5x
-# the CPU per request of 1-4 (BENCHMARKS.md, section 3). /cypher has a pool of its own:
-# its queries may run until the timeout, and must not hold up the REST routes.
-READ_THREADS = 4
-CYPHER_THREADS = 4
+# The Bolt driver is synchronous, so reads run in threads; a small pool of them
+# (Settings.read_threads). The process is bound by the GIL (one core), so threads beyond a
+# few add no throughput, only contention: under wrk with 32 connections, FastAPI's default
+# 40 threads cost 1.5-2.5x the CPU per request of 1-4 (BENCHMARKS.md, section 3). /cypher
+# has a pool of its own (Settings.cypher_threads): its queries may run until the timeout,
+# and must not hold up the REST routes.
 
 
 class ReadPool:

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     # Queries.
     query_timeout_s: float = Field(default=10.0, gt=0)
     max_rows: int = Field(default=10_000, ge=1)
+    # The driver is synchronous: reads run in a few threads. The API process is bound by the
+    # GIL, so more threads add contention, not throughput (BENCHMARKS.md, section 3).
+    read_threads: int = Field(default=4, ge=1, description="threads for the REST reads")
+    cypher_threads: int = Field(
+        default=4, ge=1, description="threads for /cypher (apart: a slow query never holds up REST)"
+    )
 
     # HTTP API (`sahelkg serve`).
     api_host: str = "127.0.0.1"
