@@ -68,12 +68,20 @@ def parse_wrk(out: str) -> dict[str, Any]:
     }
 
 
-def cpu_seconds(pid: int | None) -> float:
-    """User + system CPU time of a process (all its threads), from /proc."""
+def cpu_seconds(pid: int | None, children_but: int | None = None) -> float:
+    """User + system CPU time of a process (all its threads), from /proc; with
+    `children_but`, plus its live child processes' (uvicorn's workers, the SPARQL worker)
+    except that one (the embedded JVM, also a child of `sahelkg serve`)."""
     if pid is None:
         return 0.0
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    if children_but is not None:
+        kids = Path(f"/proc/{pid}/task/{pid}/children")
+        for child in kids.read_text().split() if kids.exists() else []:
+            if int(child) != children_but:
+                total += cpu_seconds(int(child), children_but)
+    return total
 
 
 def wrk_command(
@@ -115,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--single-duration", type=int, default=5, help="the 1-connection run")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args(argv)
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -122,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"machine: {machine()}", flush=True)
     rows = []
-    with serve() as service, tempfile.TemporaryDirectory() as tmp:
+    with serve(workers=args.workers) as service, tempfile.TemporaryDirectory() as tmp:
         server = embedded.running(service.settings)
         jvm = server.pid if server else None
         print(f"service: {service.base} (pid {service.pid}, JVM pid {jvm})", flush=True)
@@ -136,9 +145,9 @@ def main(argv: list[str] | None = None) -> int:
                 return subprocess.run(command, capture_output=True, text=True).stdout
 
             single = parse_wrk(run(1, args.single_duration))
-            api0, jvm0 = cpu_seconds(service.pid), cpu_seconds(jvm)
+            api0, jvm0 = cpu_seconds(service.pid, jvm or -1), cpu_seconds(jvm)
             loaded = parse_wrk(run(args.connections, args.duration))
-            api_s, jvm_s = cpu_seconds(service.pid) - api0, cpu_seconds(jvm) - jvm0
+            api_s, jvm_s = cpu_seconds(service.pid, jvm or -1) - api0, cpu_seconds(jvm) - jvm0
             n = max(loaded["requests"], 1)
             row = {
                 "endpoint": name,

@@ -165,7 +165,7 @@ class Service:
 
 
 @contextlib.contextmanager
-def serve(heap: str | None = None, seed: bool = True) -> Iterator[Service]:
+def serve(heap: str | None = None, seed: bool = True, workers: int = 1) -> Iterator[Service]:
     """`sahelkg serve` on a free loopback port with its own data directory and its own
     embedded server (seeded with the ontology and seeds); both stopped by PID on the way
     out, whatever happens."""
@@ -192,6 +192,7 @@ def serve(heap: str | None = None, seed: bool = True) -> Iterator[Service]:
         log = (Path(tmp) / "serve.log").open("wb")
         proc = subprocess.Popen(
             [str(sahelkg), "serve", "--host", "127.0.0.1", "--port", str(port)]
+            + ["--workers", str(workers)]
             + ([] if seed else ["--no-seed"]),
             cwd=ROOT,
             env=env,

@@ -246,6 +246,7 @@ def serve(
     seed: Annotated[
         bool, typer.Option("--seed/--no-seed", help="Load ontology + seeds into an empty graph")
     ] = True,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default 1)")] = None,
 ) -> None:
     """Serve the HTTP API (REST, /cypher, /sparql, /docs). Starts the embedded store when no
     URI is set, and loads the ontology and seeds when the graph is empty."""
@@ -266,7 +267,18 @@ def serve(
                 err.print(f"empty graph: loaded {report.triples:,} triples from the seeds")
         bind_host, bind_port = host or settings.api_host, port or settings.api_port
         err.print(f"serving http://{bind_host}:{bind_port} (API docs at /docs)")
-        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+        processes = workers or settings.api_workers
+        if processes == 1:
+            uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+        else:  # each worker builds its app from the same environment (SAHELKG_*, .env)
+            uvicorn.run(
+                "api.app:create_app",
+                factory=True,
+                workers=processes,
+                host=bind_host,
+                port=bind_port,
+                log_level="info",
+            )
 
 
 def _progress() -> Progress:

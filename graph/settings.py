@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     # HTTP API (`sahelkg serve`).
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
+    api_workers: int = Field(default=1, ge=1, description="uvicorn worker processes")
     max_body_bytes: int = Field(default=1_000_000, ge=1_024)
     cors_origins: list[str] = Field(
         default_factory=list, description="origins allowed by CORS; empty = CORS off"
