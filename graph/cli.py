@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from graph import embedded
@@ -104,13 +111,7 @@ def load(
     with errors_as_exit():
         onto = _ontology(settings, shapes=not no_validate)
         with _progress() as bar:
-            tasks: dict[str, Any] = {}
-
-            def on_progress(phase: str, done: int, total: int) -> None:
-                if phase not in tasks:
-                    tasks[phase] = bar.add_task(phase, total=total)
-                bar.update(tasks[phase], completed=done)
-
+            on_progress = phase_reporter(bar)
             # Everything is read and checked before the store is touched.
             prepared = prepare(
                 paths or default_paths(settings),
@@ -279,6 +280,18 @@ def serve(
                 port=bind_port,
                 log_level="info",
             )
+
+
+def phase_reporter(bar: Progress) -> Callable[[str, int, int], None]:
+    """A loader's progress callback (phase, done, total): one bar per phase."""
+    tasks: dict[str, TaskID] = {}
+
+    def report(phase: str, done: int, total: int) -> None:
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total)
+        bar.update(tasks[phase], completed=done)
+
+    return report
 
 
 def _progress() -> Progress:

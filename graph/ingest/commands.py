@@ -81,6 +81,7 @@ def run_import(
     progress: Callable[[], Progress],
     connect: Callable[[Settings], AbstractContextManager[Any]],
 ) -> None:
+    from graph.cli import phase_reporter
     from graph.load import load, prepare
 
     onto = Ontology.read(settings.ontology_path, settings.shapes_path)
@@ -104,15 +105,8 @@ def run_import(
         if shapes:
             check_import(ctx, settings.seeds_dir, target, shapes=True)
         with progress() as bar:
-            steps: dict[str, Any] = {}
-
-            def on_step(step: str, done: int, total: int) -> None:
-                if step not in steps:
-                    steps[step] = bar.add_task(step, total=total)
-                bar.update(steps[step], completed=done)
-
             # terms checked, triples mapped: nothing touches the store before this passes
-            prepared = prepare([target], onto, validate=False, progress=on_step)
+            prepared = prepare([target], onto, validate=False, progress=phase_reporter(bar))
         err.print(
             "checked: ontology terms" + (" and SHACL shapes (with the seeds)" if shapes else "")
         )
@@ -120,16 +114,9 @@ def run_import(
             out.print(f"wrote {output}: {result.events:,} events, {result.claims:,} claims")
             return
         with connect(settings) as store, progress() as bar:
-            tasks: dict[str, Any] = {}
-
-            def on_progress(phase: str, done: int, total: int) -> None:
-                if phase not in tasks:
-                    tasks[phase] = bar.add_task(phase, total=total)
-                bar.update(tasks[phase], completed=done)
-
             report = load(
                 store, prepared, onto.registry, batch_size=settings.batch_size,
-                progress=on_progress,
+                progress=phase_reporter(bar),
             )  # fmt: skip
     out.print(
         f"imported {result.events:,} {result.dataset} events ({report.triples:,} triples) in "
