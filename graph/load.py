@@ -287,7 +287,7 @@ def _write_rels(w: _Writes, pg: PropertyGraph) -> None:
     between two nodes that were already stored are checked (plain: created if absent;
     qualified: merged by iri, values united)."""
     tx, registry, load_id, report, progress = w.tx, w.registry, w.load_id, w.report, w.progress
-    fresh, created = w.fresh, w.created
+    created = w.created  # into an empty graph: every node, so every end is found here
     by_type: dict[tuple[str, bool], list[RelRecord]] = defaultdict(list)
     for rel in pg.rels:
         by_type[(rel.type, "iri" in rel.props)].append(rel)
@@ -303,7 +303,7 @@ def _write_rels(w: _Writes, pg: PropertyGraph) -> None:
                     by_id.append(
                         {"start": start, "end": end, "props": {**r.props, "loadId": load_id}}
                     )
-                elif fresh or start is not None or end is not None:
+                elif start is not None or end is not None:
                     new.append(
                         {"start": r.start, "end": r.end, "props": {**r.props, "loadId": load_id}}
                     )
