@@ -77,6 +77,7 @@ class SAHEL(DefinedNamespace):
     claimedBy: URIRef
     conductedBy: URIRef
     condemnedBy: URIRef
+    coordinatesSource: URIRef
     date: URIRef
     datePrecision: URIRef
     deployedIn: URIRef
@@ -85,11 +86,15 @@ class SAHEL(DefinedNamespace):
     endDate: URIRef
     establishes: URIRef
     foundedDate: URIRef
+    geonamesId: URIRef
     governs: URIRef
     hostileTo: URIRef
+    latitude: URIRef
     ledBy: URIRef
     locatedIn: URIRef
     location: URIRef
+    locationPrecision: URIRef
+    longitude: URIRef
     memberOf: URIRef
     mentions: URIRef
     mergedInto: URIRef
