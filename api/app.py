@@ -10,20 +10,21 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.deps import ReadPool
 from api.routes import actors, cypher, events, export, health, ontology, paths, sparql, timeline
+from api.security import Hygiene
 from graph.load import Ontology
 from graph.settings import Settings, get_settings
 from graph.sparql import SparqlEngine
-from graph.store import Store, open_driver
+from graph.store import open_store
 
 log = logging.getLogger("sahelkg.api")
 
@@ -100,17 +101,15 @@ async def _send_413(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(settings: Settings | None = None, driver: Any = None) -> FastAPI:
-    """Build the app. `driver`: an open neo4j driver to use (the caller closes it);
-    by default the lifespan opens one from the settings and closes it at shutdown."""
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; its lifespan opens the store (both drivers) and closes it at shutdown."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        own = driver is None
-        drv = open_driver(settings) if own else driver
+        store = open_store(settings)
         app.state.settings = settings
-        app.state.store = Store.from_settings(drv, settings)
+        app.state.store = store
         app.state.ontology = Ontology.read(settings.ontology_path, None)
         app.state.sparql = SparqlEngine(settings.query_timeout_s)
         app.state.reads = ReadPool(settings.read_threads)
@@ -125,8 +124,7 @@ def create_app(settings: Settings | None = None, driver: Any = None) -> FastAPI:
         finally:
             gc.unfreeze()
             app.state.sparql.close()
-            if own:
-                drv.close()
+            store.close()
 
     app = FastAPI(
         title="Sahel KG query service",
@@ -155,4 +153,6 @@ def create_app(settings: Settings | None = None, driver: Any = None) -> FastAPI:
             allow_headers=["Content-Type", "Accept"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Hygiene, cors_origins=settings.cors_origins)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     return app

@@ -61,6 +61,7 @@ async def get_reader(request: Request) -> Reader:
         request.app.state.ontology.registry,
         timeout_s=settings.query_timeout_s,
         max_rows=settings.max_rows,
+        max_response_bytes=settings.max_response_bytes,
     )
 
 

@@ -46,6 +46,7 @@ class SourceRef(Model):
 class Health(Model):
     status: str = Field(examples=["ok"])
     backend: str = Field(examples=["arcadedb-embedded"])
+    server: str | None = Field(default=None, examples=["Neo4j/5.26.30"], description="as announced")
     reachable: bool
     nodes: int | None = None
     relationships: int | None = None

@@ -22,7 +22,7 @@ from bench import synth
 from graph import embedded
 from graph.load import Ontology
 from graph.settings import Settings
-from graph.store import Store, open_driver
+from graph.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
@@ -56,15 +56,14 @@ def private_server(heap: str | None = None, keep: Path | None = None) -> Iterato
             embedded_heap=heap,
         )
         info = embedded.start(settings)
-        driver = None
+        store = None
         try:
-            driver = open_driver(settings)
-            store = Store.from_settings(driver, settings)
+            store = open_store(settings)
             store.ensure_schema()
-            yield Server(settings, driver, store, info.pid)
+            yield Server(settings, store.driver, store, info.pid)
         finally:
-            if driver is not None:
-                driver.close()
+            if store is not None:
+                store.close()
             embedded.stop(settings)
 
 

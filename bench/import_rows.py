@@ -139,23 +139,22 @@ def _load(ttl: Path, prepared: object, onto: object, tmp: Path) -> None:
     from graph import embedded
     from graph.load import Ontology, Prepared, load, prepare
     from graph.settings import Settings
-    from graph.store import Store, open_driver
+    from graph.store import open_store
 
     assert isinstance(onto, Ontology) and isinstance(prepared, Prepared)
     settings = Settings(neo4j_uri=None, data_dir=tmp / "store", embedded_bolt_port=_free_port(),
                         embedded_http_port=_free_port(), embedded_heap="4g")  # fmt: skip
     embedded.start(settings)
     try:
-        driver = open_driver(settings)
+        store = open_store(settings)
         try:
-            store = Store.from_settings(driver, settings)
             t1 = time.perf_counter()
             report = load(store, prepared, onto.registry)
             t2 = time.perf_counter()
             again = load(store, prepare([ttl], onto, validate=False), onto.registry)
             t3 = time.perf_counter()
         finally:
-            driver.close()
+            store.close()
     finally:
         embedded.stop(settings)  # by PID
     print(f"load (one transaction): {t2 - t1:.1f}s "

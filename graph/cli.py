@@ -60,15 +60,15 @@ def errors_as_exit() -> Iterator[None]:
 @contextmanager
 def connect(settings: Settings) -> Iterator[Any]:
     """Start (or reuse) the embedded server when no URI is set; one driver per command."""
-    from graph.store import Store, open_driver
+    from graph.store import open_store
 
     if settings.embedded:
         embedded.start(settings)
-    driver = open_driver(settings)
+    store = open_store(settings)
     try:
-        yield Store.from_settings(driver, settings)
+        yield store
     finally:
-        driver.close()
+        store.close()
 
 
 def _ontology(settings: Settings, shapes: bool = True) -> Any:
@@ -176,20 +176,31 @@ def query(
         typer.Option("--param", "-p", help="name=value, value as JSON if it parses (repeatable)"),
     ] = None,
 ) -> None:
-    """Run a read-only Cypher query and print a table."""
+    """Run a read-only Cypher query and print a table (the API's read path: the checker,
+    the store's reader account, its timeout and row cap)."""
+    from graph.read import Reader
     from graph.readonly import check_read_only
 
     settings = get_settings()
     with errors_as_exit():
         check_read_only(cypher)
         params = _parse_params(param or [])
+        registry = _ontology(settings, shapes=False).registry
         with connect(settings) as store:
-            columns, rows = store.read_records(cypher, params, timeout=settings.query_timeout_s)
-        table = Table(*columns)
-        for row in rows:
+            reader = Reader(
+                store,
+                registry,
+                timeout_s=settings.query_timeout_s,
+                max_rows=settings.max_rows,
+                max_response_bytes=settings.max_response_bytes,
+            )
+            answer = reader.cypher(cypher, params)
+        table = Table(*answer["columns"])
+        for row in answer["rows"]:
             table.add_row(*(_cell(v) for v in row))
         out.print(table)
-        err.print(f"{len(rows)} row(s)")
+        cut = " (cut: more rows than the limits allow)" if answer["truncated"] else ""
+        err.print(f"{answer['row_count']} row(s){cut}")
 
 
 @app.command()
@@ -231,6 +242,26 @@ def store_stop() -> None:
     with errors_as_exit():
         stopped = embedded.stop(settings)
         out.print("embedded server stopped" if stopped else "no embedded server was running")
+
+
+@store_app.command("info")
+def store_info(
+    reader: Annotated[bool, typer.Option("--reader", help="The read-only account")] = False,
+) -> None:
+    """The Bolt URI, user, password and database, as SAHELKG_NEO4J_* lines (for
+    cypher-shell, Neo4j Browser, notebooks: `eval "$(sahelkg store info)"` in a shell of
+    this user only). The embedded store's passwords are generated per data directory."""
+    settings = get_settings()
+    with errors_as_exit():
+        if settings.embedded:
+            creds = embedded.credentials(settings)
+            user, password = creds.reader if reader else creds.writer
+        else:
+            user, password = settings.neo4j_reader_auth if reader else settings.neo4j_auth
+        out.print(f"SAHELKG_NEO4J_URI={settings.bolt_uri}", highlight=False)
+        out.print(f"SAHELKG_NEO4J_USER={user}", highlight=False)
+        out.print(f"SAHELKG_NEO4J_PASSWORD={password}", highlight=False)
+        out.print(f"SAHELKG_NEO4J_DATABASE={settings.database}", highlight=False)
 
 
 @store_app.command("status")

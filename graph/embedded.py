@@ -3,18 +3,27 @@ when no Neo4j URI is configured.
 
 The server runs as its own JVM process (the package's bundled `java`, its jars on the class
 path), so the CLI, the API and the tests share one server and stop it by PID. Its Bolt and
-HTTP listeners bind to 127.0.0.1 only. The data live under `<data_dir>/arcadedb/`, next to
-`server.pid` and `server.log`.
+HTTP listeners bind to 127.0.0.1 only. The data live under `<data_dir>/arcadedb/` (0700,
+files 0600), next to `server.pid`, `server.log` and `credentials.json`.
+
+Two accounts, each with a password generated for this data directory and kept in
+`credentials.json` (0600), never on a command line: `root` (loads, schema) and `reader`, in
+a group that may read records and nothing else (no schema, no security, no file access),
+whose reads the server stops at the query timeout. The server runs in production mode with
+LOAD CSV of files and URLs off.
 
 Ready means `RETURN 1` succeeds on the database with our credentials: the Bolt port opens
-before the database and the root password exist.
+before the database exists.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -44,7 +53,111 @@ def package_dir() -> Path:
     return Path(arcadedb_embedded.__file__).resolve().parent
 
 
-def command(settings: Settings) -> list[str]:
+WRITER_USER = "root"
+READER_USER = "reader"
+READER_GROUP = "reader"
+_CREDENTIALS = "credentials.json"
+# What ArcadeDB 26.10 writes for a password: PBKDF2WithHmacSHA256$iterations$salt$hash,
+# the salt's base64 text used as the salt bytes (checked against a file the server wrote).
+_HASH_ITERATIONS = 65536
+
+
+@dataclass(frozen=True)
+class Credentials:
+    writer: tuple[str, str]
+    reader: tuple[str, str]
+
+
+def credentials(settings: Settings) -> Credentials:
+    """The two accounts of this data directory, generated on first use (0600 file)."""
+    path = settings.embedded_dir / _CREDENTIALS
+    try:
+        data = json.loads(path.read_text())
+        return Credentials((WRITER_USER, str(data["writer"])), (READER_USER, str(data["reader"])))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, KeyError) as exc:
+        raise EmbeddedServerError(f"{path}: unreadable credentials ({exc}); remove it") from exc
+    _private_dir(settings.embedded_dir)
+    data = {"writer": secrets.token_urlsafe(24), "reader": secrets.token_urlsafe(24)}
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(data, out)
+    return Credentials((WRITER_USER, data["writer"]), (READER_USER, data["reader"]))
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _password_hash(password: str) -> str:
+    salt = base64.b64encode(secrets.token_bytes(32)).decode()
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), _HASH_ITERATIONS, 32)
+    return f"PBKDF2WithHmacSHA256${_HASH_ITERATIONS}${salt}${base64.b64encode(digest).decode()}"
+
+
+def write_security(settings: Settings) -> None:
+    """The server's users and groups, written before it starts: `root` is admin; `reader`
+    may read records of every type and do nothing else, and its reads stop at the query
+    timeout on the server (a read the client gave up on does not keep a core busy)."""
+    creds = credentials(settings)
+    config = settings.embedded_dir.resolve() / "config"
+    _private_dir(config)
+    users = [
+        {"name": WRITER_USER, "databases": {"*": ["admin"]}},
+        {"name": READER_USER, "databases": {settings.embedded_database: [READER_GROUP]}},
+    ]
+    users[0]["password"] = _password_hash(creds.writer[1])
+    users[1]["password"] = _password_hash(creds.reader[1])
+    no_access: dict[str, object] = {
+        "resultSetLimit": -1,
+        "readTimeout": -1,
+        "access": [],
+        "types": {"*": {"access": []}},
+    }
+    groups = {
+        "databases": {
+            "*": {
+                "groups": {
+                    "admin": {
+                        "resultSetLimit": -1,
+                        "readTimeout": -1,
+                        "access": ["updateSecurity", "updateSchema", "updateDatabaseSettings"],
+                        "types": {
+                            "*": {
+                                "access": [
+                                    "createRecord", "readRecord", "updateRecord", "deleteRecord"
+                                ]
+                            }
+                        },
+                    },
+                    READER_GROUP: {
+                        "resultSetLimit": -1,
+                        "readTimeout": int(settings.query_timeout_s * 1000),
+                        "access": [],
+                        "types": {"*": {"access": ["readRecord"]}},
+                    },
+                    "*": no_access,
+                }
+            }
+        },
+        "version": 2,
+    }  # fmt: skip
+    _write_private(config / "server-users.jsonl", "".join(json.dumps(u) + "\n" for u in users))
+    _write_private(config / "server-groups.json", json.dumps(groups, indent=2))
+
+
+def _write_private(path: Path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+    tmp.replace(path)
+
+
+def command(settings: Settings, http_port: int) -> list[str]:
+    """The JVM's command line: no password in it (they are in the 0600 config files)."""
     pkg = package_dir()
     java = pkg / "jre" / "bin" / "java"
     if not java.exists():
@@ -53,14 +166,24 @@ def command(settings: Settings) -> list[str]:
     props = {
         "arcadedb.server.rootPath": root,
         "arcadedb.server.databaseDirectory": root / "databases",
-        "arcadedb.server.rootPassword": settings.embedded_password.get_secret_value(),
-        "arcadedb.server.defaultDatabases": f"{settings.embedded_database}[root]",
+        "arcadedb.server.defaultDatabases": f"{settings.embedded_database}[{WRITER_USER}]",
         "arcadedb.server.plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
         "arcadedb.bolt.host": "127.0.0.1",
         "arcadedb.bolt.port": settings.embedded_bolt_port,
         "arcadedb.server.httpIncomingHost": "127.0.0.1",
-        "arcadedb.server.httpIncomingPort": settings.embedded_http_port,
-        "arcadedb.server.mode": "development",
+        "arcadedb.server.httpIncomingPort": http_port,
+        # Production: Studio off, LOAD CSV of files off; WAL flushed as in development
+        # (0): the loads' figures in BENCHMARKS.md, and a crash loses at most the last commit.
+        "arcadedb.server.mode": "production",
+        "arcadedb.txWalFlush": 0,
+        "arcadedb.opencypher.loadCsv.allowFileUrls": "false",
+        "arcadedb.opencypher.loadCsv.allowRemoteUrls": "false",
+        "arcadedb.server.restoreImportAllowLocalUrls": "false",
+        "arcadedb.polyglotEngineEnabled": "false",
+        # Every statement stops on the server at the query timeout: the reader group's
+        # readTimeout alone did not stop `UNWIND range(…) … WHERE` (a core busy for minutes).
+        # A load's statements are batches of seconds at most; its commit is not a statement.
+        "arcadedb.command.timeout": int(settings.query_timeout_s * 1000),
     }
     return [
         str(java),
@@ -101,27 +224,36 @@ def start(settings: Settings) -> ServerInfo:
             )
         wait_ready(settings)
         return current
-    for port in (settings.embedded_bolt_port, settings.embedded_http_port):
+    # Without SAHELKG_EMBEDDED_HTTP the HTTP listener goes to a free port nobody is told about:
+    # ArcadeDB 26.10 has no switch to turn it off (it answers only to the passwords above).
+    http_port = settings.embedded_http_port if settings.embedded_http else free_port()
+    for port in (settings.embedded_bolt_port, http_port):
         if port_open(port):
             raise EmbeddedServerError(
                 f"port {port} on 127.0.0.1 is taken by another process; set "
                 "SAHELKG_EMBEDDED_BOLT_PORT / SAHELKG_EMBEDDED_HTTP_PORT to free ports"
             )
-    settings.embedded_dir.mkdir(parents=True, exist_ok=True)
-    log = (settings.embedded_dir / "server.log").open("ab")
-    proc = subprocess.Popen(
-        command(settings),
-        cwd=settings.embedded_dir,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # a Ctrl-C in the shell that started it does not kill it
+    if not settings.data_dir.exists():
+        _private_dir(settings.data_dir)
+    _private_dir(settings.embedded_dir)
+    write_security(settings)
+    log_fd = os.open(
+        settings.embedded_dir / "server.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
     )
-    info = ServerInfo(
-        proc.pid, settings.embedded_bolt_port, settings.embedded_http_port, settings.embedded_dir
-    )
-    _pid_file(settings).write_text(
-        json.dumps({"pid": proc.pid, "bolt_port": info.bolt_port, "http_port": info.http_port})
+    with os.fdopen(log_fd, "ab") as log:
+        proc = subprocess.Popen(
+            command(settings, http_port),
+            cwd=settings.embedded_dir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C in the shell that started it does not kill it
+            umask=0o077,  # what the server writes is readable by this user only
+        )
+    info = ServerInfo(proc.pid, settings.embedded_bolt_port, http_port, settings.embedded_dir)
+    _write_private(
+        _pid_file(settings),
+        json.dumps({"pid": proc.pid, "bolt_port": info.bolt_port, "http_port": info.http_port}),
     )
     try:
         wait_ready(settings, proc)
@@ -145,7 +277,7 @@ def wait_ready(settings: Settings, proc: subprocess.Popen[bytes] | None = None) 
         if port_open(settings.embedded_bolt_port):
             try:
                 with neo4j.GraphDatabase.driver(
-                    settings.bolt_uri, auth=settings.auth, connection_timeout=2
+                    settings.bolt_uri, auth=credentials(settings).writer, connection_timeout=2
                 ) as driver:
                     driver.execute_query("RETURN 1", database_=settings.database)
                 return
@@ -163,6 +295,12 @@ def stop(settings: Settings, timeout_s: float = 30.0) -> bool:
     info = running(settings)
     if info is None:
         return False
+    if not is_our_server(info.pid, settings):
+        _pid_file(settings).unlink(missing_ok=True)
+        raise EmbeddedServerError(
+            f"pid {info.pid} in {_pid_file(settings)} is not the ArcadeDB server of "
+            f"{settings.embedded_dir}; not signalled (the stale pid file was removed)"
+        )
     with contextlib.suppress(ProcessLookupError):
         os.kill(info.pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout_s
@@ -175,6 +313,22 @@ def stop(settings: Settings, timeout_s: float = 30.0) -> bool:
             time.sleep(0.05)
     _pid_file(settings).unlink(missing_ok=True)
     return True
+
+
+def is_our_server(pid: int, settings: Settings) -> bool:
+    """True when `pid` runs ArcadeDB's main class with this data directory as its root."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    root = f"-Darcadedb.server.rootPath={settings.embedded_dir.resolve()}".encode()
+    return MAIN_CLASS.encode() in args and root in args
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
@@ -195,4 +349,10 @@ def _alive(pid: int) -> bool:
         done, _ = os.waitpid(pid, os.WNOHANG)
         if done == pid:
             return False
-    return True
+    # Another process's zombie (the server started by `sahelkg serve`, stopped from a second
+    # shell) is dead too, though only its parent can reap it.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")

@@ -13,10 +13,12 @@ connection cut and raises QueryTimeout. Results are plain dicts, ready for JSON.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import IO, Any
 
 import neo4j
@@ -55,6 +57,12 @@ MAX_PATH_EDGES = 20_000
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
 
+def _server_timeout(message: str) -> bool:
+    """The server stopped the statement at its timeout (both servers answer with
+    Neo.ClientError.Transaction.TransactionTimedOut; graph.store says "query timed out")."""
+    return message.startswith("query timed out")
+
+
 def _ref_props(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """The properties ref() reads, from a row of the statements above."""
     return {"name": row[prefix + "name"], "rdfTypes": row[prefix + "types"]}
@@ -71,6 +79,7 @@ class Reader:
     registry: Registry
     timeout_s: float = 10.0
     max_rows: int = 10_000
+    max_response_bytes: int = 16 * 1024 * 1024
 
     # -- running statements
 
@@ -80,14 +89,17 @@ class Reader:
         params: dict[str, Any] | None = None,
         limit: int | None = None,
         timeout_s: float | None = None,
+        untrusted: bool = False,
     ) -> tuple[list[str], list[list[Any]], bool]:
         """Columns, rows (at most `limit`) and whether rows were cut, under a deadline.
 
-        The read runs in the calling thread; the process's one watchdog thread cuts its
-        Bolt connection if it is still running `timeout` + 1 s after it started (the second
-        lets Neo4j, which enforces the timeout itself, answer first), and this raises
-        QueryTimeout. Waiting for a commit and for a pooled connection are bounded by the
-        same deadline."""
+        The read runs in the calling thread, in a READ session of the store's reader
+        account, with the timeout sent to the server (which stops the work there: Neo4j
+        by the transaction timeout, ArcadeDB by the reader group's read timeout). The
+        process's one watchdog thread also cuts the Bolt connection if the read still runs
+        `timeout` + 1 s after it started, and this raises QueryTimeout. Waiting for a commit
+        and for a pooled connection are bounded by the same deadline. `untrusted`: a
+        client's statement, which the server is asked to classify first where it can."""
         timeout = timeout_s or self.timeout_s
         deadline = time.monotonic() + timeout + 1.0
         watch = WATCHDOG.watch(deadline)
@@ -95,14 +107,14 @@ class Reader:
             with (
                 translate_errors(),
                 self.store.reading(deadline),  # never overlap a commit (embedded server)
-                self.store.driver.session(
-                    database=self.store.database,
-                    default_access_mode=neo4j.READ_ACCESS,
+                self.store.read_session(
                     connection_acquisition_timeout=max(deadline - time.monotonic(), 0.001),
                 ) as session,
             ):
                 watch.session = session
                 try:
+                    if untrusted:
+                        self.store.refuse_writes(session, query, params or {})
                     result = session.run(neo4j.Query(query, timeout=timeout), params or {})
                     keys = list(result.keys())
                     rows: list[list[Any]] = []
@@ -121,8 +133,8 @@ class Reader:
                 raise QueryTimeout(
                     f"the query did not finish within {timeout:g}s and was stopped"
                 ) from exc
-            if isinstance(exc, QueryError) and str(exc).startswith("query timed out"):
-                raise QueryTimeout(str(exc)) from exc  # Neo4j enforces the timeout itself
+            if isinstance(exc, QueryError) and _server_timeout(str(exc)):
+                raise QueryTimeout(str(exc)) from exc  # the server stopped it itself
             raise
         return keys, rows, truncated
 
@@ -135,10 +147,15 @@ class Reader:
     def health(self) -> dict[str, Any]:
         counts = self.rows(queries.API_COUNTS)[0]
         last = self.rows(queries.LAST_LOAD)
+        load = jsonable(last[0]) if last else None
+        if load and load.get("files"):
+            # File names only: an HTTP client has no business with the server's folders.
+            load["files"] = [PurePath(str(f)).name for f in load["files"]]
         return {
             "nodes": int(counts["nodes"]),
             "relationships": int(counts["relationships"]),
-            "last_load": jsonable(last[0]) if last else None,
+            "last_load": load,
+            "server": self.store.server_version(),
         }
 
     # -- the SPARQL view
@@ -634,13 +651,27 @@ class Reader:
     # -- Cypher
 
     def cypher(self, query: str, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A client's read-only Cypher: the checker, then the store (reader account, READ
+        mode, EXPLAIN where the server classifies), at most `max_rows` rows and about
+        `max_response_bytes` of JSON (the rest cut, `truncated`)."""
         check_read_only(query)
-        columns, rows, truncated = self.run(query, parameters or {}, limit=self.max_rows)
+        columns, rows, truncated = self.run(
+            query, parameters or {}, limit=self.max_rows, untrusted=True
+        )
+        shown: list[list[Any]] = []
+        size = 0
+        for row in rows:
+            cells = [jsonable(v) for v in row]
+            size += len(json.dumps(cells, ensure_ascii=False, default=str))
+            if size > self.max_response_bytes:
+                truncated = True
+                break
+            shown.append(cells)
         return {
             "columns": columns,
-            "rows": [[jsonable(v) for v in row] for row in rows],
+            "rows": shown,
             "truncated": truncated,
-            "row_count": len(rows),
+            "row_count": len(shown),
         }
 
     # -- GraphML and CSV exports

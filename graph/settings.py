@@ -24,14 +24,21 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
+    # The account reads run as (REST, /cypher, `sahelkg query`, exports, the SPARQL view).
+    # Unset: the same as neo4j_user, whose reads still run in READ access mode, which Neo4j
+    # enforces; on Enterprise or Aura, give a user with the built-in `reader` role.
+    neo4j_reader_user: str | None = None
+    neo4j_reader_password: SecretStr | None = None
     connection_timeout_s: float = 10.0
 
     # Embedded ArcadeDB server.
     data_dir: Path = Path(".data")
     embedded_bolt_port: int = 7687
     embedded_http_port: int = 2480
+    embedded_http: bool = Field(
+        default=False, description="serve ArcadeDB's own HTTP API on embedded_http_port"
+    )
     embedded_database: str = "sahel"
-    embedded_password: SecretStr = SecretStr("sahelkg-local")
     embedded_heap: str = "2g"
     embedded_start_timeout_s: float = 90.0
 
@@ -40,10 +47,16 @@ class Settings(BaseSettings):
     shapes_path: Path = PROJECT_ROOT / "ontology" / "shapes.ttl"
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     batch_size: int = Field(default=2000, ge=1, le=100_000)
+    commit_wait_s: float = Field(
+        default=60.0, gt=0, description="how long a load waits for readers before it commits"
+    )
 
     # Queries.
     query_timeout_s: float = Field(default=10.0, gt=0)
     max_rows: int = Field(default=10_000, ge=1)
+    max_response_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="JSON bytes of a /cypher answer"
+    )
     # The driver is synchronous: reads run in a few threads. The API process is bound by the
     # GIL, so more threads add contention, not throughput (BENCHMARKS.md, section 3).
     read_threads: int = Field(default=4, ge=1, description="threads for the REST reads")
@@ -60,6 +73,10 @@ class Settings(BaseSettings):
         default_factory=list, description="origins allowed by CORS; empty = CORS off"
     )
     max_page_size: int = Field(default=500, ge=1)
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "::1"],
+        description="Host header names the API answers ('*' = any); others get 400",
+    )
 
     @property
     def embedded(self) -> bool:
@@ -70,10 +87,15 @@ class Settings(BaseSettings):
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.embedded_bolt_port}"
 
     @property
-    def auth(self) -> tuple[str, str]:
-        if self.embedded:
-            return ("root", self.embedded_password.get_secret_value())
+    def neo4j_auth(self) -> tuple[str, str]:
         return (self.neo4j_user, self.neo4j_password.get_secret_value())
+
+    @property
+    def neo4j_reader_auth(self) -> tuple[str, str]:
+        if self.neo4j_reader_user is None:
+            return self.neo4j_auth
+        password = self.neo4j_reader_password or SecretStr("")
+        return (self.neo4j_reader_user, password.get_secret_value())
 
     @property
     def database(self) -> str:

@@ -7,16 +7,21 @@ the set of (:Load) ids changes, so REST, /cypher and /sparql read the same facts
 Queries run in ONE worker process that holds the pyoxigraph store: pyoxigraph cannot cancel a
 query, so a query that outlives its timeout is stopped by killing the worker (by its PID),
 which is started again, with the same data, for the next query. Updates and SERVICE are
-refused before anything runs, by reading the query's words (comments, strings and IRIs
-blanked first).
+refused before anything runs: SERVICE from the parsed query (rdflib's SPARQL parser, on the
+text with its \\u escapes decoded and every line terminator made a newline, as the engine
+reads it), updates and SERVICE also by reading the words (comments, strings and IRIs blanked
+first). The worker dies with the process that started it, and a query waits for it no
+longer than its deadline.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,9 +94,9 @@ UPDATE_WORDS = frozenset(
 
 _TOKEN = re.compile(
     r"""
-    (?P<comment>\#[^\n]*)
+    (?P<comment>\#[^\r\n]*)
   | (?P<string>'''.*?(?:'''|\Z)|\"\"\".*?(?:\"\"\"|\Z)
-      |'(?:[^'\\\n]|\\.)*(?:'|$)|"(?:[^"\\\n]|\\.)*(?:"|$))
+      |'(?:[^'\\\r\n]|\\.)*(?:'|$)|"(?:[^"\\\r\n]|\\.)*(?:"|$))
   | (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<var>[?$][A-Za-z0-9_]+)
   | (?P<pname>(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*)
@@ -106,12 +111,30 @@ class QueryTimeout(QueryError):
     """A query ran longer than the configured timeout and was stopped."""
 
 
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LINE_ENDS = re.compile("\r\n?|[\u0085\u2028\u2029\x0b\x0c]")
+
+
+def as_engine_reads(text: str) -> str:
+    """The query as a SPARQL engine may read it: codepoint escapes decoded (SPARQL 1.1
+    section 19.2 allows them anywhere) and every line terminator a newline."""
+
+    def decode(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group()
+
+    return _LINE_ENDS.sub("\n", _CODEPOINT.sub(decode, text))
+
+
 def check_query(text: str) -> None:
     """Refuse empty and over-long queries, SPARQL Update and SERVICE, naming the reason."""
     if not text or not text.strip():
         raise QueryError("the query is empty")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
+    text = as_engine_reads(text)
+    if "ServiceGraphPattern" in _parsed_parts(text):
+        raise ReadOnlyViolation("SERVICE (federated query to another endpoint) is not allowed here")
     for m in _TOKEN.finditer(text):
         if m.lastgroup != "word":
             continue
@@ -125,6 +148,30 @@ def check_query(text: str) -> None:
             raise ReadOnlyViolation(
                 "SERVICE (federated query to another endpoint) is not allowed here"
             )
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_parts(text: str) -> frozenset[str]:
+    """The names of the parts of the parsed query (e.g. "ServiceGraphPattern"); empty when
+    rdflib cannot parse it (the engine then says why, after the word check)."""
+    from pyparsing import ParseException, ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        tree = parseQuery(text)
+    except (ParseException, ValueError, TypeError, RecursionError):
+        return frozenset()
+    names: set[str] = set()
+    todo: list[Any] = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, CompValue):
+            names.add(node.name)
+            todo.extend(node.values())
+        elif isinstance(node, list | tuple | ParseResults):
+            todo.extend(node)
+    return frozenset(names)
 
 
 def negotiate(accept: str | None, fmt: str | None = None) -> tuple[str, str]:
@@ -173,6 +220,7 @@ def _serve(read_fd: int, write_fd: int) -> None:  # pragma: no cover - runs in t
     """The worker's loop: ("load", n-triples) and ("query", (text, results, graph))."""
     inbox = Connection(read_fd, writable=False)
     outbox = Connection(write_fd, readable=False)
+    _exit_with_parent()
     store = ox.Store()
     while True:
         try:
@@ -207,6 +255,19 @@ def _serve(read_fd: int, write_fd: int) -> None:  # pragma: no cover - runs in t
             outbox.send(("syntax", str(exc)))
         except Exception as exc:
             outbox.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _exit_with_parent() -> None:  # pragma: no cover - runs in the child
+    """A thread that ends this process when the process that started it is gone (its
+    parent becomes another), even if it was killed before it could stop us."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 class _TooLarge(Exception):
@@ -279,7 +340,8 @@ class SparqlEngine:
         self.max_result_bytes = max_result_bytes
         self._lock = threading.Lock()
         self._worker: _Worker | None = None
-        self._dir = tempfile.TemporaryDirectory(prefix="sahelkg-sparql-")
+        _remove_orphans()
+        self._dir = tempfile.TemporaryDirectory(prefix=f"{_TMP_PREFIX}{os.getpid()}-")
         self._path: Path | None = None  # the N-Triples of the current copy
         self._generation = 0
         self._version: object = _UNSET
@@ -309,22 +371,31 @@ class SparqlEngine:
             return True
 
     def query(self, text: str, results_fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
+        """One query, answered within the timeout counted from now: waiting behind other
+        queries included."""
+        deadline = time.monotonic() + self.timeout_s
         check_query(text)
         if results_fmt not in RESULT_FORMATS or graph_fmt not in GRAPH_FORMATS:
             raise QueryError(f"unknown result format {results_fmt!r} / {graph_fmt!r}")
-        with self._lock:
+        if not self._lock.acquire(timeout=self.timeout_s):
+            raise QueryTimeout(
+                f"the SPARQL query waited {self.timeout_s:g}s behind others and was dropped"
+            )
+        try:
             worker = self._ensure_worker()
             try:
                 worker.send.send(("query", (text, results_fmt, graph_fmt, self.max_result_bytes)))
             except OSError as exc:
                 self._stop_worker()
                 raise StoreUnavailable(f"the SPARQL worker is gone ({exc})") from exc
-            if not worker.recv.poll(self.timeout_s):
+            if not worker.recv.poll(max(deadline - time.monotonic(), 0.0)):
                 self._stop_worker()
                 raise QueryTimeout(
                     f"the SPARQL query did not finish within {self.timeout_s:g}s and was stopped"
                 )
             status, payload = self._receive(worker)
+        finally:
+            self._lock.release()
         if status == "syntax":
             raise QueryError(f"SPARQL syntax error: {payload}")
         if status == "too_large":
@@ -386,6 +457,26 @@ class SparqlEngine:
 
 
 _UNSET = object()
+_TMP_PREFIX = "sahelkg-sparql-"
+
+
+def _remove_orphans() -> None:
+    """Temporary copies left by SPARQL views whose process is gone (killed, crashed)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{_TMP_PREFIX}*-*"):
+        pid = path.name[len(_TMP_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or _process_exists(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_ntriples(triples: Any, out: IO[bytes]) -> None:

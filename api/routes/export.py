@@ -3,9 +3,7 @@ through graph.export, GraphML and CSV through graph.pg_export."""
 
 from __future__ import annotations
 
-import io
-import queue
-import threading
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import IO, Annotated, Any
 
@@ -33,61 +31,30 @@ EXTENSIONS = {
     "rdfxml": "rdf",
 }
 CHUNK = 64 * 1024
+IN_MEMORY = 8 * 1024 * 1024  # a larger export goes to a temporary file
 
 
-class _Cancelled(Exception):
-    pass
-
-
-class _QueueWriter(io.RawIOBase):
-    def __init__(self, q: queue.Queue[Any], cancelled: threading.Event) -> None:
-        self.q = q
-        self.cancelled = cancelled
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, b: Any) -> int:
-        data = bytes(b)
-        while True:
-            if self.cancelled.is_set():
-                raise _Cancelled
-            try:
-                self.q.put(data, timeout=1.0)
-                return len(data)
-            except queue.Full:
-                continue
-
-
-def stream(write: Callable[[IO[bytes]], Any]) -> Iterator[bytes]:
-    """Run `write(out)` in a thread and yield what it writes, in chunks, as it goes."""
-    q: queue.Queue[Any] = queue.Queue(maxsize=32)
-    cancelled = threading.Event()
-    done = object()
-
-    def run() -> None:
-        try:
-            with io.BufferedWriter(_QueueWriter(q, cancelled), buffer_size=CHUNK) as out:
-                write(out)
-        except _Cancelled:
-            return
-        except BaseException as exc:  # handed to the reading side
-            q.put(exc)
-        finally:
-            if not cancelled.is_set():
-                q.put(done)
-
-    threading.Thread(target=run, name="sahelkg-export", daemon=True).start()
+def spooled(write: Callable[[IO[bytes]], Any]) -> tuple[Iterator[bytes], int]:
+    """Write the whole export first (the store's read snapshot is held only that long,
+    however slowly the client reads; an error comes before any byte is sent), then hand
+    out its chunks and its size."""
+    spool = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115 (closed below)
     try:
-        while True:
-            item = q.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        cancelled.set()
+        write(spool)
+        size = spool.tell()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            while data := spool.read(CHUNK):
+                yield data
+        finally:  # also when the client goes away
+            spool.close()
+
+    return chunks(), size
 
 
 @router.get(
@@ -117,11 +84,11 @@ def export(
         Query(description="turtle, ntriples, nquads, jsonld, trig, rdfxml, graphml or csv"),
     ] = "turtle",
 ) -> StreamingResponse:
-    """The whole stored graph, streamed. RDF formats give back the triples that were
-    loaded (qualified relations expanded again); GraphML and CSV give the property graph
-    (CSV: one row per node, then one per relationship, other properties as JSON)."""
+    """The whole stored graph, produced from one consistent read before it is sent. RDF
+    formats give back the triples that were loaded (qualified relations expanded again);
+    GraphML and CSV give the property graph (CSV: one row per node, then one per
+    relationship, other properties as JSON)."""
     name = format.strip().lower()
-    reader.health()  # fail with 503 before the response starts, not in the middle of it
     if name in EXTRA:
         media, ext = EXTRA[name]
         writer = write_graphml if name == "graphml" else write_csv
@@ -142,8 +109,12 @@ def export(
         def write(out: IO[bytes]) -> Any:
             return rdf_export.write(reader.store, ontology.registry, fmt, out)
 
+    chunks, size = spooled(write)
     return StreamingResponse(
-        stream(write),
+        chunks,
         media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="sahel-kg.{ext}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="sahel-kg.{ext}"',
+            "Content-Length": str(size),
+        },
     )

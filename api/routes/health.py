@@ -27,6 +27,7 @@ def health(reader: ReaderDep, store: StoreDep, sparql: SparqlDep) -> JSONRespons
         backend=store.backend,
         reachable=True,
         nodes=info["nodes"],
+        server=info["server"],
         relationships=info["relationships"],
         last_load=info["last_load"],
         sparql_triples=sparql.triples if sparql.loaded else None,

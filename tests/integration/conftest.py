@@ -17,7 +17,7 @@ import pytest
 from graph import embedded
 from graph.load import Ontology, clear, load, prepare
 from graph.settings import Settings
-from graph.store import Store, open_driver
+from graph.store import Store, open_store
 
 pytestmark = pytest.mark.integration
 
@@ -55,16 +55,23 @@ def embedded_server(data_dir: Path, **overrides: Any) -> Iterator[Settings]:
 
 
 @pytest.fixture(scope="session")
-def driver(settings: Settings) -> Iterator[neo4j.Driver]:
-    d = open_driver(settings)
-    yield d
-    d.close()
+def opened(settings: Settings) -> Iterator[Store]:
+    """The store of the test session (its two drivers), as the API and the CLI open it."""
+    st = open_store(settings)
+    yield st
+    st.close()
+
+
+@pytest.fixture(scope="session")
+def driver(opened: Store) -> neo4j.Driver:
+    """The writer's driver, for tests that run statements of their own."""
+    return opened.driver
 
 
 @pytest.fixture
-def store(driver: neo4j.Driver, settings: Settings) -> Store:
+def store(opened: Store) -> Store:
     """An empty graph for each test."""
-    st = Store.from_settings(driver, settings)
+    st = opened
     st.ensure_schema()
     clear(st)
     return st

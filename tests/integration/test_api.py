@@ -27,9 +27,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def seeded(driver: neo4j.Driver, settings: Settings, ontology: Ontology) -> Store:
+def seeded(opened: Store, ontology: Ontology) -> Store:
     """The graph holds exactly the ontology and the seeds for the whole module."""
-    st = Store.from_settings(driver, settings)
+    st = opened
     st.ensure_schema()
     clear(st)
     load(st, prepare([ONTOLOGY, SEEDS], ontology), ontology.registry)

@@ -29,7 +29,7 @@ from graph.load import Ontology, Prepared, clear, load, prepare
 from graph.mapping import canonicalise
 from graph.rdf import parse_files
 from graph.settings import Settings
-from graph.store import Store, open_driver
+from graph.store import Store, open_store
 from tests.conftest import DATA, ONTOLOGY
 from tests.integration.conftest import embedded_server, load_paths
 
@@ -55,17 +55,23 @@ def own_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]
 
 
 @pytest.fixture(scope="module")
-def own_driver(own_settings: Settings) -> Iterator[neo4j.Driver]:
-    """ONE driver for the whole module, as the API holds one: it must outlive restarts."""
-    driver = open_driver(own_settings)
-    yield driver
-    driver.close()
+def own_opened(own_settings: Settings) -> Iterator[Store]:
+    """ONE store (drivers) for the whole module, as the API holds one: it must outlive
+    restarts."""
+    store = open_store(own_settings)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def own_driver(own_opened: Store) -> neo4j.Driver:
+    return own_opened.driver
 
 
 @pytest.fixture
-def own_store(own_settings: Settings, own_driver: neo4j.Driver) -> Store:
+def own_store(own_settings: Settings, own_opened: Store) -> Store:
     embedded.start(own_settings)  # a no-op when it runs; a restart after a failed test
-    store = Store.from_settings(own_driver, own_settings)
+    store = own_opened
     store.ensure_schema()
     clear(store)
     return store
@@ -99,14 +105,14 @@ def synth_load(
 @pytest.fixture(scope="module")
 def states(
     own_settings: Settings,
-    own_driver: neo4j.Driver,
+    own_opened: Store,
     ontology: Ontology,
     synth_load: tuple[Path, Prepared],
 ) -> dict[str, Any]:
     """The graph before (ontology + tricky.ttl) and after the synthetic load, and how long
     that load takes here (to aim the kills)."""
     embedded.start(own_settings)
-    store = Store.from_settings(own_driver, own_settings)
+    store = own_opened
     store.ensure_schema()
     clear(store)
     load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")

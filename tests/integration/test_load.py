@@ -219,13 +219,12 @@ import sys
 from pathlib import Path
 from graph.load import Ontology, load, prepare
 from graph.settings import Settings
-from graph.store import Store, open_driver
+from graph.store import open_store
 
 settings = Settings()
 onto = Ontology.read(settings.ontology_path, None)
 prepared = prepare([Path(sys.argv[1])], onto, validate=False)
-driver = open_driver(settings)
-store = Store.from_settings(driver, settings)
+store = open_store(settings)
 
 def progress(phase, done, total):
     print(phase, done, total, flush=True)

@@ -61,7 +61,7 @@ def test_api_is_wired_to_neo4j(compose: dict[str, Any]) -> None:
     assert set(env) <= fields, set(env) - fields
     s = Settings(**{k.removeprefix("SAHELKG_").lower(): v for k, v in env.items()})
     assert not s.embedded and s.bolt_uri == "bolt://neo4j:7687"
-    assert s.auth == (user, password) and s.database == "neo4j"
+    assert s.neo4j_auth == (user, password) and s.database == "neo4j"
     assert api["ports"] == ["127.0.0.1:8000:8000"]
     assert api["command"][:2] == ["sahelkg", "serve"] and "8000" in api["command"]
 

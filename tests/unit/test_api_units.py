@@ -129,7 +129,12 @@ def test_csv() -> None:
 
 def offline() -> Settings:
     """Settings for a store nobody listens on (the driver connects lazily)."""
-    return Settings(neo4j_uri="bolt://127.0.0.1:9", neo4j_password="x", connection_timeout_s=1)
+    return Settings(
+        neo4j_uri="bolt://127.0.0.1:9",
+        neo4j_password="x",
+        connection_timeout_s=1,
+        allowed_hosts=["testserver"],
+    )
 
 
 def test_defaults_bind_loopback_and_cors_is_off() -> None:

@@ -17,9 +17,10 @@ import pytest
 from neo4j import exceptions as nx
 
 from graph.deadline import Watchdog
+from graph.errors import StoreError
 from graph.read import Reader
 from graph.sparql import QueryTimeout
-from graph.store import CommitLock, CommitLockTimeout, Store
+from graph.store import ArcadeDBStore, CommitLock, CommitLockTimeout, Neo4jStore
 
 REGISTRY: Any = None  # run() does not use the ontology
 
@@ -93,23 +94,23 @@ class _BlockingSession:
 
 
 def test_reader_run_times_out_when_the_store_does_not_answer() -> None:
-    driver = SimpleNamespace(session=lambda **kw: _BlockingSession())
-    store = Store(driver, "neo4j")
+    driver: Any = SimpleNamespace(session=lambda **kw: _BlockingSession())
+    store = Neo4jStore(driver, driver, "neo4j", separate_reader=False)
     reader = Reader(store, REGISTRY, timeout_s=0.1)
     with pytest.raises(QueryTimeout, match=r"did not finish within 0\.1s"):
         reader.run("MATCH (n) RETURN n")
 
 
 def test_reader_run_times_out_while_a_commit_holds_the_lock(tmp_path: Path) -> None:
-    lock = CommitLock(tmp_path / "lock" / "commit.lock")
-    store = Store(SimpleNamespace(), "neo4j", "arcadedb-embedded", lock)
+    driver: Any = SimpleNamespace()
+    store = ArcadeDBStore(driver, driver, "sahel", tmp_path / "lock" / "commit.lock")
     reader = Reader(store, REGISTRY, timeout_s=0.1)
-    held = lock.exclusive()
+    held = store.commit_lock.exclusive()
     try:
         with pytest.raises(QueryTimeout, match=r"did not finish within 0\.1s"):
             reader.run("RETURN 1")
     finally:
-        CommitLock.release(held)
+        os.close(held)
 
 
 def test_shared_lock_waits_for_a_commit_then_gives_up_at_the_deadline(tmp_path: Path) -> None:
@@ -120,7 +121,7 @@ def test_shared_lock_waits_for_a_commit_then_gives_up_at_the_deadline(tmp_path: 
     released = threading.Event()
 
     def commit_ends() -> None:
-        CommitLock.release(held)
+        os.close(held)
         released.set()
 
     timer = threading.Timer(0.1, commit_ends)
@@ -139,4 +140,18 @@ def test_shared_lock_waits_for_a_commit_then_gives_up_at_the_deadline(tmp_path: 
     finally:
         timer.join()
         if not released.is_set():
-            CommitLock.release(held)
+            os.close(held)
+
+
+def test_a_load_waits_for_readers_no_longer_than_its_deadline(tmp_path: Path) -> None:
+    """A reader that never finishes (a stalled export) cannot hold a commit back for ever:
+    the writer gives up with a clear error at its deadline."""
+    driver: Any = SimpleNamespace()
+    store = ArcadeDBStore(driver, driver, "sahel", tmp_path / "commit.lock", commit_wait_s=0.2)
+    with store.reading():  # the stalled reader
+        start = time.monotonic()
+        with pytest.raises(StoreError, match=r"readers held the store.*nothing was written"):
+            store.committing().__enter__()
+        assert time.monotonic() - start < 5
+    with store.committing():  # the reader gone: the commit goes ahead at once
+        pass

@@ -115,7 +115,7 @@ def test_a_triple_stated_twice_is_kept_once_and_the_graph_is_built_from_the_trip
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('{"@context": 42, "@id": "https://x.org/a"}', "@context must be an IRI"),
+        ('{"@context": 42, "@id": "https://x.org/a"}', "@context must be an object"),
         ('{"@graph": [{"@context": [true]}]}', "not true"),
         ('{"@id": "https://x.org/a",\n "p": }', "a.jsonld:2: syntax error: invalid JSON"),
     ],

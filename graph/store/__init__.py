@@ -1,0 +1,52 @@
+"""The store: one contract (graph.store.base.Store), two servers (ArcadeDB embedded,
+Neo4j 5), chosen by the settings in `open_store`."""
+
+from __future__ import annotations
+
+import neo4j
+
+from graph.settings import Settings
+from graph.store.arcadedb import ArcadeDBStore, CommitLock, CommitLockTimeout
+from graph.store.base import Capabilities, Store, translate_errors
+from graph.store.neo4j_server import Neo4jStore
+
+
+def open_driver(settings: Settings, auth: tuple[str, str]) -> neo4j.Driver:
+    return neo4j.GraphDatabase.driver(
+        settings.bolt_uri,
+        auth=auth,
+        connection_timeout=settings.connection_timeout_s,
+        max_transaction_retry_time=15.0,
+    )
+
+
+def open_store(settings: Settings) -> Store:
+    """The store of a process, with its two drivers: call once from the CLI command or the
+    app's lifespan, and close() it at the end. Starts nothing (see graph.embedded)."""
+    if settings.embedded:
+        from graph import embedded
+
+        creds = embedded.credentials(settings)
+        return ArcadeDBStore(
+            open_driver(settings, creds.writer),
+            open_driver(settings, creds.reader),
+            settings.database,
+            settings.embedded_dir / "commit.lock",
+            commit_wait_s=settings.commit_wait_s,
+        )
+    writer = open_driver(settings, settings.neo4j_auth)
+    separate = settings.neo4j_reader_user is not None
+    reader = open_driver(settings, settings.neo4j_reader_auth) if separate else writer
+    return Neo4jStore(writer, reader, settings.database, separate)
+
+
+__all__ = [
+    "ArcadeDBStore",
+    "Capabilities",
+    "CommitLock",
+    "CommitLockTimeout",
+    "Neo4jStore",
+    "Store",
+    "open_store",
+    "translate_errors",
+]

@@ -1,0 +1,144 @@
+"""The embedded ArcadeDB server (PyPI `arcadedb-embedded`, graph/embedded.py).
+
+Its Bolt server ignores READ access mode and EXPLAIN calls reads writes, so reads log in as
+the `reader` account, whose group may only read records and whose reads the server stops at
+the query timeout. A read that runs during a commit can see part of it (measured: a
+relationship count of 134 of 10,164 while a load committed; tests/integration/
+test_faults.py), so reads and commits take a file lock beside the server's data: the CLI,
+the API and the tests on this machine agree on it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import neo4j
+
+from graph.errors import StoreError
+from graph.store.base import Capabilities, Store
+
+
+class ArcadeDBStore(Store):
+    capabilities = Capabilities(
+        backend="arcadedb-embedded",
+        enforces_read_mode=False,
+        reader_account=True,
+        classifies_queries=False,
+        keeps_datetime_zones=False,
+        atomic_commits=False,
+    )
+
+    def __init__(
+        self,
+        writer: neo4j.Driver,
+        reader: neo4j.Driver,
+        database: str,
+        lock_path: Path,
+        commit_wait_s: float = 60.0,
+    ) -> None:
+        super().__init__(writer, reader, database)
+        self.commit_lock = CommitLock(lock_path)
+        self.commit_wait_s = commit_wait_s
+
+    def reading(self, deadline: float | None = None) -> AbstractContextManager[Any]:
+        return self.commit_lock.shared(deadline)
+
+    @contextmanager
+    def committing(self, deadline: float | None = None) -> Iterator[None]:
+        """The exclusive lock, waited for no longer than `commit_wait_s`: a reader that
+        never finishes (a stalled export) cannot hold a load back for ever."""
+        wait = deadline if deadline is not None else time.monotonic() + self.commit_wait_s
+        try:
+            fd = self.commit_lock.exclusive(wait)
+        except CommitLockTimeout:
+            raise StoreError(
+                f"readers held the store for more than {self.commit_wait_s:g}s, so the load "
+                "could not commit and nothing was written (SAHELKG_COMMIT_WAIT_S)"
+            ) from None
+        try:
+            yield
+        finally:
+            os.close(fd)
+
+
+class CommitLock:
+    """Readers share it; a writer holds it alone while its transaction COMMITS (not while it
+    runs)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _acquire(self, mode: int) -> int:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, mode)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def exclusive(self, deadline: float | None = None) -> int:
+        if deadline is None:
+            return self._acquire(fcntl.LOCK_EX)
+        fd = self._open_for_read()
+        try:
+            _flock_until(fd, fcntl.LOCK_EX, deadline)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    @contextmanager
+    def shared(self, deadline: float | None = None) -> Iterator[None]:
+        """Hold the lock shared. With `deadline` (time.monotonic()), wait for a commit to
+        end no later than that, else raise CommitLockTimeout."""
+        fd = self._open_for_read()
+        try:
+            if deadline is None:
+                fcntl.flock(fd, fcntl.LOCK_SH)
+            else:
+                _flock_until(fd, fcntl.LOCK_SH, deadline)
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor drops its flock
+
+    def _open_for_read(self) -> int:
+        # A descriptor of its own per read: a flock belongs to the open file, so readers
+        # sharing one would release each other's lock. The directory is made only when
+        # missing (a mkdir per read cost more than the lock itself).
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except FileNotFoundError:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+
+
+class CommitLockTimeout(Exception):
+    """A reader's deadline passed while a commit held the lock."""
+
+
+def _flock_until(fd: int, mode: int, deadline: float) -> None:
+    """flock without blocking past `deadline`: try at once (the usual case: no commit),
+    then poll with a growing pause (1 ms to 20 ms) while a commit holds it."""
+    pause = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise CommitLockTimeout("a commit held the store past the deadline") from None
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.02)

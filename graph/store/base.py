@@ -1,0 +1,195 @@
+"""The store contract: one class that every caller uses, whatever the server.
+
+A Store holds two drivers built once by `open_store` (the CLI command, the API's lifespan):
+a writer for loads and schema, and a reader, logged in as an account that cannot write
+where the server has one, whose sessions are always in READ access mode. Reads run under a
+deadline the server enforces too; writes run in ONE managed transaction. Driver errors come
+out as the project's own.
+
+What differs between the servers is declared in `Capabilities` and implemented in
+graph/store/arcadedb.py and graph/store/neo4j.py; callers never test the backend's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import exceptions as nx
+
+from graph import queries
+from graph.errors import QueryError, StoreError, StoreUnavailable
+
+T = TypeVar("T")
+
+_UNAVAILABLE = (
+    nx.ServiceUnavailable,
+    nx.SessionExpired,
+    ConnectionError,
+    OSError,
+)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a server does by itself; the service makes up for what it does not."""
+
+    backend: str  # "arcadedb-embedded" or "neo4j"
+    # The server refuses a write in a READ access-mode transaction.
+    enforces_read_mode: bool
+    # Reads log in as an account the server forbids to write (a separate reader user).
+    reader_account: bool
+    # EXPLAIN's summary tells a read ("r") from a write: used to refuse writes up front.
+    classifies_queries: bool
+    # DateTime values keep their zone (ArcadeDB 26.10 returns them in UTC).
+    keeps_datetime_zones: bool
+    # A read never sees part of a commit (else reads wait for commits: the commit lock).
+    atomic_commits: bool
+
+
+class Store:
+    """The contract. Subclasses set `capabilities` and may refine the hooks below."""
+
+    capabilities: Capabilities
+
+    def __init__(self, writer: neo4j.Driver, reader: neo4j.Driver, database: str) -> None:
+        self.driver = writer
+        self.reader = reader
+        self.database = database
+
+    @property
+    def backend(self) -> str:
+        return self.capabilities.backend
+
+    def close(self) -> None:
+        for driver in {id(d): d for d in (self.driver, self.reader)}.values():
+            driver.close()
+
+    # ------------------------------------------------------------ hooks
+
+    def reading(self, deadline: float | None = None) -> AbstractContextManager[Any]:
+        """Held while a read runs (see ArcadeDBStore: reads wait for a commit to end). With
+        `deadline` (time.monotonic()), raises CommitLockTimeout if still waiting then."""
+        return nullcontext()
+
+    def committing(self, deadline: float | None = None) -> AbstractContextManager[Any]:
+        """Held while a write transaction commits."""
+        return nullcontext()
+
+    def refuse_writes(self, session: neo4j.Session, query: str, params: dict[str, Any]) -> None:
+        """Ask the server whether `query` writes, where it can tell (Neo4j: EXPLAIN); raise
+        ReadOnlyViolation if so. The lexical checker (graph.readonly) runs before this."""
+
+    # ------------------------------------------------------------ reads
+
+    def read_session(self, **config: Any) -> neo4j.Session:
+        """A session of the reader account, in READ access mode."""
+        return self.reader.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS, **config
+        )
+
+    def read(
+        self, query: str, params: dict[str, Any] | None = None, timeout: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Rows as dicts, for the service's own statements (graph.queries)."""
+        return [r.data() for r in self._execute_read(query, params, timeout).records]
+
+    def _execute_read(
+        self, query: str, params: dict[str, Any] | None, timeout: float | None
+    ) -> neo4j.EagerResult:
+        """A read routed to readers (a cluster or Aura works behind neo4j://)."""
+        with translate_errors(), self.reading():
+            return self.reader.execute_query(
+                neo4j.Query(query, timeout=timeout),
+                params or {},
+                database_=self.database,
+                routing_=neo4j.RoutingControl.READ,
+            )
+
+    @contextmanager
+    def read_transaction(self, deadline: float | None = None) -> Iterator[neo4j.Transaction]:
+        """One read transaction for a consistent view across many statements (exports)."""
+        with (
+            translate_errors(),
+            self.reading(deadline),
+            self.read_session() as session,
+            session.begin_transaction() as tx,
+        ):
+            yield tx
+
+    def ping(self) -> None:
+        self.read(queries.PING)
+
+    def counts(self) -> tuple[int, int]:
+        nodes = self.read(queries.COUNT_NODES)[0]["count"]
+        rels = self.read(queries.COUNT_RELATIONSHIPS)[0]["count"]
+        return int(nodes), int(rels)
+
+    def server_version(self) -> str:
+        """The server's product and version as it announces itself."""
+        with translate_errors():
+            info = self.reader.get_server_info()
+        return str(info.agent)
+
+    # ------------------------------------------------------------ writes
+
+    def write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """Run `work` in ONE managed write transaction: all of it commits or none. Readers
+        are held off (where the server needs it) only while the driver commits."""
+        held: list[AbstractContextManager[Any]] = []
+
+        def release() -> None:
+            while held:
+                held.pop().__exit__(None, None, None)
+
+        def guarded(tx: neo4j.ManagedTransaction) -> T:
+            release()  # a retry: readers may run while the work runs again
+            result = work(tx)
+            commit = self.committing()
+            commit.__enter__()  # execute_write commits right after this returns
+            held.append(commit)
+            return result
+
+        try:
+            with translate_errors(), self.driver.session(database=self.database) as session:
+                return session.execute_write(guarded)
+        finally:
+            release()
+
+    def ensure_schema(self) -> None:
+        with translate_errors(), self.driver.session(database=self.database) as session:
+            for statement in queries.SCHEMA:
+                session.run(statement).consume()
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Driver errors -> the project's own, each with a one-line message (the driver's can
+    span lines: they reach logs, the CLI and HTTP bodies as they are)."""
+    try:
+        yield
+    except OverflowError as exc:  # the driver cannot pack a parameter (an integer over 64 bits)
+        raise QueryError(f"a parameter cannot be sent to the store: {_one_line(str(exc))}") from exc
+    except nx.AuthError as exc:
+        raise StoreUnavailable(
+            f"the Bolt server refused the credentials: {_one_line(exc.message)}"
+        ) from exc
+    except _UNAVAILABLE as exc:
+        raise StoreUnavailable(f"the Bolt server cannot be reached: {_one_line(exc)}") from exc
+    except nx.ClientError as exc:
+        code = exc.code or ""
+        if "Transaction" in code and "Timed" in code:
+            raise QueryError(f"query timed out: {_one_line(exc.message)}") from exc
+        raise QueryError(_one_line(exc.message or exc)) from exc
+    except nx.Neo4jError as exc:
+        raise StoreError(f"{exc.code}: {_one_line(exc.message)}") from exc
+    except nx.DriverError as exc:
+        raise StoreUnavailable(f"Bolt driver error: {_one_line(exc)}") from exc
+
+
+def _one_line(text: object, limit: int = 500) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
