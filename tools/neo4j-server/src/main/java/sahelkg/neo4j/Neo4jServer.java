@@ -29,6 +29,8 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Result;
+import org.neo4j.graphdb.Transaction;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 /**
@@ -42,6 +44,7 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
 public final class Neo4jServer {
   static final String USER = "neo4j";
   static final String DATABASE = "neo4j";
+  static final long STARTUP_STATEMENT_TIMEOUT_MINUTES = 5;
 
   /**
    * Procedures and functions that are loaded from APOC. File, network and background-job
@@ -127,15 +130,12 @@ public final class Neo4jServer {
       throw new IllegalStateException("database " + DATABASE + " did not become available");
     }
     // Prove the engine answers before anyone is told it is ready.
-    Object one = db.executeTransactionally("RETURN 1 AS one", Map.of(), r -> r.next().get("one"));
+    Object one = scalar(db, "RETURN 1 AS one", Map.of());
     if (!Long.valueOf(1).equals(one)) {
       throw new IllegalStateException("RETURN 1 answered " + one);
     }
     String version =
-        db.executeTransactionally(
-            "CALL dbms.components() YIELD versions RETURN versions[0] AS v",
-            Map.of(),
-            r -> String.valueOf(r.next().get("v")));
+        String.valueOf(scalar(db, "CALL dbms.components() YIELD versions RETURN versions[0] AS v", Map.of()));
     int boundPort =
         ((GraphDatabaseAPI) db)
             .getDependencyResolver()
@@ -197,8 +197,7 @@ public final class Neo4jServer {
     try {
       GraphDatabaseService system = dms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
       try {
-        system.executeTransactionally(
-            "ALTER USER " + USER + " SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+        scalar(system, "ALTER USER " + USER + " SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
       } catch (RuntimeException e) {
         // Re-applying the same password is refused; that is the state we want.
         if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {
@@ -209,6 +208,24 @@ public final class Neo4jServer {
       dms.shutdown();
     }
     Files.writeString(marker, digest + "\n");
+  }
+
+  /**
+   * Runs one statement in its own transaction and returns the first column of its first row (or
+   * null). The explicit timeout frees these start-up statements from db.transaction.timeout, which
+   * may be set to a few seconds for tests while a cold JVM on a busy machine needs longer.
+   */
+  static Object scalar(GraphDatabaseService db, String cypher, Map<String, Object> params) {
+    try (Transaction tx = db.beginTx(STARTUP_STATEMENT_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+        Result r = tx.execute(cypher, params)) {
+      Object value = null;
+      if (r.hasNext()) {
+        value = r.next().values().iterator().next();
+      }
+      r.close();
+      tx.commit();
+      return value;
+    }
   }
 
   /** APOC reads apoc.conf from NEO4J_CONF; pin its file access off explicitly. */
