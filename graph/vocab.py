@@ -109,6 +109,7 @@ class SAHEL(DefinedNamespace):
     predicate: URIRef
     published: URIRef
     publisher: URIRef
+    sanctionedBy: URIRef
     source: URIRef
     sourceType: URIRef
     splitFrom: URIRef
