@@ -274,7 +274,7 @@ RETURN a.iri AS answer""",
         "PARTNER_OF",
         "2024-06-01",
         "both",
-        {"russia"},
+        {"russia", "turkiye"},
     ),
     _relation_at(
         "aes-members",
