@@ -291,9 +291,7 @@ FACTS: list[tuple] = [
         KG["burkina-faso"],
         ART,
     ),
-    *qrel(
-        R["rel-niger-junta-governs-niger"], KG["niger-junta"], S.governs, KG["niger"], ART
-    ),
+    *qrel(R["rel-niger-junta-governs-niger"], KG["niger-junta"], S.governs, KG["niger"], ART),
     *qrel(
         R["rel-jnim-affiliatedwith-al-qaeda"],
         KG["jnim"],
@@ -301,9 +299,7 @@ FACTS: list[tuple] = [
         KG["al-qaeda"],
         ART,
     ),
-    *qrel(
-        R["rel-jnim-hostileto-mali-junta"], KG["jnim"], S.hostileTo, KG["mali-junta"], ART
-    ),
+    *qrel(R["rel-jnim-hostileto-mali-junta"], KG["jnim"], S.hostileTo, KG["mali-junta"], ART),
     *qrel(R["rel-jnim-operatesin-mali"], KG["jnim"], S.operatesIn, KG["mali"], ART),
     *qrel(
         R["article-rel-al-qaeda-operates-in-sahel-region"],
