@@ -163,9 +163,24 @@ def test_every_new_place_has_sourced_coordinates(seeds: Graph) -> None:
 
 
 def test_counts_reach_the_issue_targets(seeds: Graph, onto: Graph) -> None:
-    assert len(_instances(seeds, onto, S.Event)) >= 150
-    assert len(_instances(seeds, onto, S.Actor)) >= 130
-    assert len(set(seeds.subjects(RDF.type, S.QualifiedRelation))) >= 300
+    """Prints the counts of seeds/README.md (`pytest -s ... -k counts`)."""
+    relations = set(seeds.subjects(RDF.type, S.QualifiedRelation))
+    dated = {
+        r for r in relations if (r, S.validFrom, None) in seeds or (r, S.validTo, None) in seeds
+    }
+    counts = {
+        "events": len(_instances(seeds, onto, S.Event)),
+        "actors": len(_instances(seeds, onto, S.Actor)),
+        "places": len(_instances(seeds, onto, S.Place)),
+        "qualified relations": len(relations),
+        "of which dated (validFrom or validTo)": len(dated),
+        "claims": len(set(seeds.subjects(RDF.type, S.Claim))),
+        "sources": len(set(seeds.subjects(RDF.type, S.Source))),
+    }
+    print("\n" + "\n".join(f"  {k:38} {v:4}" for k, v in counts.items()))
+    assert counts["events"] >= 150, counts
+    assert counts["actors"] >= 130, counts
+    assert counts["qualified relations"] >= 300, counts
 
 
 # --------------------------------------------------------------------------- balance
