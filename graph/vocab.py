@@ -49,6 +49,7 @@ class SAHEL(DefinedNamespace):
     MilitaryJunta: URIRef
     MilitaryOperation: URIRef
     Militia: URIRef
+    NamePeriod: URIRef
     Organization: URIRef
     PeaceOperation: URIRef
     Person: URIRef
@@ -88,6 +89,7 @@ class SAHEL(DefinedNamespace):
     foundedDate: URIRef
     geonamesId: URIRef
     governs: URIRef
+    hadName: URIRef
     hostileTo: URIRef
     latitude: URIRef
     ledBy: URIRef
@@ -107,6 +109,7 @@ class SAHEL(DefinedNamespace):
     predicate: URIRef
     published: URIRef
     publisher: URIRef
+    sanctionedBy: URIRef
     source: URIRef
     sourceType: URIRef
     splitFrom: URIRef

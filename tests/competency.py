@@ -199,6 +199,57 @@ RETURN DISTINCT s.iri AS state, r.validTo AS until""",
     }
 
 
+def _perpetrators_in(
+    qid: str, question: str, event_class: str, place: str, start: str, end: str, expected: set[Any],
+) -> dict[str, Any]:  # fmt: skip
+    """ "Who perpetrated <event_class> events located in <place> (or a place inside it) between
+    <start> and <end>": the actors behind the events, not only the events."""
+    return {
+        "id": qid,
+        "question": question,
+        "sparql": PREFIXES
+        + f"""SELECT DISTINCT ?answer WHERE {{
+  ?e a sahel:{event_class} ; sahel:perpetrator ?answer ; sahel:date ?d ;
+     sahel:location/sahel:locatedIn* kg:{place} .
+  FILTER("{start}"^^xsd:date <= ?d && ?d <= "{end}"^^xsd:date)
+}}""",
+        "cypher": f"""MATCH (e:{event_class})-[:LOCATION]->(:Resource)
+      -[:LOCATED_IN*0..6]->(:Resource {{iri: '{KG}{place}'}})
+WHERE e.date >= date('{start}') AND e.date <= date('{end}')
+MATCH (e)-[:PERPETRATOR]->(a:Resource)
+RETURN DISTINCT a.iri AS answer""",
+        "rest": {
+            "path": "/events",
+            "params": {"type": event_class, "place": place, "from": start, "to": end, "limit": 500},
+            "pick": lambda body: {p["id"] for item in body["items"] for p in item["perpetrators"]},
+        },
+        "expected": expected,
+    }
+
+
+def _events_of_class_since(
+    qid: str, question: str, event_class: str, start: str, expected: set[Any]
+) -> dict[str, Any]:
+    return {
+        "id": qid,
+        "question": question,
+        "sparql": PREFIXES
+        + f"""SELECT DISTINCT ?answer WHERE {{
+  ?answer a sahel:{event_class} ; sahel:date ?d .
+  FILTER(?d >= "{start}"^^xsd:date)
+}}""",
+        "cypher": f"""MATCH (e:{event_class})
+WHERE e.date >= date('{start}')
+RETURN DISTINCT e.iri AS answer""",
+        "rest": {
+            "path": "/events",
+            "params": {"type": event_class, "from": start, "limit": 500},
+            "pick": _ids("items"),
+        },
+        "expected": expected,
+    }
+
+
 QUESTIONS: list[dict[str, Any]] = [
     {
         "id": "bamako-claimed-by",
@@ -274,7 +325,7 @@ RETURN a.iri AS answer""",
         "PARTNER_OF",
         "2024-06-01",
         "both",
-        {"russia"},
+        {"russia", "turkiye"},
     ),
     _relation_at(
         "aes-members",
@@ -406,6 +457,80 @@ RETURN DISTINCT e.iri AS answer""",
         "SUCCESSOR_OF",
         "in",
         {"africa-corps"},
+    ),
+    _relation_at(
+        "aes-leader-2026",
+        "Who led the Alliance of Sahel States on 15 January 2026?",
+        "aes",
+        "ledBy",
+        "LED_BY",
+        "2026-01-15",
+        "out",
+        {"ibrahim-traore"},
+    ),
+    _relation_at(
+        "aes-leader-2025",
+        "Who led the Alliance of Sahel States on 1 June 2025?",
+        "aes",
+        "ledBy",
+        "LED_BY",
+        "2025-06-01",
+        "out",
+        {"assimi-goita"},
+    ),
+    _relation_at(
+        "mali-led-2021",
+        "Who led Mali on 1 January 2021?",
+        "mali",
+        "ledBy",
+        "LED_BY",
+        "2021-01-01",
+        "out",
+        {"bah-ndaw"},
+    ),
+    _relation_at(
+        "ecowas-sanctions-2022",
+        "Which states were under ECOWAS sanctions on 1 March 2022?",
+        "ecowas",
+        "sanctionedBy",
+        "SANCTIONED_BY",
+        "2022-03-01",
+        "in",
+        {"mali"},
+    ),
+    _perpetrators_in(
+        "civilians-killed-mali-2022",
+        "Who perpetrated violence against civilians in Mali in 2022?",
+        "ViolenceAgainstCivilians",
+        "mali",
+        "2022-01-01",
+        "2022-12-31",
+        {"fama", "wagner-group", "katiba-macina"},
+    ),
+    _perpetrators_in(
+        "civilians-killed-burkina-2023-2025",
+        "Who perpetrated violence against civilians in Burkina Faso from 2023 to 2025?",
+        "ViolenceAgainstCivilians",
+        "burkina-faso",
+        "2023-01-01",
+        "2025-12-31",
+        {"burkina-faso-armed-forces", "vdp", "jnim"},
+    ),
+    _events_of_class_since(
+        "coups-since-2021",
+        "Which coups took place in the region from 2021 on?",
+        "Coup",
+        "2021-01-01",
+        {
+            "event-2021-04-20-chad-military-takeover",
+            "event-2021-05-24-mali-coup",
+            "event-2021-09-05-guinea-coup",
+            "event-2022-01-24-burkina-faso-coup",
+            "event-2022-09-30-burkina-faso-coup",
+            "event-2023-07-26-niger-coup",
+            "event-2023-08-30-gabon-coup",
+            "event-2025-11-26-guinea-bissau-coup",
+        },
     ),
 ]
 
