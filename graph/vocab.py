@@ -75,8 +75,9 @@ class SAHEL(DefinedNamespace):
     attribution: URIRef
     claimKind: URIRef
     claimedBy: URIRef
-    conductedBy: URIRef
     condemnedBy: URIRef
+    conductedBy: URIRef
+    confidence: URIRef
     coordinatesSource: URIRef
     date: URIRef
     datePrecision: URIRef
@@ -85,6 +86,7 @@ class SAHEL(DefinedNamespace):
     documentPath: URIRef
     endDate: URIRef
     establishes: URIRef
+    extractedBy: URIRef
     foundedDate: URIRef
     geonamesId: URIRef
     governs: URIRef
@@ -107,16 +109,20 @@ class SAHEL(DefinedNamespace):
     predicate: URIRef
     published: URIRef
     publisher: URIRef
+    reviewStatus: URIRef
     source: URIRef
     sourceType: URIRef
     splitFrom: URIRef
     statedBy: URIRef
     subject: URIRef
     successorOf: URIRef
-    suspendedFrom: URIRef
     supportedBy: URIRef
+    suspendedFrom: URIRef
     target: URIRef
+    textOffsetEnd: URIRef
+    textOffsetStart: URIRef
     title: URIRef
+    unclaimedAsOf: URIRef
     unit: URIRef
     url: URIRef
     validFrom: URIRef

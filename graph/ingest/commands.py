@@ -16,6 +16,7 @@ from rich.table import Table
 from graph.errors import InputError
 from graph.ingest.dates import parse_iso
 from graph.ingest.draft import report_lines
+from graph.ingest.turtle import http_iri
 from graph.ingest.pipeline import (
     SHACL_ROW_LIMIT,
     Context,
@@ -42,8 +43,8 @@ def run_ingest(
     against: list[Path] | None,
 ) -> None:
     day = parse_iso(published, "--published")
-    if url is not None and not url.startswith(("http://", "https://")):
-        raise InputError(f"--url {url!r}: not an http(s) URL")
+    if url is not None:
+        http_iri(url)
     onto = Ontology.read(settings.ontology_path, settings.shapes_path)
     ctx = Context.read(onto, settings.seeds_dir, against)
     _dangling(err, ctx)

@@ -14,6 +14,7 @@ from graph.ingest import tabular
 from graph.ingest.article import Extraction, extract
 from graph.ingest.draft import Draft, build
 from graph.ingest.review import Review, review
+from graph.ingest.turtle import http_iri
 from graph.load import Ontology
 from graph.rdf import parse_files
 
@@ -60,6 +61,8 @@ def ingest_article(
 ) -> Ingested:
     if not text.strip():
         raise InputError("the article is empty")
+    if url is not None:
+        http_iri(url)
     x = extract(text, published, ctx.aliases)
     r = review(x, ctx.known, x.title, url)
     reference = ctx.seeds if ctx.known is ctx.seeds else ctx.seeds + ctx.known
