@@ -16,7 +16,6 @@ from rich.table import Table
 from graph.errors import InputError
 from graph.ingest.dates import parse_iso
 from graph.ingest.draft import report_lines
-from graph.ingest.turtle import http_iri
 from graph.ingest.pipeline import (
     SHACL_ROW_LIMIT,
     Context,
@@ -25,6 +24,7 @@ from graph.ingest.pipeline import (
     ingest_article,
     read_text,
 )
+from graph.ingest.turtle import http_iri
 from graph.load import Ontology
 from graph.settings import Settings
 
