@@ -163,6 +163,11 @@ FR = _rules(
 RULES = {"en": EN, "fr": FR}
 _VICTIMS_OF_RE = re.compile(r"^\s*of\s+(?P<what>.{3,120}?),?\s+(?:were|was|had been|have been)\b")
 _VICTIMS_NOUN_RE = re.compile(r"^\s*(?P<what>[a-z][a-z\s-]{3,60}?)(?=[,.;]|$| were\b| who\b)")
+_TIME_UNIT = re.compile(
+    r"\s*(?:days?|weeks?|months?|years?|hours?|minutes?|jours?|semaines?|mois|ans|années?|"
+    r"heures?)\b",
+    re.I,
+)
 _AUXILIARIES = re.compile(
     r"(?:\s+(?:had|has|have|also|first|later|then|initially|avait|a|aussi))+$", re.I
 )
@@ -195,6 +200,8 @@ def figures(
         if _is_year(raw, sentence, m.end()):
             continue
         after = _window_after(r, sentence, m.end())
+        if _TIME_UNIT.match(after):
+            continue  # "two days later", "trois jours après"
         before = sentence[max(0, m.start() - 40) : m.start()]
         kind = next((k for k, rx in r.after if rx.search(after)), None)
         kind = kind or next((k for k, rx in r.before if rx.search(before)), None)

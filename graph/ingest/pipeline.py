@@ -19,6 +19,9 @@ from graph.load import Ontology
 from graph.rdf import parse_files
 
 
+PRESS_ALIASES = Path(__file__).with_name("press_aliases.csv")
+
+
 @dataclass
 class Context:
     """The ontology, the graph to compare with and the alias table, read once."""
@@ -37,6 +40,13 @@ class Context:
         table = alias_mod.AliasTable.build(
             seeds + ontology.graph, ontology.registry, seeds_dir / alias_mod.ALIASES_CSV
         )
+        # Spellings of the French press, kept with the extractor (seeds/aliases.csv is the
+        # curated data's, for datasets and English prose).
+        for alias, iri in alias_mod.read_csv(PRESS_ALIASES):
+            if iri in table.entities:
+                table.add(alias, iri)
+            else:
+                table.dangling.append((alias, iri))
         return cls(ontology, known, table, seeds)
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from graph.ingest.aliases import AliasTable
 from graph.ingest.article import extract
+from graph.ingest.evaluate import _norm as norm
 from graph.ingest.pipeline import Context, ingest_article, read_text
 from graph.load import Ontology, prepare
 from graph.vocab import KG_NS
@@ -38,7 +39,7 @@ def fresh(ontology: Ontology) -> Context:
 
 def gold(path: Path) -> set[tuple[str, ...]]:
     rows = json.loads(path.read_text(encoding="utf-8"))["facts"]
-    return {tuple(KG_NS + p[3:] if p.startswith("kg:") else p for p in row) for row in rows}
+    return {norm(tuple(str(p) for p in row)) for row in rows}
 
 
 @pytest.mark.parametrize(("text", "published", "gold_path"), CASES, ids=["article", "djibo"])
@@ -46,7 +47,7 @@ def test_precision_and_recall_against_the_gold_list(
     ctx: Context, text: Path, published: dt.date, gold_path: Path
 ) -> None:
     expected = gold(gold_path)
-    found = extract(read_text(text), published, ctx.aliases).facts()
+    found = {norm(f) for f in extract(read_text(text), published, ctx.aliases).facts()}
     hits = expected & found
     precision, recall = len(hits) / len(found), len(hits) / len(expected)
     print(f"\n{text.name}: precision {precision:.2f} ({len(hits)}/{len(found)}), "
