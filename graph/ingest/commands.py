@@ -41,6 +41,7 @@ def run_ingest(
     url: str | None,
     output: Path | None,
     against: list[Path] | None,
+    lang: str | None = None,
 ) -> None:
     day = parse_iso(published, "--published")
     if url is not None:
@@ -48,7 +49,7 @@ def run_ingest(
     onto = Ontology.read(settings.ontology_path, settings.shapes_path)
     ctx = Context.read(onto, settings.seeds_dir, against)
     _dangling(err, ctx)
-    result = ingest_article(ctx, read_text(article), day, publisher, url)
+    result = ingest_article(ctx, read_text(article), day, publisher, url, lang)
     text = result.draft.turtle()
     if output is None:
         out.print(text, markup=False, highlight=False, soft_wrap=True)
@@ -59,7 +60,9 @@ def run_ingest(
         table.add_row(*row)
     err.print(table)
     counts = result.review.counts()
+    x = result.extraction
     err.print(
+        f"{x.lang}: {len(x.events)} event(s), {len(x.candidates)} new entit(ies) proposed; "
         f"{counts['new']} new, {counts['known']} already known, {counts['contradicts']} "
         f"contradicting the graph; event: {result.review.event or 'new'}; source: "
         f"{result.review.source or 'new'}"

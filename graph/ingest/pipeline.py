@@ -67,13 +67,18 @@ def read_text(path: Path) -> str:
 
 
 def ingest_article(
-    ctx: Context, text: str, published: dt.date, publisher: str, url: str | None = None
+    ctx: Context,
+    text: str,
+    published: dt.date,
+    publisher: str,
+    url: str | None = None,
+    lang: str | None = None,
 ) -> Ingested:
     if not text.strip():
         raise InputError("the article is empty")
     if url is not None:
         http_iri(url)
-    x = extract(text, published, ctx.aliases)
+    x = extract(text, published, ctx.aliases, lang)
     r = review(x, ctx.known, x.title, url)
     reference = ctx.seeds if ctx.known is ctx.seeds else ctx.seeds + ctx.known
     d = build(x, r, ctx.aliases, ctx.ontology.graph, publisher, url, reference)
