@@ -41,7 +41,9 @@ def published(path: Path) -> dt.date:
 
 def ingest(ctx: Context, name: str, lang: str | None = None) -> Ingested:
     path = PRESS / name
-    return ingest_article(ctx, path.read_text(encoding="utf-8"), published(path), "Test", None, lang)
+    return ingest_article(
+        ctx, path.read_text(encoding="utf-8"), published(path), "Test", None, lang
+    )
 
 
 def test_the_corpus_has_six_english_and_four_french_reports() -> None:
@@ -72,13 +74,17 @@ def test_precision_and_recall_per_language(ctx: Context) -> None:
         ("en_djibo_2025-05-16.txt", ["2025-05-11", "2025-05-11"]),
     ],
 )
-def test_every_event_of_a_report_with_its_own_date(ctx: Context, name: str, dates: list[str]) -> None:
+def test_every_event_of_a_report_with_its_own_date(
+    ctx: Context, name: str, dates: list[str]
+) -> None:
     x = ingest(ctx, name).extraction
     assert [e.date.isoformat() for e in x.events] == dates
     assert all(e.precision == "day" and e.locations for e in x.events)
     # each event's figures are its own: Timbuktu's 14 dead are not Boulkessi's
     if name.startswith("en_boulkessi"):
-        by_event = {(x.events[f.event].key, f.figure.value) for f in x.figures if f.event is not None}
+        by_event = {
+            (x.events[f.event].key, f.figure.value) for f in x.figures if f.event is not None
+        }
         assert by_event == {("2025-06-01@boulkessi", 30), ("2025-06-02@timbuktu", 14),
                             ("2025-05-24@dioura", 40)}  # fmt: skip
 
@@ -180,9 +186,7 @@ def test_unknown_places_and_people_are_candidate_nodes_in_the_draft_and_the_revi
     }  # fmt: skip
 
 
-def test_a_french_draft_ties_the_event_to_its_claimant(
-    ontology: Ontology, tmp_path: Path
-) -> None:
+def test_a_french_draft_ties_the_event_to_its_claimant(ontology: Ontology, tmp_path: Path) -> None:
     fresh = Context.read(ontology, SEEDS, against=[ONTOLOGY])
     result = ingest(fresh, "fr_farabougou_2025-08-21.txt")
     g = Graph().parse(data=result.draft.turtle(), format="turtle")
