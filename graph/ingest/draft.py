@@ -248,8 +248,8 @@ def _event_block(
     b = Block(subject, [] if known else [f"sahel:{e.cls}"])
     where = ", ".join(w.name(p) for p in e.locations) or "an unknown place"
     status, why = r.event_status.get((i, "type", e.cls), (NEW, ""))
-    items.append(Item(status, f"{e.cls} on {e.date.isoformat()} ({e.precision}, from "
-                      f"{e.date_text!r}) at {where}", e.confidence, e.sentences[0].index, why))  # fmt: skip
+    what = f"{e.cls} on {e.date.isoformat()} ({e.precision}, from {e.date_text!r}) at {where}"
+    items.append(Item(status, what, e.confidence, e.sentences[0].index, why))
     if known:
         b.comments.append(f"Already in the graph as {r.events[i]}; only what is new is added.")
     else:

@@ -17,6 +17,7 @@ statement, not the attack, and is not used.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -64,7 +65,7 @@ def units(text: str, sentences: list[Sentence], dates: list[DateMention]) -> lis
     for s in sentences:
         own = [d for d in event_dates(text, s, dates) if d.rank <= 1]
         start = s.start
-        for first, second in zip(own, own[1:], strict=False):
+        for first, second in itertools.pairwise(own):
             if compatible(first, second):
                 continue
             comma = text.rfind(",", first.end, second.start)

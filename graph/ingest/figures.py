@@ -30,9 +30,11 @@ MOTS_NOMBRES = {
 ENVIRONS = {"une dizaine": 10, "une quinzaine": 15, "une vingtaine": 20, "une trentaine": 30,
             "une quarantaine": 40, "une cinquantaine": 50, "une centaine": 100}  # fmt: skip
 VAGUE = ("hundreds", "dozens", "scores", "thousands", "tens")
-VAGUE_FR = {"plusieurs dizaines": "dizaines", "des dizaines": "dizaines",
-            "plusieurs centaines": "centaines", "des centaines": "centaines",
-            "plusieurs": "plusieurs", "de nombreux": "plusieurs", "de nombreuses": "plusieurs"}  # fmt: skip
+VAGUE_FR = {
+    "plusieurs dizaines": "dizaines", "des dizaines": "dizaines",
+    "plusieurs centaines": "centaines", "des centaines": "centaines",
+    "plusieurs": "plusieurs", "de nombreux": "plusieurs", "de nombreuses": "plusieurs",
+}  # fmt: skip
 
 
 def _alternatives(words: list[str]) -> str:
@@ -97,7 +99,11 @@ EN = _rules(
     # Checked in this order: "killed or wounded" before "killed".
     [
         ("KilledOrWounded", r"(?:killed|dead) (?:or|and) (?:wounded|injured)|casualties"),
-        ("Fatalities", r"dead|killed|died|deaths?|lives|fatalities|bodies|lost their lives"),
+        (
+            "Fatalities",
+            r"dead|killed|died|deaths?|lives|fatalities|bodies|lost their lives|"
+            r"neutrali[sz]ed",
+        ),
         ("Injuries", r"injured|wounded|injuries|hurt|hospitali[sz]ed"),
         ("Abductions", r"abducted|kidnapped|hostages?|taken captive"),
         ("Displaced", r"displaced|fled their homes|refugees"),
@@ -150,7 +156,8 @@ FR = _rules(
         ("Abductions", r"(?:enlevé|kidnappé)"),
     ],
     clause_break=r";|,\s+(?:tandis que|alors que|mais)\s+|\.\s|\btandis que\b",
-    subject=rf"(?P<who>\b(?:un|une|le|la|les|l['’]|des)\s*[\w’'\- ]{{2,60}}?)\s+(?:{_FR_REPORTING})\b",
+    subject=rf"(?P<who>\b(?:un|une|le|la|les|l['’]|des)\s*[\w’'\- ]{{2,60}}?)\s+"
+    rf"(?:{_FR_REPORTING})\b",
     said_after=r",\s*(?:a|ont|avait|a-t-il|a-t-elle)?\s*(?:annoncé|indiqué|déclaré|affirmé|précisé|"
     r"rapporté|confirmé)\s+(?P<who>(?:le|la|les|l['’]|un|une|des)\s*[^,.;]{2,60})",
     according=r"\b(?:selon|d'après|de source)\s+(?P<who>[^,.;]{3,80})",
@@ -163,6 +170,7 @@ FR = _rules(
 RULES = {"en": EN, "fr": FR}
 _VICTIMS_OF_RE = re.compile(r"^\s*of\s+(?P<what>.{3,120}?),?\s+(?:were|was|had been|have been)\b")
 _VICTIMS_NOUN_RE = re.compile(r"^\s*(?P<what>[a-z][a-z\s-]{3,60}?)(?=[,.;]|$| were\b| who\b)")
+_RANGE = re.compile(r"\s*(?:à|to|-|–)\s*(?=\d)")
 _TIME_UNIT = re.compile(
     r"\s*(?:days?|weeks?|months?|years?|hours?|minutes?|jours?|semaines?|mois|ans|années?|"
     r"heures?)\b",
@@ -195,11 +203,16 @@ def figures(
     r = RULES[lang]
     out: list[Figure] = []
     funeral = bool(r.funeral.search(sentence))
+    range_ends: set[int] = set()  # "30 à 32 soldats": 30 at least, 32 at most
     for m in r.num.finditer(sentence):
         raw = " ".join(m.group("num").lower().split())
         if _is_year(raw, sentence, m.end()):
             continue
         after = _window_after(r, sentence, m.end())
+        rng = _RANGE.match(sentence, m.end())
+        upper = r.num.match(sentence, rng.end()) if rng else None
+        if upper is not None:
+            after = _window_after(r, sentence, upper.end())
         if _TIME_UNIT.match(after):
             continue  # "two days later", "trois jours après"
         before = sentence[max(0, m.start() - 40) : m.start()]
@@ -221,6 +234,11 @@ def figures(
         qualifier = _qualifier(r, m.group("qual"))
         if raw in r.approx:
             qualifier = "approximately"
+        if upper is not None:
+            qualifier = "at-least"
+            range_ends.add(upper.start())
+        elif m.start() in range_ends:
+            qualifier = "up-to"
         attribution, who = _attribution(r, sentence, m.start(), claimant, claimant_name)
         if isinstance(value, str):
             qualifier = ""  # "hundreds" carries its own vagueness

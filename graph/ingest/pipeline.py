@@ -18,7 +18,6 @@ from graph.ingest.turtle import http_iri
 from graph.load import Ontology
 from graph.rdf import parse_files
 
-
 PRESS_ALIASES = Path(__file__).with_name("press_aliases.csv")
 
 

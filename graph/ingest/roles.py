@@ -136,7 +136,7 @@ def facts(
     events: list[EventFact],
     unit_event: dict[int, int],
 ) -> tuple[list[FigureFact], list[StatementFact]]:
-    lex, text = ctx.lex, ctx.text
+    lex = ctx.lex
     statements: dict[tuple[str, str, str], StatementFact] = {}
     found: list[FigureFact] = []
     last_group = last_force = ""

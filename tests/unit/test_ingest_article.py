@@ -5,8 +5,8 @@ the review against the seeds, and drafts that pass the shapes."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
