@@ -15,7 +15,7 @@ from rich.table import Table
 
 from graph.errors import InputError
 from graph.ingest.dates import parse_iso
-from graph.ingest.draft import report_lines
+from graph.ingest.draft import CANDIDATE, report_lines
 from graph.ingest.pipeline import (
     SHACL_ROW_LIMIT,
     Context,
@@ -55,10 +55,19 @@ def run_ingest(
         out.print(text, markup=False, highlight=False, soft_wrap=True)
     else:
         output.write_text(text, encoding="utf-8")
+    rows = list(report_lines(result.draft))
     table = Table("status", "fact", "conf.", "sent.", "note", title="Review")
-    for row in report_lines(result.draft):
-        table.add_row(*row)
+    for row in rows:
+        if row[0] != CANDIDATE:
+            table.add_row(*row)
     err.print(table)
+    found = [row for row in rows if row[0] == CANDIDATE]
+    if found:
+        title = "New entities (candidates: accept, merge with a known node, or reject)"
+        names = Table("status", "entity", "conf.", "sent.", "where in the text", title=title)
+        for row in found:
+            names.add_row(*row)
+        err.print(names)
     counts = result.review.counts()
     x = result.extraction
     err.print(
