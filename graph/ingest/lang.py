@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from graph.errors import InputError
 
 LANGS = ("en", "fr")
-_EN = {"the", "of", "and", "was", "were", "said", "has", "had", "in", "on", "its", "at", "by"}
+_EN = {"the", "of", "and", "was", "were", "said", "has", "had", "in", "on", "its", "at", "by", "a"}
 _FR = {"le", "la", "les", "des", "du", "une", "et", "a", "été", "dans", "selon", "sur", "ont"}
 _WORD = re.compile(r"\w+")
 
