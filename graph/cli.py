@@ -378,12 +378,17 @@ def ingest(
     against: Annotated[
         list[Path] | None, typer.Option(help="RDF to review against (default: seeds/)")
     ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="The report's language, en or fr (default: detected)")
+    ] = None,
 ) -> None:
     """Draft sourced facts from a news report (offline, deterministic) and review them."""
     from graph.ingest.commands import run_ingest
 
     with errors_as_exit():
-        run_ingest(get_settings(), out, err, article, published, publisher, url, output, against)
+        run_ingest(
+            get_settings(), out, err, article, published, publisher, url, output, against, lang
+        )
 
 
 @import_app.command("acled")

@@ -76,8 +76,9 @@ class SAHEL(DefinedNamespace):
     attribution: URIRef
     claimKind: URIRef
     claimedBy: URIRef
-    conductedBy: URIRef
     condemnedBy: URIRef
+    conductedBy: URIRef
+    confidence: URIRef
     coordinatesSource: URIRef
     date: URIRef
     datePrecision: URIRef
@@ -86,6 +87,7 @@ class SAHEL(DefinedNamespace):
     documentPath: URIRef
     endDate: URIRef
     establishes: URIRef
+    extractedBy: URIRef
     foundedDate: URIRef
     geonamesId: URIRef
     governs: URIRef
@@ -109,6 +111,7 @@ class SAHEL(DefinedNamespace):
     predicate: URIRef
     published: URIRef
     publisher: URIRef
+    reviewStatus: URIRef
     sanctionedBy: URIRef
     source: URIRef
     sourceType: URIRef
@@ -116,10 +119,13 @@ class SAHEL(DefinedNamespace):
     statedBy: URIRef
     subject: URIRef
     successorOf: URIRef
-    suspendedFrom: URIRef
     supportedBy: URIRef
+    suspendedFrom: URIRef
     target: URIRef
+    textOffsetEnd: URIRef
+    textOffsetStart: URIRef
     title: URIRef
+    unclaimedAsOf: URIRef
     unit: URIRef
     url: URIRef
     validFrom: URIRef

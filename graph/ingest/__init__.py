@@ -5,4 +5,4 @@ same IRIs), so a draft or an import can be loaded twice without duplicating anyt
 """
 
 EXTRACTOR = "sahelkg-ingest"
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"

@@ -1,53 +1,29 @@
-"""Candidate facts of one news report: the event it is about, its figures with their
-attributions, claims of responsibility, condemnations and condolences, and every actor,
-place or organisation it names. Deterministic rules over sentences (see figures.py and
-dates.py); each fact keeps the sentence it comes from and a confidence for the reviewer."""
+"""Candidate facts of one news report, English or French: every event it reports (events.py)
+with its date, places, targets, perpetrators and claimants, the figures of each with their
+attributions, claims of responsibility, condemnations, condolences, the army's own account,
+"not claimed" when said, every actor or place it names, and the names the graph does not
+know (candidates.py). Deterministic rules over sentences; each fact keeps the sentences it
+comes from and a confidence for the reviewer. The rules of each role are in roles.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from graph.ingest import candidates as cand_mod
+from graph.ingest import events as ev_mod
 from graph.ingest.aliases import AliasTable, Mention
-from graph.ingest.dates import DateMention, best, find_dates
-from graph.ingest.figures import Figure, figures
+from graph.ingest.candidates import Candidate
+from graph.ingest.dates import DateMention, find_dates
+from graph.ingest.events import Sentence
+from graph.ingest.figures import Figure
+from graph.ingest.lang import LEXICONS, choose
+from graph.ingest.turtle import slug
 
+__all__ = ["EventFact", "Extraction", "FigureFact", "Sentence", "StatementFact", "extract"]
 _SENTENCE_RE = re.compile(r"[^\n]+?(?:[.!?](?=\s|$)|$)", re.M)
-_ATTACK_RE = re.compile(
-    r"\b(?:attack\w*|assault\w*|ambush\w*|raid\w*|bombing|offensive|strikes?|massacre\w*|"
-    r"clash\w*|target(?:ed|ing)|stormed|kill(?:ed|ing|s)?|gunmen|shot dead)\b",
-    re.I,
-)
-_CLAIM_RE = re.compile(r"\bclaim(?:ed|s|ing)? (?:of )?responsibility\b|\bclaimed by\b", re.I)
-# Verbs only: "condemnation has poured in" names no one who condemned.
-_CONDEMN_RE = re.compile(
-    r"\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|deplor(?:e|es|ed|ing)|decr(?:y|ies|ied))\b",
-    re.I,
-)
-_CONDOLE_RE = re.compile(r"\b(?:condolences?|sympathy|sympathies)\b", re.I)
-_STATING_RE = re.compile(r"\b(?:stating|saying|claiming|said|adding)\b", re.I)
-_LINKED_RE = re.compile(r"^[-\s](?:linked|affiliated|allied|backed|inspired)\b", re.I)
-_MILITARY_RE = re.compile(
-    r"\b(?:military|army|soldiers?|troops|police|gendarm\w*|camp|base|barracks|security forces)\b",
-    re.I,
-)
-_ASSAULT_RE = re.compile(r"\b(?:gunfire|clash\w*|fighting|stormed|firing|assault|fighters)\b", re.I)
-_REMOTE_RE = re.compile(
-    r"\b(?:drone|air ?strikes?|airstrikes?|bomb\w*|IEDs?|explosive device|shelling|mortars?|"
-    r"suicide)\b",
-    re.I,
-)
-_CIVILIAN_RE = re.compile(r"\b(?:civilians?|villagers|worshippers|market|massacre\w*)\b", re.I)
-
-
-@dataclass(frozen=True)
-class Sentence:
-    index: int
-    start: int
-    end: int
-    text: str
 
 
 @dataclass
@@ -56,13 +32,15 @@ class EventFact:
     date: dt.date
     precision: str
     date_text: str
-    locations: list[str] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)  # IRIs, or "new:Label" candidates
     targets: list[str] = field(default_factory=list)
     perpetrators: list[str] = field(default_factory=list)
     claimed_by: list[str] = field(default_factory=list)
     condemned_by: list[str] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     confidence: float = 0.7
+    unclaimed: bool = False
+    key: str = ""  # "2025-06-01@boulkessi": the date and the first place named
 
 
 @dataclass
@@ -70,16 +48,19 @@ class FigureFact:
     figure: Figure
     sentence: Sentence
     mentions: list[str] = field(default_factory=list)  # actors named in the claim
+    event: int | None = None  # index in Extraction.events
+    stated_by: str = ""  # IRI or "new:Label" of who the figure comes from, when named
 
 
 @dataclass
 class StatementFact:
-    cls: str  # ClaimOfResponsibility, Condemnation, Condolence
-    stated_by: str
+    cls: str  # ClaimOfResponsibility, Condemnation, Condolence, Statement
+    stated_by: str  # IRI or "new:Label"
     sentences: list[Sentence]
     addressed_to: str = ""
     mentions: list[str] = field(default_factory=list)
     confidence: float = 0.75
+    events: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -89,17 +70,25 @@ class Extraction:
     published: dt.date
     sentences: list[Sentence]
     mentions: list[Mention]
-    event: EventFact | None
+    events: list[EventFact]
     figures: list[FigureFact]
     statements: list[StatementFact]
     dates: list[DateMention]
+    candidates: list[Candidate] = field(default_factory=list)
+    lang: str = "en"
+
+    @property
+    def event(self) -> EventFact | None:
+        return self.events[0] if self.events else None
+
+    def candidate(self, key: str) -> Candidate | None:
+        return next((c for c in self.candidates if c.key == key), None)
 
     def facts(self) -> set[tuple[str, ...]]:
-        """Comparable facts, for the gold list and the review (IRIs as they are)."""
+        """Comparable facts, for the gold lists and the review (IRIs as they are)."""
         out: set[tuple[str, ...]] = {("mention", m.iri) for m in self.mentions}
-        if self.event:
-            e = self.event
-            out |= {("event", "type", e.cls), ("event", "date", e.date.isoformat())}
+        for e in self.events:
+            out.add(("event", e.key, "type", e.cls))
             for rel, iris in (
                 ("location", e.locations),
                 ("target", e.targets),
@@ -107,20 +96,32 @@ class Extraction:
                 ("claimedBy", e.claimed_by),
                 ("condemnedBy", e.condemned_by),
             ):
-                out |= {("event", rel, i) for i in iris}
-        out |= {figure_key(f.figure) for f in self.figures}
+                out |= {("event", e.key, rel, i) for i in iris}
+            if e.unclaimed:
+                out.add(("event", e.key, "unclaimed", "yes"))
+        for f in self.figures:
+            key = self.events[f.event].key if f.event is not None else "-"
+            out.add(("claim", key, *figure_key(f)))
         out |= {("statement", s.cls, s.stated_by, s.addressed_to) for s in self.statements}
+        for c in self.candidates:
+            out.add(("new", c.cls, c.label))
+            if c.container:
+                out.add(("locatedIn", c.label, c.container))
         return out
 
 
-def figure_key(f: Figure) -> tuple[str, ...]:
+def figure_key(f: FigureFact) -> tuple[str, ...]:
     from graph.mapping import normalise_text
 
-    who = f.claimant or normalise_text(f.attribution) or "unattributed"
-    return ("claim", f.kind, str(f.value), f.qualifier or "-", who)
+    fig = f.figure
+    who = f.stated_by or fig.claimant or normalise_text(fig.attribution) or "unattributed"
+    return (fig.kind, str(fig.value), fig.qualifier or "-", who)
 
 
 def split_sentences(text: str) -> list[Sentence]:
+    """Lines, then sentence ends. A regular expression, not spaCy's sentencizer: news wires
+    put one paragraph per line, and the small French model cuts after initials and titles
+    ("le ministre Salifou | Mody") where a full stop rule does not."""
     out: list[Sentence] = []
     for m in _SENTENCE_RE.finditer(text):
         chunk = m.group()
@@ -130,138 +131,75 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
-def extract(text: str, published: dt.date, aliases: AliasTable) -> Extraction:
+def extract(
+    text: str, published: dt.date, aliases: AliasTable, lang: str | None = None
+) -> Extraction:
+    from graph.ingest import roles
+
+    lang = choose(text, lang)
+    lex = LEXICONS[lang]
     sentences = split_sentences(text)
     title = sentences[0].text if sentences else ""
     mentions = aliases.mentions(text)
-    dates = find_dates(text, published)
+    dates = find_dates(text, published, lang=lang)
+    found = cand_mod.find(text, lang, aliases, mentions)
+    inside = [sp for c in found if c.is_place for sp in c.spans]
+    mentions = [m for m in mentions if not any(s < m.start and m.end <= e for s, e in inside)]
+    places = _places(aliases, mentions, found)
+    cand_mod.containers(text, places, found)
+    contains = {c.container for c in found if c.container}
+    local = [p for p in places if p[3] != "Country" and p[2] not in contains]
+    local = [p for p in local if not cand_mod.nearby(text, p[0])]
 
-    def in_sentence(s: Sentence) -> list[Mention]:
-        return [m for m in mentions if s.start <= m.start < s.end]
-
-    def actors(ms: list[Mention], kind: str = "Actor") -> list[str]:
-        return _unique(m.iri for m in ms if aliases.entities[m.iri].is_a(kind))
-
-    def agents(s: Sentence) -> list[str]:
-        """Actors named as such: not 'al Qaeda' in 'the al Qaeda-linked group'."""
-        return _unique(
-            m.iri
-            for m in in_sentence(s)
-            if aliases.entities[m.iri].is_a("Actor") and not _LINKED_RE.match(text[m.end :])
-        )
-
-    statements: dict[tuple[str, str, str], StatementFact] = {}
-    claimant = ""
-    for s in sentences:
-        if _CLAIM_RE.search(s.text):
-            groups = [i for i in agents(s) if aliases.entities[i].is_a("ArmedGroup")]
-            if groups:
-                claimant = claimant or groups[-1]
-                stating = _STATING_RE.search(s.text)
-                named = [
-                    m.iri
-                    for m in in_sentence(s)
-                    if stating and m.start - s.start > stating.end()
-                    and aliases.entities[m.iri].is_a("Actor") and m.iri != groups[-1]
-                ]  # fmt: skip
-                _add(statements, "ClaimOfResponsibility", groups[-1], s, mentions=named)
-        verb = _CONDEMN_RE.search(s.text)
-        if verb:
-            subjects = {m.iri for m in in_sentence(s) if m.start - s.start < verb.start()}
-            for iri in agents(s):
-                if iri != claimant and iri in subjects:
-                    _add(statements, "Condemnation", iri, s, confidence=0.7)
-        cm = _CONDOLE_RE.search(s.text)
-        if cm:
-            before = [m for m in in_sentence(s) if m.start - s.start < cm.start()]
-            after = [m for m in in_sentence(s) if m.start - s.start > cm.end()]
-            givers, receivers = actors(before), actors(after)
-            for iri in givers[-1:]:  # the nearest actor before 'condolences' gives them
-                _add(statements, "Condolence", iri, s, receivers[0] if receivers else "", 0.7)
-
-    claimant_name = aliases.entities[claimant].label if claimant else ""
-    found: list[FigureFact] = []
-    for s in sentences:
-        is_claim = bool(_CLAIM_RE.search(s.text))
-        for f in figures(s.text, claimant if is_claim else "", _short(claimant_name)):
-            named = [
-                m.iri
-                for m in in_sentence(s)
-                if f.claimant and m.iri != f.claimant and m.start - s.start > f.start
-                and aliases.entities[m.iri].is_a("Actor")
-            ]  # fmt: skip
-            found.append(FigureFact(f, s, named))
-
-    event = _event(sentences, in_sentence, aliases, dates, published, claimant, statements)
+    # The headline restates the lead; it is read for events only when nothing else is.
+    for first in (1, 0):
+        body = ev_mod.units(text, sentences[first:], dates)
+        places_of: dict[int, set[str]] = {}
+        for u in body:
+            places_of[u.start] = {p[2] for p in local if u.start <= p[0] < u.end}
+        segments = ev_mod.segment(text, body, dates, lex, places_of)
+        if segments:
+            break
+    ctx = roles.Context(text, lang, lex, aliases, mentions, found, published, dates)
+    events: list[EventFact] = []
+    for seg in segments:  # where the attack sentences say it happened
+        said = [u for u in seg.units if lex.attack.search(u.text)] or seg.units
+        where = _unique(p[2] for p in local for u in said if u.start <= p[0] < u.end)
+        events.append(roles.event(ctx, seg, where, dates, places))
+    for e in events:
+        e.key = f"{e.date.isoformat()}@{slug(_label(aliases, found, e.locations), 40)}"
+    unit_event = {u.start: i for i, seg in enumerate(segments) for u in seg.units}
+    figures, statements = roles.facts(ctx, body, title, sentences, events, unit_event)
     return Extraction(
-        text, title, published, sentences, mentions, event, found, list(statements.values()), dates
-    )
+        text, title, published, sentences, mentions, events, figures, statements, dates,
+        found, lang,
+    )  # fmt: skip
 
 
-def _event(
-    sentences: list[Sentence],
-    in_sentence: Callable[[Sentence], list[Mention]],
-    aliases: AliasTable,
-    dates: list[DateMention],
-    published: dt.date,
-    claimant: str,
-    statements: dict[tuple[str, str, str], StatementFact],
-) -> EventFact | None:
-    hits = [s for s in sentences if _ATTACK_RE.search(s.text)]
-    if not hits:
-        return None
-    # The lead (the first two sentences about the attack) says what it was; later sentences
-    # drift to reprisals and context.
-    lead = " ".join(s.text for s in hits[:2])
-    blob = " ".join(s.text for s in hits)
-    if _CIVILIAN_RE.search(lead):
-        cls = "ViolenceAgainstCivilians"
-    elif _MILITARY_RE.search(blob) and _ASSAULT_RE.search(blob):
-        cls = "Battle"
-    elif _REMOTE_RE.search(lead):
-        cls = "ExplosionRemoteViolence"
-    else:
-        cls = "Attack"
-    places: list[str] = []
-    for s in hits:
-        places += [m.iri for m in in_sentence(s) if aliases.entities[m.iri].is_a("Place")]
-    places = _unique(places)
-    local = [
-        p for p in places if aliases.entities[p].is_a("City") or aliases.entities[p].is_a("Site")
-    ]
-    targets = [p for p in places if aliases.entities[p].is_a("Site")]
-    in_hits = [d for d in dates if any(s.start <= d.start < s.end for s in hits)]
-    when = best(in_hits) or best(dates)
-    confidence = 0.75 if when else 0.4
-    day, precision, said = (
-        (when.date, when.precision, when.text) if when else (published.replace(day=1), "month", "")
-    )
-    event = EventFact(cls, day, precision, said, local or places, targets, sentences=hits)
-    event.confidence = confidence
-    if claimant:
-        event.perpetrators = [claimant]
-        event.claimed_by = [claimant]
-    event.condemned_by = [s.stated_by for s in statements.values() if s.cls == "Condemnation"]
-    return event
+def _places(
+    aliases: AliasTable, mentions: list[Mention], found: list[Candidate]
+) -> list[tuple[int, int, str, str]]:
+    """(start, end, IRI or candidate key, class) of every place named, in text order."""
+    out = []
+    for m in mentions:
+        e = aliases.entities[m.iri]
+        if e.is_a("Place"):
+            cls = next((c for c in ("Country", "Site", "City", "Region") if e.is_a(c)), "Region")
+            out.append((m.start, m.end, m.iri, cls))
+    for c in found:
+        if c.is_place:
+            out += [(s, e, c.key, c.cls) for s, e in c.spans]
+    return sorted(out)
 
 
-def _add(
-    statements: dict[tuple[str, str, str], StatementFact],
-    cls: str,
-    who: str,
-    s: Sentence,
-    addressed_to: str = "",
-    confidence: float = 0.75,
-    mentions: list[str] | None = None,
-) -> None:
-    key = (cls, who, addressed_to)
-    if key in statements:
-        st = statements[key]
-        if s not in st.sentences:
-            st.sentences.append(s)
-        st.mentions = _unique([*st.mentions, *(mentions or [])])
-        return
-    statements[key] = StatementFact(cls, who, [s], addressed_to, list(mentions or []), confidence)
+def _label(aliases: AliasTable, found: list[Candidate], keys: list[str]) -> str:
+    if not keys:
+        return "unknown"
+    key = keys[0]
+    if key.startswith("new:"):
+        return key[4:]
+    label = aliases.entities[key].label if key in aliases.entities else key
+    return re.sub(r"\s*\([^()]*\)", "", label)  # "Gendarmerie school of Faladié (...)"
 
 
 def _short(label: str) -> str:

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from graph.errors import InputError
 from graph.ingest.dates import parse_iso
-from graph.ingest.draft import report_lines
+from graph.ingest.draft import CANDIDATE, report_lines
 from graph.ingest.pipeline import (
     SHACL_ROW_LIMIT,
     Context,
@@ -24,6 +24,7 @@ from graph.ingest.pipeline import (
     ingest_article,
     read_text,
 )
+from graph.ingest.turtle import http_iri
 from graph.load import Ontology
 from graph.settings import Settings
 
@@ -40,25 +41,37 @@ def run_ingest(
     url: str | None,
     output: Path | None,
     against: list[Path] | None,
+    lang: str | None = None,
 ) -> None:
     day = parse_iso(published, "--published")
-    if url is not None and not url.startswith(("http://", "https://")):
-        raise InputError(f"--url {url!r}: not an http(s) URL")
+    if url is not None:
+        http_iri(url)
     onto = Ontology.read(settings.ontology_path, settings.shapes_path)
     ctx = Context.read(onto, settings.seeds_dir, against)
     _dangling(err, ctx)
-    result = ingest_article(ctx, read_text(article), day, publisher, url)
+    result = ingest_article(ctx, read_text(article), day, publisher, url, lang)
     text = result.draft.turtle()
     if output is None:
         out.print(text, markup=False, highlight=False, soft_wrap=True)
     else:
         output.write_text(text, encoding="utf-8")
+    rows = list(report_lines(result.draft))
     table = Table("status", "fact", "conf.", "sent.", "note", title="Review")
-    for row in report_lines(result.draft):
-        table.add_row(*row)
+    for row in rows:
+        if row[0] != CANDIDATE:
+            table.add_row(*row)
     err.print(table)
+    found = [row for row in rows if row[0] == CANDIDATE]
+    if found:
+        title = "New entities (candidates: accept, merge with a known node, or reject)"
+        names = Table("status", "entity", "conf.", "sent.", "where in the text", title=title)
+        for row in found:
+            names.add_row(*row)
+        err.print(names)
     counts = result.review.counts()
+    x = result.extraction
     err.print(
+        f"{x.lang}: {len(x.events)} event(s), {len(x.candidates)} new entit(ies) proposed; "
         f"{counts['new']} new, {counts['known']} already known, {counts['contradicts']} "
         f"contradicting the graph; event: {result.review.event or 'new'}; source: "
         f"{result.review.source or 'new'}"

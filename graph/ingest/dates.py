@@ -16,51 +16,63 @@ from dataclasses import dataclass
 from graph.errors import InputError
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
-    (
-        "dmy",
-        re.compile(
-            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(?P<y>\d{{4}}))?\b", re.I
-        ),
-    ),
-    (
-        "mdy",
-        re.compile(
-            rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b", re.I
-        ),
-    ),
-    ("weekday", re.compile(r"\b(?:on\s+|last\s+)?(?P<wd>" + "|".join(WEEKDAYS) + r")\b", re.I)),
-    ("yesterday", re.compile(r"\byesterday\b", re.I)),
-    ("today", re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b", re.I)),
-    ("this-week", re.compile(r"\b(?:earlier|late[r]?) this week\b|\bthis week\b", re.I)),
-    ("last-week", re.compile(r"\blast week\b", re.I)),
-    ("last-month", re.compile(r"\blast month\b", re.I)),
+JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+_MONTH_NAMES = [
+    ("january", "jan", "janvier", "janv"),
+    ("february", "feb", "février", "fevrier", "févr"),
+    ("march", "mar", "mars"),
+    ("april", "apr", "avril"),
+    ("may", "mai"),
+    ("june", "jun", "juin"),
+    ("july", "jul", "juillet", "juil"),
+    ("august", "aug", "août", "aout"),
+    ("september", "sep", "sept", "septembre"),
+    ("october", "oct", "octobre"),
+    ("november", "nov", "novembre"),
+    ("december", "dec", "décembre", "decembre", "déc"),
 ]
+MONTHS = {name: i for i, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WD = r"(?P<wd>" + "|".join(WEEKDAYS + JOURS) + r")"
+_WD2 = r"(?P<wd2>" + "|".join(WEEKDAYS + JOURS) + r")"
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+# (rule, pattern), tried in this order; an overlapping later match is dropped. Rules shared
+# by both languages resolve the same way (a "dmy" is a day-month-year in either).
+_EN: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", _rx(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    ("dmy", _rx(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(?P<y>\d{{4}}))?\b")),
+    ("mdy", _rx(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
+    ("night", _rx(rf"\b(?:in )?the night (?:of|from) {_WD} (?:to|into) {_WD2}\b")),
+    ("mid-month", _rx(rf"\b(?:mid|early|late)[- ]{_MONTH}")),
+    ("weekday", _rx(rf"\b(?:on\s+|last\s+)?{_WD}\b")),
+    ("yesterday", _rx(r"\byesterday\b")),
+    ("today", _rx(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b")),
+    ("this-week", _rx(r"\b(?:earlier|late[r]?) this week\b|\bthis week\b")),
+    ("last-week", _rx(r"\blast week\b")),
+    ("last-month", _rx(r"\blast month\b")),
+]
+_FR: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", _EN[0][1]),
+    ("dmy", _rx(rf"\b(?P<d>\d{{1,2}})(?:er)?\s+{_MONTH}(?:\s+(?P<y>\d{{4}}))?(?!\w)")),
+    ("night", _rx(rf"\bdans la nuit (?:de|du) {_WD} (?:à|au) {_WD2}\b")),
+    ("mid-month", _rx(rf"\b(?:(?:à |vers )?la mi-|(?:au |en )?début |(?:à la |en )?fin ){_MONTH}")),
+    ("weekday", _rx(rf"\b(?:(?:ce|le)\s+)?{_WD}(?P<last>\s+derni(?:er|ère))?\b")),
+    ("before-yesterday", _rx(r"\bavant-hier\b")),
+    ("yesterday", _rx(r"\bhier\b")),
+    ("today", _rx(r"\baujourd'hui\b|\bce (?:matin|midi|soir)\b|\bcet après-midi\b")),
+    ("this-week", _rx(r"\bcette semaine\b|\ben début de semaine\b")),
+    ("last-week", _rx(r"\bla semaine (?:dernière|passée)\b")),
+    ("last-month", _rx(r"\ble mois (?:dernier|passé)\b")),
+]
+_PATTERNS = {"en": _EN, "fr": _FR}
 # Most precise first: a weekday beats "earlier this week" in the same report.
-_RANK = {"iso": 0, "dmy": 0, "mdy": 0, "weekday": 1, "yesterday": 1, "today": 1}
+_RANK = {"iso": 0, "dmy": 0, "mdy": 0, "night": 1, "weekday": 1, "yesterday": 1, "today": 1,
+         "before-yesterday": 1}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,11 +89,13 @@ class DateMention:
         return _RANK.get(self.rule, 2)
 
 
-def find_dates(text: str, published: dt.date, offset: int = 0) -> list[DateMention]:
+def find_dates(
+    text: str, published: dt.date, offset: int = 0, lang: str = "en"
+) -> list[DateMention]:
     """Every date expression in the text, resolved; overlapping matches keep the first rule."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for rule, pattern in _PATTERNS:
+    for rule, pattern in _PATTERNS[lang]:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
@@ -108,13 +122,22 @@ def _resolve(rule: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
             day = day.replace(year=year - 1)
         return day, "day"
     if rule == "weekday":
-        target = WEEKDAYS.index(m.group("wd").lower())
-        back = (published.weekday() - target) % 7
-        if m.group().lower().startswith("last") and back == 0:
+        back = (published.weekday() - _weekday(m.group("wd"))) % 7
+        last = m.group().lower().startswith("last") or bool(m.groupdict().get("last"))
+        if last and back == 0:
             back = 7
         return published - dt.timedelta(days=back), "day"
+    if rule == "night":  # the night from Tuesday to Wednesday began on the Tuesday
+        back = (published.weekday() - _weekday(m.group("wd2"))) % 7
+        return published - dt.timedelta(days=back + 1), "day"
+    if rule == "mid-month":  # the ontology has no "mid-May": the month, at month precision
+        month = MONTHS[m.group("month").lower()]
+        year = published.year if month <= published.month else published.year - 1
+        return dt.date(year, month, 1), "month"
     if rule == "yesterday":
         return published - dt.timedelta(days=1), "day"
+    if rule == "before-yesterday":
+        return published - dt.timedelta(days=2), "day"
     if rule == "today":
         return published, "day"
     if rule == "this-week":
@@ -125,6 +148,11 @@ def _resolve(rule: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
         first = published.replace(day=1) - dt.timedelta(days=1)
         return first.replace(day=1), "month"
     return None
+
+
+def _weekday(name: str) -> int:
+    name = name.lower()
+    return WEEKDAYS.index(name) if name in WEEKDAYS else JOURS.index(name)
 
 
 def _month_of(day: dt.date) -> tuple[dt.date, str]:

@@ -20,57 +20,165 @@ WORD_NUMBERS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12, "a hundred": 100,
 }  # fmt: skip
+MOTS_NOMBRES = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
+    "quinze": 15, "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50,
+    "cent": 100,
+}  # fmt: skip
+# "une vingtaine": about twenty
+ENVIRONS = {"une dizaine": 10, "une quinzaine": 15, "une vingtaine": 20, "une trentaine": 30,
+            "une quarantaine": 40, "une cinquantaine": 50, "une centaine": 100}  # fmt: skip
 VAGUE = ("hundreds", "dozens", "scores", "thousands", "tens")
-_NUM = (
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|"
-    + "|".join(sorted([*WORD_NUMBERS, *VAGUE], key=len, reverse=True))
-    + r")(?![\w-])"
-)
-_QUALIFIERS = [
-    ("more-than", r"more than|over|upwards of|in excess of"),
-    ("at-least", r"at least|no fewer than|a minimum of"),
-    ("up-to", r"up to|as many as|at most"),
-    ("approximately", r"around|about|some|nearly|almost|approximately|roughly|an estimated"),
-]
-_NUM_RE = re.compile(
-    r"\b(?:(?P<qual>" + "|".join(q for _, q in _QUALIFIERS) + r")\s+)?" + _NUM, re.IGNORECASE
-)
-# Checked in this order: "killed or wounded" before "killed".
-_AFTER = [
-    ("KilledOrWounded", r"(?:killed|dead) (?:or|and) (?:wounded|injured)|casualties"),
-    ("Fatalities", r"dead|killed|died|deaths?|lives|fatalities|bodies|lost their lives"),
-    ("Injuries", r"injured|wounded|injuries|hurt|hospitali[sz]ed"),
-    ("Abductions", r"abducted|kidnapped|hostages?|taken captive"),
-    ("Displaced", r"displaced|fled their homes|refugees"),
-]  # fmt: skip
-_BEFORE = [
-    ("Fatalities", r"(?:killed|killing|kills|toll (?:\w+ )?(?:to|of|at|stands at|rose to))"),
-    ("Injuries", r"(?:injured|injuring|wounded|wounding)"),
-    ("Abductions", r"(?:abducted|kidnapped)"),
-]
-_AFTER_RE = [(k, re.compile(rf"\b(?:{p})\b", re.I)) for k, p in _AFTER]
-_BEFORE_RE = [(k, re.compile(rf"\b{p}\s+(?:\w+\s+){{0,2}}$", re.I)) for k, p in _BEFORE]
-_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|but|and)\s+|\.\s|\bwhile\b", re.I)
-_REPORTING = (
+VAGUE_FR = {
+    "plusieurs dizaines": "dizaines", "des dizaines": "dizaines",
+    "plusieurs centaines": "centaines", "des centaines": "centaines",
+    "plusieurs": "plusieurs", "de nombreux": "plusieurs", "de nombreuses": "plusieurs",
+}  # fmt: skip
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Rules:
+    numbers: dict[str, int]
+    approx: dict[str, int]  # a number word that is itself "about N"
+    vague: dict[str, str]  # a vague quantity and the value it is written as
+    qualifiers: list[tuple[str, str]]
+    num: re.Pattern[str]
+    after: list[tuple[str, re.Pattern[str]]]
+    before: list[tuple[str, re.Pattern[str]]]
+    clause_break: re.Pattern[str]
+    subject: re.Pattern[str]
+    said_after: re.Pattern[str]
+    according: re.Pattern[str]
+    materiel: re.Pattern[str]
+    funeral: re.Pattern[str]
+    hedges: re.Pattern[str]
+    not_a_subject: re.Pattern[str]
+
+
+def _rules(
+    numbers: dict[str, int], approx: dict[str, int], vague: dict[str, str],
+    qualifiers: list[tuple[str, str]], after: list[tuple[str, str]],
+    before: list[tuple[str, str]], **patterns: str,
+) -> _Rules:  # fmt: skip
+    words = [*numbers, *approx, *vague]
+    num = (
+        r"\b(?:(?P<qual>" + "|".join(q for _, q in qualifiers) + r")\s+)?"
+        r"(?P<num>\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+(?!\d)|\d+|"
+        + _alternatives(words)
+        + r")(?![\w-])"
+    )
+    return _Rules(
+        numbers, approx, vague, qualifiers, re.compile(num, re.I),
+        [(k, re.compile(rf"\b(?:{p})\b", re.I)) for k, p in after],
+        [(k, re.compile(rf"\b{p}\s+(?:[\w'’]+\s+){{0,2}}$", re.I)) for k, p in before],
+        *(re.compile(patterns[k], re.I) for k in (
+            "clause_break", "subject", "said_after", "according", "materiel", "funeral",
+            "hedges", "not_a_subject")),
+    )  # fmt: skip
+
+
+_EN_REPORTING = (
     r"raised|put|puts|gave|gives|reported|reports|said|says|estimated|estimates|brought|"
     r"revised|counted|told|confirmed|listed|cited"
 )
-_SUBJECT_RE = re.compile(
-    rf"(?P<who>\b(?:a|an|the|one)\s+[\w’'\- ]{{2,60}}?)\s+(?:{_REPORTING})\b", re.I
-)
-_SAID_AFTER_RE = re.compile(
-    r",\s*(?P<who>(?:a|an|the|one)\s[^,.;]{2,60}?)\s+(?:said|says|told \w+|reported)\b", re.I
-)
-_ACCORDING_RE = re.compile(r"\baccording to\s+(?P<who>[^,.;]{3,80})", re.I)
-_MATERIEL_RE = re.compile(
-    r"\b(?:destroy\w*|burn\w*|set fire to|set on fire|shot down)\s+(?:(?P<num>\d+)\s+)?"
+EN = _rules(
+    WORD_NUMBERS,
+    {},
+    {v: v for v in VAGUE},
+    [
+        ("more-than", r"more than|over|upwards of|in excess of"),
+        ("at-least", r"at least|no fewer than|a minimum of"),
+        ("up-to", r"up to|as many as|at most"),
+        ("approximately", r"around|about|some|nearly|almost|approximately|roughly|an estimated"),
+    ],
+    # Checked in this order: "killed or wounded" before "killed".
+    [
+        ("KilledOrWounded", r"(?:killed|dead) (?:or|and) (?:wounded|injured)|casualties"),
+        (
+            "Fatalities",
+            r"dead|killed|died|deaths?|lives|fatalities|bodies|lost their lives|"
+            r"neutrali[sz]ed",
+        ),
+        ("Injuries", r"injured|wounded|injuries|hurt|hospitali[sz]ed"),
+        ("Abductions", r"abducted|kidnapped|hostages?|taken captive"),
+        ("Displaced", r"displaced|fled their homes|refugees"),
+    ],
+    [
+        ("Fatalities", r"(?:killed|killing|kills|toll (?:\w+ )?(?:to|of|at|stands at|rose to))"),
+        ("Injuries", r"(?:injured|injuring|wounded|wounding)"),
+        ("Abductions", r"(?:abducted|kidnapped)"),
+    ],
+    clause_break=r";|,\s+(?:while|whereas|but|and)\s+|\.\s|\bwhile\b",
+    subject=rf"(?P<who>\b(?:a|an|the|one)\s+[\w’'\- ]{{2,60}}?)\s+(?:{_EN_REPORTING})\b",
+    said_after=r",\s*(?P<who>(?:a|an|the|one|two|three|several)\s[^,.;]{2,60}?)\s+"
+    r"(?:said|says|told \w+|reported)\b",
+    according=r"\baccording to\s+(?P<who>[^,.;]{3,80})",
+    materiel=r"\b(?:destroy\w*|burn\w*|set fire to|set on fire|shot down)\s+(?:(?P<num>\d+)\s+)?"
     r"(?P<unit>aircraft|planes?|helicopters?|vehicles?|drones?|tanks?|trucks?)\b",
-    re.I,
+    funeral=r"\bfuneral",
+    hedges=r"\breportedly\b|\ballegedly\b|\bunconfirmed\b",
+    not_a_subject=r"the (?:attack|toll|assault)\b",
 )
-_FUNERAL_RE = re.compile(r"\bfuneral", re.I)
+_FR_REPORTING = (
+    r"a annoncé|ont annoncé|annonce|a indiqué|indique|a déclaré|déclare|a affirmé|affirme|"
+    r"a confirmé|confirme|a précisé|précise|dit|rapporte|a rapporté|fait état|a fait état|"
+    r"évoque|fait|a fait|déplore"
+)
+FR = _rules(
+    MOTS_NOMBRES,
+    ENVIRONS,
+    VAGUE_FR,
+    [
+        ("more-than", r"plus de|au-delà de|plus d'une?"),
+        ("at-least", r"au moins|au minimum"),
+        ("up-to", r"jusqu'à|au maximum"),
+        ("approximately", r"environ|près de|quelque|quelques|approximativement"),
+    ],
+    [
+        ("KilledOrWounded", r"victimes|tués ou blessés|morts ou blessés"),
+        (
+            "Fatalities",
+            r"morts?|tu[ée]e?s?|décès|décédée?s?|tombés|péri|neutralisée?s?|cadavres|"
+            r"corps sans vie|perdu la vie",
+        ),
+        ("Injuries", r"blessée?s?|hospitalisée?s?"),
+        ("Abductions", r"enlevée?s?|kidnappée?s?|otages?|pris en otage|portés disparus"),
+        ("Displaced", r"déplacée?s?|réfugiée?s?|ont fui"),
+    ],
+    [
+        ("Fatalities", r"(?:tué|tuant|neutralisé|bilan (?:\w+ )?(?:de|à|à hauteur de|s'élève à))"),
+        ("Injuries", r"(?:blessé|blessant)"),
+        ("Abductions", r"(?:enlevé|kidnappé)"),
+    ],
+    clause_break=r";|,\s+(?:tandis que|alors que|mais)\s+|\.\s|\btandis que\b",
+    subject=rf"(?P<who>\b(?:un|une|le|la|les|l['’]|des)\s*[\w’'\- ]{{2,60}}?)\s+"
+    rf"(?:{_FR_REPORTING})\b",
+    said_after=r",\s*(?:a|ont|avait|a-t-il|a-t-elle)?\s*(?:annoncé|indiqué|déclaré|affirmé|précisé|"
+    r"rapporté|confirmé)\s+(?P<who>(?:le|la|les|l['’]|un|une|des)\s*[^,.;]{2,60})",
+    according=r"\b(?:selon|d'après|de source)\s+(?P<who>[^,.;]{3,80})",
+    materiel=r"\b(?:détrui\w*|incendi\w*|abattu\w*)\s+(?:(?P<num>\d+)\s+)?"
+    r"(?P<unit>avions?|aéronefs?|hélicoptères?|véhicules?|drones?|chars?|camions?)\b",
+    funeral=r"\bfunérailles|\bobsèques|\binhum",
+    hedges=r"\bprésumée?s?\b|\bnon confirmée?s?\b|\bauraient\b|\baurait\b",
+    not_a_subject=r"l['’](?:attaque|assaut)\b|le bilan\b",
+)
+RULES = {"en": EN, "fr": FR}
 _VICTIMS_OF_RE = re.compile(r"^\s*of\s+(?P<what>.{3,120}?),?\s+(?:were|was|had been|have been)\b")
 _VICTIMS_NOUN_RE = re.compile(r"^\s*(?P<what>[a-z][a-z\s-]{3,60}?)(?=[,.;]|$| were\b| who\b)")
-_HEDGES = re.compile(r"\breportedly\b|\ballegedly\b|\bunconfirmed\b", re.I)
+_RANGE = re.compile(r"\s*(?:à|to|-|–)\s*(?=\d)")
+_TIME_UNIT = re.compile(
+    r"\s*(?:days?|weeks?|months?|years?|hours?|minutes?|jours?|semaines?|mois|ans|années?|"
+    r"heures?)\b",
+    re.I,
+)
+_AUXILIARIES = re.compile(
+    r"(?:\s+(?:had|has|have|also|first|later|then|initially|avait|a|aussi))+$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -87,19 +195,29 @@ class Figure:
     confidence: float = 0.8
 
 
-def figures(sentence: str, claimant: str = "", claimant_name: str = "") -> list[Figure]:
+def figures(
+    sentence: str, claimant: str = "", claimant_name: str = "", lang: str = "en"
+) -> list[Figure]:
     """Figures of one sentence. `claimant` (an IRI) is set when the sentence is a claim of
     responsibility: figures after its 'stating that' are the claimant's."""
+    r = RULES[lang]
     out: list[Figure] = []
-    funeral = bool(_FUNERAL_RE.search(sentence))
-    for m in _NUM_RE.finditer(sentence):
-        raw = m.group("num").lower()
+    funeral = bool(r.funeral.search(sentence))
+    range_ends: set[int] = set()  # "30 à 32 soldats": 30 at least, 32 at most
+    for m in r.num.finditer(sentence):
+        raw = " ".join(m.group("num").lower().split())
         if _is_year(raw, sentence, m.end()):
             continue
-        after = _window_after(sentence, m.end())
+        after = _window_after(r, sentence, m.end())
+        rng = _RANGE.match(sentence, m.end())
+        upper = r.num.match(sentence, rng.end()) if rng else None
+        if upper is not None:
+            after = _window_after(r, sentence, upper.end())
+        if _TIME_UNIT.match(after):
+            continue  # "two days later", "trois jours après"
         before = sentence[max(0, m.start() - 40) : m.start()]
-        kind = next((k for k, r in _AFTER_RE if r.search(after)), None)
-        kind = kind or next((k for k, r in _BEFORE_RE if r.search(before)), None)
+        kind = next((k for k, rx in r.after if rx.search(after)), None)
+        kind = kind or next((k for k, rx in r.before if rx.search(before)), None)
         victims = ""
         if kind is None and funeral:
             kind, confidence = "Fatalities", 0.6
@@ -109,15 +227,22 @@ def figures(sentence: str, claimant: str = "", claimant_name: str = "") -> list[
             continue
         else:
             confidence = 0.85
-        if not victims:
+        if not victims and lang == "en":
             of = _VICTIMS_OF_RE.match(sentence[m.end() :])
             victims = of.group("what").strip() if of else ""
-        value: int | str = _value(raw)
-        qualifier = _qualifier(m.group("qual"))
-        attribution, who = _attribution(sentence, m.start(), claimant, claimant_name)
+        value: int | str = _value(r, raw)
+        qualifier = _qualifier(r, m.group("qual"))
+        if raw in r.approx:
+            qualifier = "approximately"
+        if upper is not None:
+            qualifier = "at-least"
+            range_ends.add(upper.start())
+        elif m.start() in range_ends:
+            qualifier = "up-to"
+        attribution, who = _attribution(r, sentence, m.start(), claimant, claimant_name)
         if isinstance(value, str):
             qualifier = ""  # "hundreds" carries its own vagueness
-        if _HEDGES.search(sentence) and not attribution:
+        if r.hedges.search(sentence) and not attribution:
             attribution, confidence = "reportedly (unattributed)", confidence - 0.1
         out.append(
             Figure(
@@ -125,12 +250,12 @@ def figures(sentence: str, claimant: str = "", claimant_name: str = "") -> list[
                 victims, who, confidence,
             )
         )  # fmt: skip
-    for m in _MATERIEL_RE.finditer(sentence):
+    for m in r.materiel.finditer(sentence):
         unit = m.group("unit").lower()
-        unit = "aircraft" if unit.startswith("plane") else unit
+        unit = "aircraft" if unit.startswith(("plane", "avion", "aéronef")) else unit
         value = int(m.group("num")) if m.group("num") else f"{unit} (number not given)"
-        attribution, who = _attribution(sentence, m.start(), claimant, claimant_name)
-        if _HEDGES.search(sentence) and not attribution:
+        attribution, who = _attribution(r, sentence, m.start(), claimant, claimant_name)
+        if r.hedges.search(sentence) and not attribution:
             attribution = "reportedly (unattributed)"
         out.append(
             Figure(
@@ -141,19 +266,23 @@ def figures(sentence: str, claimant: str = "", claimant_name: str = "") -> list[
     return out
 
 
-def _value(raw: str) -> int | str:
-    if raw in WORD_NUMBERS:
-        return WORD_NUMBERS[raw]
+def _value(r: _Rules, raw: str) -> int | str:
+    if raw in r.numbers:
+        return r.numbers[raw]
+    if raw in r.approx:
+        return r.approx[raw]
+    if raw in r.vague:
+        return r.vague[raw]
     if raw[0].isdigit():
-        return int(raw.replace(",", ""))
+        return int(re.sub(r"\D", "", raw))
     return raw
 
 
-def _qualifier(qual: str | None) -> str:
+def _qualifier(r: _Rules, qual: str | None) -> str:
     if not qual:
         return "exact"
-    q = qual.lower()
-    for name, pattern in _QUALIFIERS:
+    q = " ".join(qual.lower().split())
+    for name, pattern in r.qualifiers:
         if re.fullmatch(pattern, q):
             return name
     return "exact"
@@ -165,40 +294,46 @@ def _is_year(raw: str, sentence: str, end: int) -> bool:
     return sentence[end : end + 1] == "-"  # "one-year anniversary", "20-year-old"
 
 
-def _window_after(sentence: str, start: int) -> str:
+def _window_after(r: _Rules, sentence: str, start: int) -> str:
     """The rest of the clause, up to the next number (its own figure) or 120 characters."""
     rest = sentence[start : start + 120]
-    nxt = _NUM_RE.search(rest)
+    nxt = r.num.search(rest)
     if nxt:
         rest = rest[: nxt.start()]
-    brk = _CLAUSE_BREAK.search(rest)
+    brk = r.clause_break.search(rest)
     return rest[: brk.start()] if brk else rest
 
 
-def _attribution(sentence: str, at: int, claimant: str, claimant_name: str) -> tuple[str, str]:
+def _attribution(
+    r: _Rules, sentence: str, at: int, claimant: str, claimant_name: str
+) -> tuple[str, str]:
     """(attribution in the source's words, claimant IRI or '')."""
     clause_start = 0
-    for brk in _CLAUSE_BREAK.finditer(sentence[:at]):
+    for brk in r.clause_break.finditer(sentence[:at]):
         clause_start = brk.end()
     clause = sentence[clause_start:at]
-    subjects = list(_SUBJECT_RE.finditer(clause))
+    subjects = [s for s in r.subject.finditer(clause) if not r.not_a_subject.match(s["who"])]
     subject = subjects[-1] if subjects else None  # the reporting verb nearest the figure
-    if subject is not None and not re.match(r"(?i)the (?:attack|toll|assault)\b", subject["who"]):
+    if subject is not None:
         return _tidy(subject.group("who")), ""
-    if claimant and re.search(r"\b(?:stating|saying|claiming|claimed|said)\b", sentence[:at]):
+    if claimant and r is EN and re.search(r"\b(?:stating|saying|claiming|claimed|said)\b",
+                                          sentence[:at]):  # fmt: skip
         return f"{claimant_name}, claiming responsibility", claimant
+    if claimant and r is FR and re.search(r"\b(?:affirm\w*|disant|dit|revendiqu\w*)\b",
+                                          sentence[:at]):  # fmt: skip
+        return f"{claimant_name}, revendication", claimant
     according = None
-    for according in _ACCORDING_RE.finditer(sentence):
+    for according in r.according.finditer(sentence):
         if according.start() > at and not re.search(r",\s*$", sentence[at : according.start()]):
             according = None
         break
     if according is not None:
         return _tidy(according.group("who")), ""
-    said = _SAID_AFTER_RE.search(sentence, at)  # "..., a local official said."
+    said = r.said_after.search(sentence, at)  # "..., a local official said."
     if said is not None:
         return _tidy(said.group("who")), ""
     return "", ""
 
 
 def _tidy(text: str) -> str:
-    return " ".join(text.split()).strip(" ,")
+    return _AUXILIARIES.sub("", " ".join(text.split()).strip(" ,"))

@@ -14,8 +14,11 @@ from graph.ingest import tabular
 from graph.ingest.article import Extraction, extract
 from graph.ingest.draft import Draft, build
 from graph.ingest.review import Review, review
+from graph.ingest.turtle import http_iri
 from graph.load import Ontology
 from graph.rdf import parse_files
+
+PRESS_ALIASES = Path(__file__).with_name("press_aliases.csv")
 
 
 @dataclass
@@ -36,6 +39,13 @@ class Context:
         table = alias_mod.AliasTable.build(
             seeds + ontology.graph, ontology.registry, seeds_dir / alias_mod.ALIASES_CSV
         )
+        # Spellings of the French press, kept with the extractor (seeds/aliases.csv is the
+        # curated data's, for datasets and English prose).
+        for alias, iri in alias_mod.read_csv(PRESS_ALIASES):
+            if iri in table.entities:
+                table.add(alias, iri)
+            else:
+                table.dangling.append((alias, iri))
         return cls(ontology, known, table, seeds)
 
 
@@ -56,11 +66,18 @@ def read_text(path: Path) -> str:
 
 
 def ingest_article(
-    ctx: Context, text: str, published: dt.date, publisher: str, url: str | None = None
+    ctx: Context,
+    text: str,
+    published: dt.date,
+    publisher: str,
+    url: str | None = None,
+    lang: str | None = None,
 ) -> Ingested:
     if not text.strip():
         raise InputError("the article is empty")
-    x = extract(text, published, ctx.aliases)
+    if url is not None:
+        http_iri(url)
+    x = extract(text, published, ctx.aliases, lang)
     r = review(x, ctx.known, x.title, url)
     reference = ctx.seeds if ctx.known is ctx.seeds else ctx.seeds + ctx.known
     d = build(x, r, ctx.aliases, ctx.ontology.graph, publisher, url, reference)

@@ -39,12 +39,18 @@ _EXCLUSIVE = {"perpetrator", "claimedBy"}  # another value in the graph is a con
 @dataclass
 class Review:
     source: str | None = None  # IRI of the known source document
-    event: str | None = None  # IRI of the known event
-    event_status: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    events: list[str | None] = field(default_factory=list)  # known IRI of each event, or None
+    # (event index, relation, value) -> (status, why)
+    event_status: dict[tuple[int, str, str], tuple[str, str]] = field(default_factory=dict)
     figures: dict[int, tuple[str, str, str]] = field(
         default_factory=dict
     )  # id -> (status, why, claim)
     statements: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def event(self) -> str | None:
+        """The known IRI of the report's first (main) event."""
+        return self.events[0] if self.events else None
 
     def counts(self) -> dict[str, int]:
         out = {NEW: 0, KNOWN: 0, CONTRADICTS: 0}
@@ -57,29 +63,30 @@ class Review:
 
 def review(x: Extraction, graph: Graph, title: str, url: str | None) -> Review:
     r = Review(source=_known_source(graph, title, url, x.published))
-    if x.event is None:  # nothing to compare with: all new
-        r.figures = {id(f): (NEW, "", "") for f in x.figures}
-        r.statements = {id(s): (NEW, "") for s in x.statements}
-        return r
-    r.event = _known_event(graph, x.event)
-    for rel, pred in _EVENT_RELS.items():
-        for iri in getattr(x.event, _attr(rel)):
-            r.event_status[(rel, iri)] = _relation_status(graph, r.event, pred, iri, rel)
-    cls = URIRef(SAHEL_NS + x.event.cls)
-    if r.event is None:
-        r.event_status[("type", x.event.cls)] = (NEW, "")
-    elif (URIRef(r.event), RDF.type, cls) in graph:
-        r.event_status[("type", x.event.cls)] = (KNOWN, "")
-    else:
-        r.event_status[("type", x.event.cls)] = (
-            CONTRADICTS,
-            "the graph types it " + _types(graph, r.event),
-        )
-    r.event_status[("date", x.event.date.isoformat())] = (KNOWN if r.event else NEW, "")
+    for i, e in enumerate(x.events):
+        known = _known_event(graph, e)
+        r.events.append(known)
+        for rel in _EVENT_RELS:
+            for iri in getattr(e, _attr(rel)):
+                r.event_status[(i, rel, iri)] = _relation_status(
+                    graph, known, _EVENT_RELS[rel], iri, rel
+                )
+        cls = URIRef(SAHEL_NS + e.cls)
+        if known is None:
+            r.event_status[(i, "type", e.cls)] = (NEW, "")
+        elif (URIRef(known), RDF.type, cls) in graph:
+            r.event_status[(i, "type", e.cls)] = (KNOWN, "")
+        else:
+            r.event_status[(i, "type", e.cls)] = (
+                CONTRADICTS,
+                "the graph types it " + _types(graph, known),
+            )
+        r.event_status[(i, "date", e.date.isoformat())] = (KNOWN if known else NEW, "")
     for f in x.figures:
-        r.figures[id(f)] = _figure_status(graph, r.event, f)
+        known = r.events[f.event] if f.event is not None else None
+        r.figures[id(f)] = _figure_status(graph, known, f)
     for s in x.statements:
-        r.statements[id(s)] = _statement_status(graph, r.event, s)
+        r.statements[id(s)] = _statement_status(graph, [r.events[i] for i in s.events], s)
     return r
 
 
@@ -127,7 +134,7 @@ def _within(graph: Graph, place: Node) -> set[Node]:
 
 
 def _known_event(graph: Graph, e: EventFact) -> str | None:
-    ours = {URIRef(p) for p in e.locations}
+    ours = {URIRef(p) for p in e.locations if not p.startswith("new:")}
     statements = set(graph.subjects(RDF.type, SAHEL.Statement))
     attacks = {SAHEL.Attack, SAHEL.Battle, SAHEL.ExplosionRemoteViolence,
                SAHEL.ViolenceAgainstCivilians}  # fmt: skip
@@ -167,7 +174,7 @@ def _types(graph: Graph, iri: str) -> str:
 def _relation_status(
     graph: Graph, event: str | None, pred: URIRef, iri: str, rel: str
 ) -> tuple[str, str]:
-    if event is None:
+    if event is None or iri.startswith("new:"):
         return NEW, ""
     have = set(graph.objects(URIRef(event), pred))
     if URIRef(iri) in have:
@@ -203,16 +210,19 @@ def _figure_status(graph: Graph, event: str | None, f: FigureFact) -> tuple[str,
     return NEW, "", ""
 
 
-def _statement_status(graph: Graph, event: str | None, s: StatementFact) -> tuple[str, str]:
-    if event is None:
+def _statement_status(graph: Graph, events: list[str | None], s: StatementFact) -> tuple[str, str]:
+    if s.stated_by.startswith("new:"):
         return NEW, ""
-    for st in graph.subjects(SAHEL.about, URIRef(event)):
-        if (st, RDF.type, URIRef(SAHEL_NS + s.cls)) in graph and (
-            st,
-            SAHEL.statedBy,
-            URIRef(s.stated_by),
-        ) in graph:
-            return KNOWN, str(st)
+    for event in events:
+        if event is None:
+            continue
+        for st in graph.subjects(SAHEL.about, URIRef(event)):
+            if (st, RDF.type, URIRef(SAHEL_NS + s.cls)) in graph and (
+                st,
+                SAHEL.statedBy,
+                URIRef(s.stated_by),
+            ) in graph:
+                return KNOWN, str(st)
     return NEW, ""
 
 

@@ -46,7 +46,34 @@ def integer(value: int) -> str:
 
 
 def uri(value: str) -> str:
-    return f'"{value}"^^xsd:anyURI'
+    return f"{string(value)}^^xsd:anyURI"
+
+
+# What Turtle's IRIREF forbids (and what would end a comment or a literal): controls, space,
+# <>"{}|^`\. A URL with any of them is refused rather than escaped into something else.
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+
+
+def http_iri(value: str, what: str = "--url") -> str:
+    """The value if it is an absolute http(s) IRI with a host; InputError naming `what` if not
+    (a `javascript:` or `data:` URL must never reach a draft or the explorer's links)."""
+    from urllib.parse import urlsplit
+
+    from graph.errors import InputError
+
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise InputError(f"{what} {value!r}: not an http(s) URL")
+    bad = _IRI_FORBIDDEN.search(value)
+    if bad:
+        raise InputError(f"{what} {value!r}: character {bad.group()!r} is not allowed in an IRI")
+    return value
+
+
+def comment(text: str) -> str:
+    """One line of a Turtle comment: a newline in a publisher or a title must not end the
+    comment and start triples."""
+    return " ".join(text.split())
 
 
 def kg(local: str) -> str:
@@ -86,7 +113,7 @@ class Block:
         return self
 
     def text(self) -> str:
-        lines = [f"# {c}" for c in self.comments]
+        lines = [f"# {comment(c)}" for c in self.comments]
         grouped: dict[str, list[str]] = {}
         for p, o in self.pairs:
             grouped.setdefault(p, []).append(o)
@@ -98,7 +125,7 @@ class Block:
 
 
 def header(comment_lines: Sequence[str] = ()) -> str:
-    lines = [f"# {c}" if c else "#" for c in comment_lines]
+    lines = [f"# {comment(c)}" if c else "#" for c in comment_lines]
     lines += [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
     return "\n".join(lines) + "\n\n"
 

@@ -96,9 +96,10 @@ def test_an_accepted_draft_loads_and_reloading_it_changes_nothing(
         "RETURN c.value AS value, c.attribution AS who ORDER BY value",
         {"djibo": KG + "djibo", "src": source_iri(TITLE, "Synthetic Times", PUBLISHED)},
     )
+    # the 12 soldiers wounded "yesterday" belong to the clashes of the next day, an event of
+    # their own (graph/ingest/events.py)
     assert [(r["value"], r["who"]) for r in rows] == [
-        (12, ["The Burkinabe army"]), (15, ["residents reached by telephone"]),
-        (30, ["a local official"]),
+        (15, ["residents reached by telephone"]), (30, ["a local official"]),
     ]  # fmt: skip
     counts = store.counts()
     again = sahelkg(cli_env, "load", str(draft))

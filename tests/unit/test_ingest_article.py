@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from rdflib import RDFS, Graph, Literal
 
 from graph.ingest.aliases import AliasTable
 from graph.ingest.article import extract
+from graph.ingest.evaluate import _norm as norm
 from graph.ingest.pipeline import Context, ingest_article, read_text
 from graph.load import Ontology, prepare
-from graph.vocab import KG_NS
+from graph.vocab import KG_NS, SAHEL
 from tests.conftest import DATA, ONTOLOGY, SEEDS
 
 INGEST = DATA / "ingest"
@@ -38,7 +41,7 @@ def fresh(ontology: Ontology) -> Context:
 
 def gold(path: Path) -> set[tuple[str, ...]]:
     rows = json.loads(path.read_text(encoding="utf-8"))["facts"]
-    return {tuple(KG_NS + p[3:] if p.startswith("kg:") else p for p in row) for row in rows}
+    return {norm(tuple(str(p) for p in row)) for row in rows}
 
 
 @pytest.mark.parametrize(("text", "published", "gold_path"), CASES, ids=["article", "djibo"])
@@ -46,7 +49,7 @@ def test_precision_and_recall_against_the_gold_list(
     ctx: Context, text: Path, published: dt.date, gold_path: Path
 ) -> None:
     expected = gold(gold_path)
-    found = extract(read_text(text), published, ctx.aliases).facts()
+    found = {norm(f) for f in extract(read_text(text), published, ctx.aliases).facts()}
     hits = expected & found
     precision, recall = len(hits) / len(found), len(hits) / len(expected)
     print(f"\n{text.name}: precision {precision:.2f} ({len(hits)}/{len(found)}), "
@@ -134,8 +137,13 @@ def test_new_report_drafts_every_fact_with_provenance(fresh: Context, ontology: 
     counts = first.review.counts()
     assert counts["known"] == 0 and counts["new"] >= 8
     turtle = first.draft.turtle()
-    assert "Extracted by sahelkg-ingest 0.1.0 from sentence 1 (characters 58-" in turtle
-    assert "confidence 0.85" in turtle
+    g = Graph().parse(data=turtle, format="turtle")
+    thirty = next(c for c in g.subjects(SAHEL.value, Literal(30)))
+    assert g.value(thirty, SAHEL.confidence) == Literal(Decimal("0.85"))
+    assert g.value(thirty, SAHEL.textOffsetStart) == Literal(58)  # sentence 1
+    assert g.value(thirty, SAHEL.textOffsetEnd) == Literal(text.index("\n", 58))
+    assert g.value(thirty, SAHEL.extractedBy) == Literal("sahelkg-ingest 0.2.0")
+    assert "Extracted from sentence 1 of the report" in str(g.value(thirty, RDFS.comment))
     draft = tmp_path / "draft.ttl"
     draft.write_text(turtle, encoding="utf-8")
     prepared = prepare([draft], ontology)
