@@ -1,0 +1,432 @@
+"""The one name matcher: a name (in any spelling) to the graph's actors and places, ranked,
+with the features that explain each score. The API's actor search, /reconcile, `sahelkg
+match` and the ACLED/UCDP actor linking all call `Index.match`.
+
+An `Index` is built once from entity records (from the store: graph.match_store; from the
+ingestion's alias table: `Index.from_alias_table`) and answers every query in memory.
+
+How a name is compared with each label and alias of an entity:
+- `norm`: case, accents, apostrophes and punctuation away ("Jama'at" -> "jamaat");
+- `translit`: spelling variants of transliterated Arabic and French folded (ou/u, oo/u,
+  kh/k, q/k, doubled letters, a final French e, the articles al-/el-/ul-) and Arabic script
+  normalised (hamza forms, ta marbuta, alef maqsura, tatweel, the article);
+- similarity with rapidfuzz (ratio, and token_sort_ratio for word order) over both forms;
+- acronyms: the initials of a name's significant words ("Jama'at Nusrat al-Islam
+  wal-Muslimin" -> JNIM), compared with a query that looks like one.
+rapidfuzz is used, not hand-written edit distances: it is maintained, in C++, and fast
+enough to score every name of a batch against every alias.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from graph.mapping import normalise_text
+
+# A score at or above this, for one entity only, with this margin over the next: match.
+MATCH_SCORE = 90.0
+MATCH_MARGIN = 10.0
+_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bb\u02bc\u02be\u02bf\u0060\u00b4]")
+_PAREN = re.compile(r"\s*\(([^()]*)\)\s*")
+_YEARS = re.compile(r"\s*\((?:\d{4})?\s*-\s*(?:\d{4})?\)\s*$|\s*\(\d{4}\)\s*$")
+_ARABIC = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None, "ؤ": "و", "ئ": "ي", "ء": None})
+# Applied in this order, to each word of the normalised form.
+_LATIN_FOLDS = (
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ph", "f"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("tch", "ch"),
+    ("sh", "ch"),
+    ("dj", "j"),
+    ("q", "k"),
+    ("w", "u"),
+    ("y", "i"),
+)
+_ARTICLES = frozenset({"al", "el", "ul", "l", "ad", "ed", "ar", "as", "ash", "an", "at"})
+_STOPWORDS = frozenset(
+    [
+        "of",
+        "the",
+        "for",
+        "and",
+        "in",
+        "to",
+        "a",
+        "an",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "et",
+        "au",
+        "aux",
+        "en",
+        "d",
+        "al",
+        "el",
+        "ul",
+        "wa",
+        "wal",
+        "fi",
+        "li",
+        "lil",
+        "lid",
+    ]
+)
+_CONTRADICTIONS = frozenset({"time_overlap", "type_agreement"})
+_NOT_WORD = re.compile(r"[\W_]+")
+_ACRONYM_QUERY = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]{1,9}$")
+
+
+def norm(text: str) -> str:
+    """Case-, accent-, apostrophe- and punctuation-insensitive form, in any script
+    (graph.mapping.normalise_text keeps only a-z and digits: Arabic would vanish)."""
+    text = _APOSTROPHES.sub("", text).replace("ç", "s").replace("Ç", "S").translate(_ARABIC)
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", bare.casefold()).split())
+
+
+def translit(key: str) -> str:
+    """A normalised name with transliteration variants folded (see the module text)."""
+    words = []
+    for word in key.split():
+        if word in _ARTICLES:
+            continue
+        if word == "wal":
+            word = "wa"
+        if word[:1].isascii():
+            for a, b in _LATIN_FOLDS:
+                word = word.replace(a, b)
+            word = re.sub(r"(.)\1+", r"\1", word)
+            if len(word) > 3 and word.endswith("e"):
+                word = word[:-1]
+        else:  # Arabic script: the article and a leading "and"
+            if word.startswith("وال") and len(word) > 4:
+                word = word[3:]
+            elif word.startswith("ال") and len(word) > 3:
+                word = word[2:]
+        words.append(word)
+    return " ".join(words)
+
+
+def acronym(key: str) -> str:
+    """Initials of the significant words of a normalised name ('' under three letters)."""
+    letters = "".join(w[0] for w in key.split() if w not in _STOPWORDS and w[0].isalpha())
+    return letters if len(letters) >= 3 and letters.isascii() else ""
+
+
+def name_forms(name: str) -> list[str]:
+    """A name as written, without a trailing '(2021-)' period or '(Mali)' qualifier, an
+    acronym inside parentheses, and both sides of 'ACRONYM: Full name' (ACLED's habit)."""
+    name = " ".join(name.split())
+    if not name:
+        return []
+    out = [name]
+    no_years = _YEARS.sub("", name).strip()
+    out.append(no_years)
+    out.append(_PAREN.sub(" ", no_years).strip(" ,"))
+    out += [p.strip() for p in _PAREN.findall(name) if _looks_like_acronym(p.strip())]
+    if ":" in no_years:
+        head, _, tail = no_years.partition(":")
+        out += [head.strip(), tail.strip(), _PAREN.sub(" ", tail).strip()]
+    return list(dict.fromkeys(f for f in out if f))
+
+
+def _looks_like_acronym(text: str) -> bool:
+    first = text.split()[0] if text.split() else ""
+    letters = [c for c in first if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return bool(_ACRONYM_QUERY.match(first)) and upper >= 2 and upper * 2 > len(letters)
+
+
+# ---------------------------------------------------------------- entities and results
+
+
+@dataclass(frozen=True)
+class Entity:
+    iri: str
+    name: str  # the display name
+    types: frozenset[str]  # class local names, with their superclasses
+    names: tuple[str, ...]  # every label and alias, as written
+    start: dt.date | None = None  # founded
+    end: dt.date | None = None  # dissolved
+    places: frozenset[str] = frozenset()  # IRIs of places it operates or is deployed in
+
+    def is_a(self, kind: str) -> bool:
+        return kind in self.types
+
+
+@dataclass(frozen=True)
+class Feature:
+    id: str
+    name: str
+    value: bool | float
+
+
+@dataclass
+class Candidate:
+    entity: Entity
+    score: float  # 0-100
+    alias: str  # the label or alias that scored best
+    features: list[Feature] = field(default_factory=list)
+    match: bool = False
+
+    @property
+    def iri(self) -> str:
+        return self.entity.iri
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    types: tuple[str, ...] = ()  # class local names; candidates must be one of them
+    at: dt.date | None = None  # the entity should exist that day
+    place: str | None = None  # IRI of a place it should be active in
+    limit: int = 5
+
+
+@dataclass(frozen=True)
+class _Name:
+    iri: str
+    raw: str
+    key: str  # norm()
+    plain: str  # normalise_text(), the store's `search` form (apostrophes become spaces)
+    fold: str  # translit(key)
+
+
+# ---------------------------------------------------------------- the index
+
+
+class Index:
+    """Every label and alias of the entities, under the keys the matcher compares."""
+
+    def __init__(self, entities: Iterable[Entity], version: str = "") -> None:
+        self.version = version
+        self.entities: dict[str, Entity] = {}
+        self.names: list[_Name] = []
+        self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.by_fold: dict[str, set[str]] = defaultdict(set)
+        self.by_acronym: dict[str, set[str]] = defaultdict(set)
+        self.by_token: dict[str, set[str]] = defaultdict(set)
+        self.of_entity: dict[str, list[_Name]] = defaultdict(list)
+        for entity in entities:
+            self.add(entity)
+        self._folds = [n.fold for n in self.names]
+
+    def add(self, entity: Entity) -> None:
+        self.entities[entity.iri] = entity
+        seen: set[str] = set()
+        for written in entity.names:
+            for form in name_forms(written):
+                key = norm(form)
+                if not key or key in seen:
+                    continue
+                seen.add(key)
+                item = _Name(entity.iri, form, key, normalise_text(form), translit(key))
+                self.names.append(item)
+                self.of_entity[entity.iri].append(item)
+                self.by_key[key].add(entity.iri)
+                self.by_key[item.plain].add(entity.iri)
+                self.by_fold[item.fold].add(entity.iri)
+                if len(key.split()) > 1 and (initials := acronym(item.fold)):
+                    self.by_acronym[initials].add(entity.iri)
+                for token in item.fold.split():
+                    if token not in _STOPWORDS:
+                        self.by_token[token].add(entity.iri)
+        self._folds = [n.fold for n in self.names]
+
+    @classmethod
+    def from_alias_table(cls, table: Any) -> Index:
+        """From graph.ingest.aliases.AliasTable (duck-typed: the ingestion layer sits above
+        this one): its entities and normalised names."""
+        names: dict[str, list[str]] = defaultdict(list)
+        for key, iris in table.names.items():
+            for iri in iris:
+                names[iri].append(key)
+        return cls(
+            Entity(iri, e.label, frozenset(e.labels), (e.label, *names.get(iri, [])))
+            for iri, e in table.entities.items()
+        )
+
+    # -- matching
+
+    def match(self, query: Query) -> list[Candidate]:
+        """Candidates for the query, best first (at most query.limit); the first has
+        match=True when it alone scores MATCH_SCORE or more, MATCH_MARGIN above the next."""
+        forms = [(norm(f), f) for f in name_forms(query.text)]
+        forms += [(normalise_text(f), f) for f in name_forms(query.text)]
+        forms = [(k, f) for k, f in dict.fromkeys(forms) if k]
+        if not forms:
+            return []
+        scored = [c for c in self._score_all(query, forms) if c is not None]
+        scored.sort(key=lambda c: (-c.score, c.entity.name, c.iri))
+        if scored:
+            top = scored[0]
+            runner = scored[1].score if len(scored) > 1 else 0.0
+            contradicted = any(f.value is False for f in top.features if f.id in _CONTRADICTIONS)
+            top.match = (
+                top.score >= MATCH_SCORE and top.score - runner >= MATCH_MARGIN and not contradicted
+            )
+        return scored[: max(query.limit, 1)]
+
+    def best(self, query: Query) -> Candidate | None:
+        """The one unambiguous candidate, or None."""
+        found = self.match(Query(query.text, query.types, query.at, query.place, limit=2))
+        return found[0] if found and found[0].match else None
+
+    def _score_all(self, query: Query, forms: list[tuple[str, str]]) -> Iterator[Candidate | None]:
+        for iri in self._candidates(forms):
+            entity = self.entities[iri]
+            if query.types and not any(entity.is_a(t) for t in query.types):
+                continue
+            yield self._score(entity, query, forms)
+
+    def _candidates(self, forms: list[tuple[str, str]]) -> set[str]:
+        found: set[str] = set()
+        for key, written in forms:
+            fold = translit(key)
+            found |= self.by_key.get(key, set()) | self.by_fold.get(fold, set())
+            if _looks_like_acronym(written) and " " not in written.strip():
+                found |= self.by_acronym.get(key.replace(" ", ""), set())
+            for token in fold.split():
+                hits = self.by_token.get(token, set())
+                if len(hits) <= 40:  # a token shared by everything narrows nothing
+                    found |= hits
+            for _, _, i in process.extract(
+                fold, self._folds, scorer=fuzz.ratio, limit=12, score_cutoff=70
+            ):
+                found.add(self.names[i].iri)
+        return found
+
+    def _score(self, entity: Entity, query: Query, forms: list[tuple[str, str]]) -> Candidate:
+        best = (-1.0, "", False, 0.0, 0.0, False)
+        for key, written in forms:
+            fold = translit(key)
+            q_tokens = {t for t in fold.split() if t not in _STOPWORDS}
+            is_acronym = _looks_like_acronym(written) and " " not in written.strip()
+            for name in self.of_entity[entity.iri]:
+                exact = key in (name.key, name.plain)
+                similarity = max(
+                    fuzz.ratio(key, name.key),
+                    fuzz.token_sort_ratio(key, name.key),
+                    fuzz.ratio(fold, name.fold),
+                    fuzz.token_sort_ratio(fold, name.fold),
+                )
+                n_tokens = {t for t in name.fold.split() if t not in _STOPWORDS}
+                union = q_tokens | n_tokens
+                overlap = len(q_tokens & n_tokens) / len(union) if union else 0.0
+                by_acronym = is_acronym and acronym(name.fold) == key.replace(" ", "")
+                if exact:
+                    score = 100.0
+                elif fold == name.fold:
+                    score = 97.0
+                elif by_acronym:
+                    score = 92.0
+                elif len(q_tokens) >= 2 and q_tokens <= n_tokens:  # a shortened name
+                    score = max(0.8 * similarity + 20.0 * overlap, 78.0 + 16.0 * overlap)
+                else:
+                    score = 0.8 * similarity + 20.0 * overlap
+                if score > best[0]:
+                    best = (score, name.raw, exact, similarity, overlap, by_acronym)
+        score, alias, exact, similarity, overlap, by_acronym = best
+        features = [
+            Feature("exact_alias", "an exact label or alias", exact),
+            Feature("name_similarity", "string similarity (rapidfuzz, 0-1)", similarity / 100),
+            Feature("token_overlap", "shared words (Jaccard, 0-1)", round(overlap, 3)),
+            Feature("acronym", "the query is the initials of a name", by_acronym),
+        ]
+        if query.types:
+            features.append(Feature("type_agreement", "of the requested type", True))
+        if query.at is not None and (entity.start or entity.end):
+            alive = (entity.start is None or entity.start <= query.at) and (
+                entity.end is None or query.at <= entity.end
+            )
+            features.append(Feature("time_overlap", "existed on the date given", alive))
+            score += 2.0 if alive else -20.0
+        if query.place is not None:
+            here = query.place in entity.places or query.place == entity.iri
+            features.append(Feature("co_located", "active in the place given", here))
+            score += 4.0 if here else 0.0
+        score = round(max(0.0, min(score, 100.0)), 2)
+        return Candidate(entity, score, alias, features)
+
+    # -- prefix search (suggest)
+
+    def suggest(self, prefix: str, types: Iterable[str] = (), limit: int = 10) -> list[Entity]:
+        """Entities with a name or a word of a name starting with the prefix: whole names
+        first, then word starts, by name."""
+        key = norm(prefix)
+        if not key:
+            return []
+        wanted = tuple(types)
+        ranks: dict[str, int] = {}
+        for item in self.names:
+            if item.key.startswith(key):
+                rank = 0 if item.key == key else 1
+            elif f" {key}" in f" {item.key}":
+                rank = 2
+            else:
+                continue
+            entity = self.entities[item.iri]
+            if wanted and not any(entity.is_a(t) for t in wanted):
+                continue
+            ranks[item.iri] = min(rank, ranks.get(item.iri, 9))
+        order = sorted(ranks, key=lambda i: (ranks[i], self.entities[i].name, i))
+        return [self.entities[i] for i in order[:limit]]
+
+
+def entity_from_props(
+    iri: str,
+    types: Iterable[str],
+    props: Mapping[str, Any],
+    places: Iterable[str] = (),
+) -> Entity:
+    """An Entity from a stored node: its `name`, every label/altLabel/prefLabel value in
+    every language, foundedDate and dissolvedDate."""
+    names: list[str] = []
+    for key, value in props.items():
+        base = key.split("@", 1)[0].split("^^", 1)[0]
+        if base in ("label", "altLabel", "prefLabel"):
+            names.extend(str(v) for v in (value if isinstance(value, list) else [value]))
+    display = str(props.get("name") or iri.rsplit("/", 1)[-1])
+    return Entity(
+        iri,
+        display,
+        frozenset(types),
+        tuple(dict.fromkeys([display, *names])),
+        _day(props.get("foundedDate")),
+        _day(props.get("dissolvedDate")),
+        frozenset(places),
+    )
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dt.date):
+        return value
+    to_native = getattr(value, "to_native", None)
+    if to_native is not None:
+        native = to_native()
+        return native if isinstance(native, dt.date) else None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
