@@ -56,37 +56,8 @@ _LATIN_FOLDS = (
 )
 _ARTICLES = frozenset({"al", "el", "ul", "l", "ad", "ed", "ar", "as", "ash", "an", "at"})
 _STOPWORDS = frozenset(
-    [
-        "of",
-        "the",
-        "for",
-        "and",
-        "in",
-        "to",
-        "a",
-        "an",
-        "de",
-        "du",
-        "des",
-        "la",
-        "le",
-        "les",
-        "l",
-        "et",
-        "au",
-        "aux",
-        "en",
-        "d",
-        "al",
-        "el",
-        "ul",
-        "wa",
-        "wal",
-        "fi",
-        "li",
-        "lil",
-        "lid",
-    ]
+    {"of", "the", "for", "and", "in", "to", "a", "an", "de", "du", "des", "la", "le", "les"}
+    | {"l", "et", "au", "aux", "en", "d", "al", "el", "ul", "wa", "wal", "fi", "li", "lil", "lid"}
 )
 _CONTRADICTIONS = frozenset({"time_overlap", "type_agreement"})
 _NOT_WORD = re.compile(r"[\W_]+")
