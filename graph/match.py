@@ -57,7 +57,24 @@ _LATIN_FOLDS = (
 _ARTICLES = frozenset({"al", "el", "ul", "l", "ad", "ed", "ar", "as", "ash", "an", "at"})
 _STOPWORDS = frozenset(
     {"of", "the", "for", "and", "in", "to", "a", "an", "de", "du", "des", "la", "le", "les"}
-    | {"l", "et", "au", "aux", "en", "d", "al", "el", "ul", "wa", "wal", "fi", "li", "lil", "lid"}
+    | {
+        "l",
+        "et",
+        "au",
+        "aux",
+        "en",
+        "d",
+        "al",
+        "el",
+        "ul",
+        "wa",
+        "ua",
+        "wal",
+        "fi",
+        "li",
+        "lil",
+        "lid",
+    }
 )
 _CONTRADICTIONS = frozenset({"time_overlap", "type_agreement"})
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -212,7 +229,8 @@ class Index:
                 self.names.append(item)
                 self.of_entity[entity.iri].append(item)
                 self.by_key[key].add(entity.iri)
-                self.by_key[item.plain].add(entity.iri)
+                if item.plain:  # empty for a name in another script
+                    self.by_key[item.plain].add(entity.iri)
                 self.by_fold[item.fold].add(entity.iri)
                 if len(key.split()) > 1 and (initials := acronym(item.fold)):
                     self.by_acronym[initials].add(entity.iri)
@@ -299,17 +317,19 @@ class Index:
                     fuzz.token_sort_ratio(fold, name.fold),
                 )
                 n_tokens = {t for t in name.fold.split() if t not in _STOPWORDS}
-                union = q_tokens | n_tokens
-                overlap = len(q_tokens & n_tokens) / len(union) if union else 0.0
+                overlap = _overlap(q_tokens, n_tokens)
                 by_acronym = is_acronym and acronym(name.fold) == key.replace(" ", "")
-                if exact:
-                    score = 100.0
+                if exact:  # an alias several entities share is weaker evidence
+                    shared = len(self.by_key.get(key, ())) > 1
+                    score = 85.0 if shared else 100.0
                 elif fold == name.fold:
                     score = 97.0
                 elif by_acronym:
                     score = 92.0
-                elif len(q_tokens) >= 2 and q_tokens <= n_tokens:  # a shortened name
-                    score = max(0.8 * similarity + 20.0 * overlap, 78.0 + 16.0 * overlap)
+                elif len(q_tokens) >= 2 and q_tokens < n_tokens:  # a shortened name
+                    # never a match on its own: "Ansar Dine" is inside "Ansar Dine Macina"
+                    score = max(0.8 * similarity + 20.0 * overlap, 76.0 + 16.0 * overlap)
+                    score = min(score, MATCH_SCORE - 1.0)
                 else:
                     score = 0.8 * similarity + 20.0 * overlap
                 if score > best[0]:
@@ -359,6 +379,16 @@ class Index:
             ranks[item.iri] = min(rank, ranks.get(item.iri, 9))
         order = sorted(ranks, key=lambda i: (ranks[i], self.entities[i].name, i))
         return [self.entities[i] for i in order[:limit]]
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Jaccard over words, a word counting as shared when a word of the other side is
+    within a typo of it (rapidfuzz ratio >= 80): 'nosrat' and 'nusrat' are one word."""
+    if not a or not b:
+        return 0.0
+    shared = sum(1 for t in a if t in b or (len(t) > 3 and any(fuzz.ratio(t, u) >= 80 for u in b)))
+    shared = min(shared, len(b))
+    return shared / (len(a) + len(b) - shared)
 
 
 def entity_from_props(
