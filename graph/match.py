@@ -386,7 +386,7 @@ def _overlap(a: set[str], b: set[str]) -> float:
     within a typo of it (rapidfuzz ratio >= 80): 'nosrat' and 'nusrat' are one word."""
     if not a or not b:
         return 0.0
-    shared = sum(1 for t in a if t in b or (len(t) > 3 and any(fuzz.ratio(t, u) >= 80 for u in b)))
+    shared = sum(1 for t in a if t in b or (len(t) > 4 and any(fuzz.ratio(t, u) >= 80 for u in b)))
     shared = min(shared, len(b))
     return shared / (len(a) + len(b) - shared)
 
