@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.deps import OntologyDep, ReaderDep, ReadsDep
 from graph.errors import InputError
+from graph.read import Reader
 from graph.reconcile import Reconciler
 from graph.vocab import KG_NS, SAHEL_NS
 
@@ -120,12 +121,7 @@ def _extend_02(reconciler: Reconciler, body: Any) -> dict[str, Any]:
     return {"meta": meta, "rows": rows}
 
 
-@router.api_route("", methods=["GET", "POST"], summary="Manifest, reconciliation, extension")
-async def reconcile(
-    request: Request, reader: ReaderDep, reads: ReadsDep, ontology: OntologyDep
-) -> Any:
-    """Without `queries` or `extend`: the service manifest (0.2). With `queries` (a JSON
-    object of queries): candidates per query. With `extend`: property values per id."""
+async def _reconcile(request: Request, reader: Reader, reads: Any, ontology: Any) -> Any:
     reconciler = Reconciler(reader, ontology.graph)
     params = await _params(request)
     if "queries" in params:
@@ -135,6 +131,29 @@ async def reconcile(
         body = _json(params["extend"], "extend")
         return await reads.run(_extend_02, reconciler, body)
     return manifest_02(_base(request), reconciler)
+
+
+@router.get("", summary="Manifest, or reconciliation / extension with `queries` / `extend`")
+async def reconcile_get(
+    request: Request,
+    reader: ReaderDep,
+    reads: ReadsDep,
+    ontology: OntologyDep,
+    queries: Annotated[str | None, Query(description='{"q0": {"query": "JNIM"}}')] = None,
+    extend: Annotated[str | None, Query(description='{"ids": [...], "properties": [...]}')] = None,
+) -> Any:
+    """Without `queries` or `extend`: the service manifest (0.2). With `queries` (a JSON
+    object of queries): candidates per query. With `extend`: property values per id."""
+    return await _reconcile(request, reader, reads, ontology)
+
+
+@router.post("", summary="Reconciliation or extension, form-encoded (`queries=` / `extend=`)")
+async def reconcile_post(
+    request: Request, reader: ReaderDep, reads: ReadsDep, ontology: OntologyDep
+) -> Any:
+    """The form OpenRefine posts: `queries=<JSON>` or `extend=<JSON>`
+    (application/x-www-form-urlencoded)."""
+    return await _reconcile(request, reader, reads, ontology)
 
 
 @router.get("/suggest/entity")
