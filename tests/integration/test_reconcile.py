@@ -6,7 +6,10 @@ Every answer is validated against the JSON Schemas published with the specificat
 
 from __future__ import annotations
 
+import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures
 pytestmark = pytest.mark.integration
 SCHEMAS = DATA / "reconcile" / "schemas"
 SWAGGER = "http://swagger.io/v2/schema.json"
+SAHELKG = str(Path(sys.executable).parent / "sahelkg")
 
 
 def _registry(folder: Path) -> Registry:  # type: ignore[type-arg]
@@ -250,3 +254,68 @@ def test_v1_manifest_match_extend_suggest(http: httpx.Client) -> None:  # noqa: 
         answer = http.get(f"/reconcile/v1/suggest/{kind}", params={"prefix": "a"}).json()
         validate("1.0-draft", schema, answer)
         assert answer["result"]
+
+
+# ------------------------------------------------------------------ the same matcher elsewhere
+
+
+def test_actor_search_finds_close_spellings(http: httpx.Client) -> None:  # noqa: F811
+    found = http.get("/actors", params={"q": "Jamaat Nosrat al Islam wal Mouslimine"}).json()
+    assert found["items"][0]["id"] == "jnim" and found["total"] >= 1
+    exact_first = http.get("/actors", params={"q": "Islamic State"}).json()["items"]
+    assert exact_first[0]["id"] == "islamic-state"  # its own name before IS Sahel, ISWAP
+
+
+def test_sahelkg_match_on_mixed_spellings(
+    seeded: Store,  # noqa: F811
+    cli_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "matched.csv"
+    names = DATA / "reconcile" / "names_mixed.csv"
+    run = subprocess.run(
+        [SAHELKG, "match", str(names), "--column", "actor", "--at", "2024-06-01", "-o", str(out)],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = {r["row"]: r for r in csv.DictReader(fh)}
+    assert list(next(iter(rows.values())))[-4:] == ["id", "label", "score", "match"]
+    expected = {
+        "1": "jnim",
+        "2": "jnim",
+        "3": "jnim",
+        "4": "jnim",
+        "5": "is-sahel",
+        "6": "is-sahel",
+        "7": "islamic-state",
+        "8": "wagner-group",
+        "9": "fama",
+        "10": "assimi-goita",
+    }
+    for row, slug in expected.items():
+        assert (rows[row]["id"], rows[row]["match"]) == (slug, "true"), rows[row]
+    assert rows["11"]["match"] == "false"  # CNSP: Mali's junta or Niger's
+    assert rows["12"]["match"] == "false"  # not in the graph
+    assert rows["13"]["id"] == "" and rows["13"]["match"] == "false"
+    assert rows["14"]["source"] == "ACLED again" and rows["14"]["id"] == "jnim"
+    assert "14 row(s): 11 matched" in run.stderr
+
+
+def test_sahelkg_match_bad_input_names_the_column(
+    cli_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    names = DATA / "reconcile" / "names_mixed.csv"
+    run = subprocess.run(
+        [SAHELKG, "match", str(names), "--column", "groupe"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 2 and "no column 'groupe'" in run.stderr
+    assert "row, actor, source" in run.stderr
