@@ -135,6 +135,30 @@ def name_forms(name: str) -> list[str]:
     return list(dict.fromkeys(f for f in out if f))
 
 
+def query_forms(name: str) -> list[tuple[str, float]]:
+    """The forms of a queried name, each with the points a hit on it loses: dropping a
+    period '(2021-)' or a spelled-out acronym changes nothing (1), one side of 'JNIM: Group
+    for...' little (2), the acronym alone a bit (3); dropping a qualifier '(Sahel)' can
+    change the entity ('Islamic State (Sahel)' is not 'Islamic State'), hence 12."""
+    name = " ".join(name.split())
+    if not name:
+        return []
+    out: dict[str, float] = {name: 0.0}
+    no_years = _YEARS.sub("", name).strip()
+    out.setdefault(no_years, 1.0)
+    inner = [p.strip() for p in _PAREN.findall(no_years)]
+    acronyms = [p for p in inner if _looks_like_acronym(p)]
+    bare = _PAREN.sub(" ", no_years).strip(" ,")
+    out.setdefault(bare, 1.0 if inner and len(acronyms) == len(inner) else 12.0)
+    for part in acronyms:
+        out.setdefault(part, 3.0)
+    if ":" in no_years:
+        head, _, tail = no_years.partition(":")
+        for part in (head.strip(), tail.strip(), _PAREN.sub(" ", tail).strip()):
+            out.setdefault(part, 2.0)
+    return [(f, p) for f, p in out.items() if f]
+
+
 def _looks_like_acronym(text: str) -> bool:
     first = text.split()[0] if text.split() else ""
     letters = [c for c in first if c.isalpha()]
@@ -257,9 +281,11 @@ class Index:
     def match(self, query: Query) -> list[Candidate]:
         """Candidates for the query, best first (at most query.limit); the first has
         match=True when it alone scores MATCH_SCORE or more, MATCH_MARGIN above the next."""
-        forms = [(norm(f), f) for f in name_forms(query.text)]
-        forms += [(normalise_text(f), f) for f in name_forms(query.text)]
-        forms = [(k, f) for k, f in dict.fromkeys(forms) if k]
+        forms: dict[tuple[str, str], float] = {}
+        for written, penalty in query_forms(query.text):
+            for key in (norm(written), normalise_text(written)):
+                if key and (key, written) not in forms:
+                    forms[(key, written)] = penalty
         if not forms:
             return []
         scored = [c for c in self._score_all(query, forms) if c is not None]
@@ -278,14 +304,16 @@ class Index:
         found = self.match(Query(query.text, query.types, query.at, query.place, limit=2))
         return found[0] if found and found[0].match else None
 
-    def _score_all(self, query: Query, forms: list[tuple[str, str]]) -> Iterator[Candidate | None]:
+    def _score_all(
+        self, query: Query, forms: dict[tuple[str, str], float]
+    ) -> Iterator[Candidate | None]:
         for iri in self._candidates(forms):
             entity = self.entities[iri]
             if query.types and not any(entity.is_a(t) for t in query.types):
                 continue
             yield self._score(entity, query, forms)
 
-    def _candidates(self, forms: list[tuple[str, str]]) -> set[str]:
+    def _candidates(self, forms: dict[tuple[str, str], float]) -> set[str]:
         found: set[str] = set()
         for key, written in forms:
             fold = translit(key)
@@ -302,9 +330,11 @@ class Index:
                 found.add(self.names[i].iri)
         return found
 
-    def _score(self, entity: Entity, query: Query, forms: list[tuple[str, str]]) -> Candidate:
+    def _score(
+        self, entity: Entity, query: Query, forms: dict[tuple[str, str], float]
+    ) -> Candidate:
         best = (-1.0, "", False, 0.0, 0.0, False)
-        for key, written in forms:
+        for (key, written), penalty in forms.items():
             fold = translit(key)
             q_tokens = {t for t in fold.split() if t not in _STOPWORDS}
             is_acronym = _looks_like_acronym(written) and " " not in written.strip()
@@ -332,8 +362,16 @@ class Index:
                     score = min(score, MATCH_SCORE - 1.0)
                 else:
                     score = 0.8 * similarity + 20.0 * overlap
+                score -= penalty
                 if score > best[0]:
-                    best = (score, name.raw, exact, similarity, overlap, by_acronym)
+                    best = (
+                        score,
+                        name.raw,
+                        exact and penalty <= 1,
+                        similarity,
+                        overlap,
+                        by_acronym,
+                    )
         score, alias, exact, similarity, overlap, by_acronym = best
         features = [
             Feature("exact_alias", "an exact label or alias", exact),
