@@ -97,9 +97,23 @@ def index_from_rdf(graph: Any, registry: Registry, extra: Any = None) -> Index:
     def day(node: Any) -> Any:
         return node.toPython() if isinstance(node, Literal) else None
 
+    # Direct triples and qualified relations (sahel:subject / predicate / object) alike.
+    links: dict[Any, set[tuple[str, str]]] = defaultdict(set)
+    for p in (SAHEL.locatedIn, SAHEL.operatesIn, SAHEL.deployedIn):
+        for s, o in graph.subject_objects(p):
+            links[p].add((str(s), str(o)))
+    for r in graph.subjects(SAHEL.predicate, None):
+        p = graph.value(r, SAHEL.predicate)
+        s, o = graph.value(r, SAHEL.subject), graph.value(r, SAHEL.object)
+        if p in (SAHEL.locatedIn, SAHEL.operatesIn, SAHEL.deployedIn) and s and o:
+            links[p].add((str(s), str(o)))
     parents: dict[str, set[str]] = defaultdict(set)
-    for s, o in graph.subject_objects(SAHEL.locatedIn):
-        parents[str(s)].add(str(o))
+    active: dict[str, set[str]] = defaultdict(set)
+    for s, o in links[SAHEL.locatedIn]:
+        parents[s].add(o)
+    for p in (SAHEL.operatesIn, SAHEL.deployedIn):
+        for s, o in links[p]:
+            active[s].add(o)
 
     def within(place: str) -> set[str]:
         seen, todo = {place}, [place]
@@ -124,9 +138,8 @@ def index_from_rdf(graph: Any, registry: Registry, extra: Any = None) -> Index:
         names = [str(o) for o in written] + [str(o) for o in graph.objects(s, SKOS.altLabel)]
         names += list((extra or {}).get(str(s), ()))
         places: set[str] = set()
-        for p in (SAHEL.operatesIn, SAHEL.deployedIn):
-            for o in graph.objects(s, p):
-                places |= within(str(o))
+        for o in active.get(str(s), ()):
+            places |= within(o)
         if "Place" in labels:
             places |= within(str(s))
         display = english[0] if english else str(s).rsplit("/", 1)[-1]

@@ -319,3 +319,19 @@ def test_sahelkg_match_bad_input_names_the_column(
     )
     assert run.returncode == 2 and "no column 'groupe'" in run.stderr
     assert "row, actor, source" in run.stderr
+
+
+def test_the_store_index_is_the_seed_index(seeded: Store, ontology: Ontology) -> None:  # noqa: F811
+    """The index the API builds from the store holds the same actors, names, dates and
+    places as the one bench/match_eval.py scores, built from the seeds' RDF."""
+    from bench.match_eval import seed_index
+    from graph.match_store import build_index
+    from graph.read import Reader
+
+    stored = build_index(Reader(seeded, ontology.registry).rows, ontology.registry)
+    seeds = seed_index()
+    actors = {i for i, e in seeds.entities.items() if "Actor" in e.types}
+    assert actors and actors <= set(stored.entities)
+    for iri in actors:
+        a, b = stored.entities[iri], seeds.entities[iri]
+        assert (set(a.names), a.start, a.end, a.places) == (set(b.names), b.start, b.end, b.places)
