@@ -2,6 +2,7 @@
 
     python -m bench.match_eval              # top-1 accuracy, false matches, per kind
     python -m bench.match_eval --generate   # rewrite the generated half of the test set
+    python -m bench.match_eval --api http://127.0.0.1:8000   # the same through /reconcile
 
 The test set (tests/data/reconcile/) is held apart from the alias table the matcher uses:
 no variant is, once normalised, a label or alias of the graph (tests/unit/test_match_eval.py
@@ -186,9 +187,46 @@ def evaluate(index: Index, variants: list[Variant]) -> Report:
     return report
 
 
+def via_api(url: str, variants: list[Variant], batch: int = 10) -> None:
+    """The variants through POST /reconcile in batches of `batch` (OpenRefine's default
+    batch size is 10), form-encoded as OpenRefine sends them: accuracy and time per batch."""
+    import json
+    import statistics
+
+    import httpx
+
+    top1 = positives = false_matches = 0
+    times: list[float] = []
+    with httpx.Client(base_url=url, timeout=60) as client:
+        client.get("/reconcile")  # a first call builds the index: not timed
+        client.post("/reconcile", data={"queries": json.dumps({"q0": {"query": "JNIM"}})})
+        for start in range(0, len(variants), batch):
+            chunk = variants[start : start + batch]
+            queries = {f"q{i}": {"query": v.text, "limit": 3} for i, v in enumerate(chunk)}
+            began = time.perf_counter()
+            r = client.post("/reconcile", data={"queries": json.dumps(queries)})
+            times.append(time.perf_counter() - began)
+            r.raise_for_status()
+            for i, v in enumerate(chunk):
+                result = r.json()[f"q{i}"]["result"]
+                top = result[0] if result else None
+                if top and top["match"] and KG_NS + top["id"] != v.expected:
+                    false_matches += 1
+                if v.expected:
+                    positives += 1
+                    top1 += bool(top and KG_NS + top["id"] == v.expected)
+    print(f"via {url}/reconcile, batches of {batch}: top-1 {top1}/{positives}, ", end="")
+    print(f"false match=true {false_matches}")
+    print(
+        f"per batch: median {1000 * statistics.median(times):.1f} ms, "
+        f"max {1000 * max(times):.1f} ms over {len(times)} batches"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generate", action="store_true", help="rewrite the generated set")
+    parser.add_argument("--api", help="also run the set through this server's /reconcile")
     args = parser.parse_args()
     index = seed_index()
     if args.generate:
@@ -213,6 +251,8 @@ def main() -> None:
     for text, expected, got in r.false_matches:
         print(f"  FALSE MATCH: {text!r}: expected {expected or '-'}, matched {got}")
     print(f"{1000 * r.seconds / max(r.total, 1):.2f} ms per name")
+    if args.api:
+        via_api(args.api.rstrip("/"), variants)
 
 
 if __name__ == "__main__":
