@@ -5,14 +5,9 @@ match` and the ACLED/UCDP actor linking all call `Index.match`.
 An `Index` is built once from entity records (from the store: graph.match_store; from the
 ingestion's alias table: `Index.from_alias_table`) and answers every query in memory.
 
-How a name is compared with each label and alias of an entity:
-- `norm`: case, accents, apostrophes and punctuation away ("Jama'at" -> "jamaat");
-- `translit`: spelling variants of transliterated Arabic and French folded (ou/u, oo/u,
-  kh/k, q/k, doubled letters, a final French e, the articles al-/el-/ul-) and Arabic script
-  normalised (hamza forms, ta marbuta, alef maqsura, tatweel, the article);
-- similarity with rapidfuzz (ratio, and token_sort_ratio for word order) over both forms;
-- acronyms: the initials of a name's significant words ("Jama'at Nusrat al-Islam
-  wal-Muslimin" -> JNIM), compared with a query that looks like one.
+A name is compared with each label and alias of an entity in the forms of
+graph/match_text.py (normalised, transliteration-folded, initials), with rapidfuzz
+similarity (ratio, and token_sort_ratio for word order) over both forms, and word overlap.
 rapidfuzz is used, not hand-written edit distances: it is maintained, in C++, and fast
 enough to score every name of a batch against every alias.
 """
@@ -20,150 +15,31 @@ enough to score every name of a batch against every alias.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from graph.mapping import normalise_text
+from graph.match_text import (
+    STOPWORDS,
+    acronym,
+    looks_like_acronym,
+    name_forms,
+    norm,
+    query_forms,
+    translit,
+)
+
+__all__ = ["Candidate", "Entity", "Feature", "Index", "Query", "acronym", "name_forms", "norm"]
+__all__ += ["query_forms", "translit"]
 
 # A score at or above this, for one entity only, with this margin over the next: match.
 MATCH_SCORE = 90.0
 MATCH_MARGIN = 10.0
-_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bb\u02bc\u02be\u02bf\u0060\u00b4]")
-_PAREN = re.compile(r"\s*\(([^()]*)\)\s*")
-_YEARS = re.compile(r"\s*\((?:\d{4})?\s*-\s*(?:\d{4})?\)\s*$|\s*\(\d{4}\)\s*$")
-_ARABIC = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None, "ؤ": "و", "ئ": "ي", "ء": None})
-# Applied in this order, to each word of the normalised form.
-_LATIN_FOLDS = (
-    ("ou", "u"),
-    ("oo", "u"),
-    ("ee", "i"),
-    ("ph", "f"),
-    ("kh", "k"),
-    ("gh", "g"),
-    ("dh", "d"),
-    ("tch", "ch"),
-    ("sh", "ch"),
-    ("dj", "j"),
-    ("q", "k"),
-    ("w", "u"),
-    ("y", "i"),
-)
-_ARTICLES = frozenset({"al", "el", "ul", "l", "ad", "ed", "ar", "as", "ash", "an", "at"})
-_STOPWORDS = frozenset(
-    {"of", "the", "for", "and", "in", "to", "a", "an", "de", "du", "des", "la", "le", "les"}
-    | {
-        "l",
-        "et",
-        "au",
-        "aux",
-        "en",
-        "d",
-        "al",
-        "el",
-        "ul",
-        "wa",
-        "ua",
-        "wal",
-        "fi",
-        "li",
-        "lil",
-        "lid",
-    }
-)
 _CONTRADICTIONS = frozenset({"time_overlap", "type_agreement"})
-_NOT_WORD = re.compile(r"[\W_]+")
-_ACRONYM_QUERY = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]{1,9}$")
-
-
-def norm(text: str) -> str:
-    """Case-, accent-, apostrophe- and punctuation-insensitive form, in any script
-    (graph.mapping.normalise_text keeps only a-z and digits: Arabic would vanish)."""
-    text = _APOSTROPHES.sub("", text).replace("ç", "s").replace("Ç", "S").translate(_ARABIC)
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", bare.casefold()).split())
-
-
-def translit(key: str) -> str:
-    """A normalised name with transliteration variants folded (see the module text)."""
-    words = []
-    for word in key.split():
-        if word in _ARTICLES:
-            continue
-        if word == "wal":
-            word = "wa"
-        if word[:1].isascii():
-            for a, b in _LATIN_FOLDS:
-                word = word.replace(a, b)
-            word = re.sub(r"(.)\1+", r"\1", word)
-            if len(word) > 3 and word.endswith("e"):
-                word = word[:-1]
-        else:  # Arabic script: the article and a leading "and"
-            if word.startswith("وال") and len(word) > 4:
-                word = word[3:]
-            elif word.startswith("ال") and len(word) > 3:
-                word = word[2:]
-        words.append(word)
-    return " ".join(words)
-
-
-def acronym(key: str) -> str:
-    """Initials of the significant words of a normalised name ('' under three letters)."""
-    letters = "".join(w[0] for w in key.split() if w not in _STOPWORDS and w[0].isalpha())
-    return letters if len(letters) >= 3 and letters.isascii() else ""
-
-
-def name_forms(name: str) -> list[str]:
-    """A name as written, without a trailing '(2021-)' period or '(Mali)' qualifier, an
-    acronym inside parentheses, and both sides of 'ACRONYM: Full name' (ACLED's habit)."""
-    name = " ".join(name.split())
-    if not name:
-        return []
-    out = [name]
-    no_years = _YEARS.sub("", name).strip()
-    out.append(no_years)
-    out.append(_PAREN.sub(" ", no_years).strip(" ,"))
-    out += [p.strip() for p in _PAREN.findall(name) if _looks_like_acronym(p.strip())]
-    if ":" in no_years:
-        head, _, tail = no_years.partition(":")
-        out += [head.strip(), tail.strip(), _PAREN.sub(" ", tail).strip()]
-    return list(dict.fromkeys(f for f in out if f))
-
-
-def query_forms(name: str) -> list[tuple[str, float]]:
-    """The forms of a queried name, each with the points a hit on it loses: dropping a
-    period '(2021-)' or a spelled-out acronym changes nothing (1), one side of 'JNIM: Group
-    for...' little (2), the acronym alone a bit (3); dropping a qualifier '(Sahel)' can
-    change the entity ('Islamic State (Sahel)' is not 'Islamic State'), hence 12."""
-    name = " ".join(name.split())
-    if not name:
-        return []
-    out: dict[str, float] = {name: 0.0}
-    no_years = _YEARS.sub("", name).strip()
-    out.setdefault(no_years, 1.0)
-    inner = [p.strip() for p in _PAREN.findall(no_years)]
-    acronyms = [p for p in inner if _looks_like_acronym(p)]
-    bare = _PAREN.sub(" ", no_years).strip(" ,")
-    out.setdefault(bare, 1.0 if inner and len(acronyms) == len(inner) else 12.0)
-    for part in acronyms:
-        out.setdefault(part, 3.0)
-    if ":" in no_years:
-        head, _, tail = no_years.partition(":")
-        for part in (head.strip(), tail.strip(), _PAREN.sub(" ", tail).strip()):
-            out.setdefault(part, 2.0)
-    return [(f, p) for f, p in out.items() if f]
-
-
-def _looks_like_acronym(text: str) -> bool:
-    first = text.split()[0] if text.split() else ""
-    letters = [c for c in first if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    return bool(_ACRONYM_QUERY.match(first)) and upper >= 2 and upper * 2 > len(letters)
 
 
 # ---------------------------------------------------------------- entities and results
@@ -236,9 +112,9 @@ class Index:
         self.by_acronym: dict[str, set[str]] = defaultdict(set)
         self.by_token: dict[str, set[str]] = defaultdict(set)
         self.of_entity: dict[str, list[_Name]] = defaultdict(list)
+        self._folds: list[str] | None = None  # for rapidfuzz, made at the first query
         for entity in entities:
             self.add(entity)
-        self._folds = [n.fold for n in self.names]
 
     def add(self, entity: Entity) -> None:
         self.entities[entity.iri] = entity
@@ -259,9 +135,9 @@ class Index:
                 if len(key.split()) > 1 and (initials := acronym(item.fold)):
                     self.by_acronym[initials].add(entity.iri)
                 for token in item.fold.split():
-                    if token not in _STOPWORDS:
+                    if token not in STOPWORDS:
                         self.by_token[token].add(entity.iri)
-        self._folds = [n.fold for n in self.names]
+        self._folds = None
 
     @classmethod
     def from_alias_table(cls, table: Any) -> Index:
@@ -314,11 +190,13 @@ class Index:
             yield self._score(entity, query, forms)
 
     def _candidates(self, forms: dict[tuple[str, str], float]) -> set[str]:
+        if self._folds is None:
+            self._folds = [n.fold for n in self.names]
         found: set[str] = set()
         for key, written in forms:
             fold = translit(key)
             found |= self.by_key.get(key, set()) | self.by_fold.get(fold, set())
-            if _looks_like_acronym(written) and " " not in written.strip():
+            if looks_like_acronym(written) and " " not in written.strip():
                 found |= self.by_acronym.get(key.replace(" ", ""), set())
             for token in fold.split():
                 hits = self.by_token.get(token, set())
@@ -336,8 +214,8 @@ class Index:
         best = (-1.0, "", False, 0.0, 0.0, False)
         for (key, written), penalty in forms.items():
             fold = translit(key)
-            q_tokens = {t for t in fold.split() if t not in _STOPWORDS}
-            is_acronym = _looks_like_acronym(written) and " " not in written.strip()
+            q_tokens = {t for t in fold.split() if t not in STOPWORDS}
+            is_acronym = looks_like_acronym(written) and " " not in written.strip()
             for name in self.of_entity[entity.iri]:
                 exact = key in (name.key, name.plain)
                 similarity = max(
@@ -346,7 +224,7 @@ class Index:
                     fuzz.ratio(fold, name.fold),
                     fuzz.token_sort_ratio(fold, name.fold),
                 )
-                n_tokens = {t for t in name.fold.split() if t not in _STOPWORDS}
+                n_tokens = {t for t in name.fold.split() if t not in STOPWORDS}
                 overlap = _overlap(q_tokens, n_tokens)
                 by_acronym = is_acronym and acronym(name.fold) == key.replace(" ", "")
                 if exact:  # an alias several entities share is weaker evidence
@@ -427,45 +305,3 @@ def _overlap(a: set[str], b: set[str]) -> float:
     shared = sum(1 for t in a if t in b or (len(t) > 4 and any(fuzz.ratio(t, u) >= 80 for u in b)))
     shared = min(shared, len(b))
     return shared / (len(a) + len(b) - shared)
-
-
-def entity_from_props(
-    iri: str,
-    types: Iterable[str],
-    props: Mapping[str, Any],
-    places: Iterable[str] = (),
-) -> Entity:
-    """An Entity from a stored node: its `name`, every label/altLabel/prefLabel value in
-    every language, foundedDate and dissolvedDate."""
-    names: list[str] = []
-    for key, value in props.items():
-        base = key.split("@", 1)[0].split("^^", 1)[0]
-        if base in ("label", "altLabel", "prefLabel"):
-            names.extend(str(v) for v in (value if isinstance(value, list) else [value]))
-    display = str(props.get("name") or iri.rsplit("/", 1)[-1])
-    return Entity(
-        iri,
-        display,
-        frozenset(types),
-        tuple(dict.fromkeys([display, *names])),
-        _day(props.get("foundedDate")),
-        _day(props.get("dissolvedDate")),
-        frozenset(places),
-    )
-
-
-def _day(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dt.date):
-        return value
-    to_native = getattr(value, "to_native", None)
-    if to_native is not None:
-        native = to_native()
-        return native if isinstance(native, dt.date) else None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None

@@ -6,13 +6,14 @@ ids) and no query per name.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from graph import queries
-from graph.match import Entity, Index, entity_from_props
+from graph.match import Entity, Index
 from graph.registry import Registry
 from graph.vocab import SAHEL
 
@@ -155,3 +156,45 @@ def index_from_rdf(graph: Any, registry: Registry, extra: Any = None) -> Index:
             )
         )
     return Index(sorted(entities, key=lambda e: e.iri))
+
+
+def entity_from_props(
+    iri: str,
+    types: Iterable[str],
+    props: Mapping[str, Any],
+    places: Iterable[str] = (),
+) -> Entity:
+    """An Entity from a stored node: its `name`, every label/altLabel/prefLabel value in
+    every language, foundedDate and dissolvedDate."""
+    names: list[str] = []
+    for key, value in props.items():
+        base = key.split("@", 1)[0].split("^^", 1)[0]
+        if base in ("label", "altLabel", "prefLabel"):
+            names.extend(str(v) for v in (value if isinstance(value, list) else [value]))
+    display = str(props.get("name") or iri.rsplit("/", 1)[-1])
+    return Entity(
+        iri,
+        display,
+        frozenset(types),
+        tuple(dict.fromkeys([display, *names])),
+        _day(props.get("foundedDate")),
+        _day(props.get("dissolvedDate")),
+        frozenset(places),
+    )
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dt.date):
+        return value
+    to_native = getattr(value, "to_native", None)
+    if to_native is not None:
+        native = to_native()
+        return native if isinstance(native, dt.date) else None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

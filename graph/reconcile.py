@@ -26,6 +26,7 @@ from graph.read import Reader
 from graph.vocab import KG_NS, SAHEL, SAHEL_NS
 
 MAX_LIMIT = 100
+MAX_BATCH = 1000  # queries or ids per request (OpenRefine sends 10 at a time)
 WIKIDATA = "http://www.wikidata.org/entity/"
 # Data extension: id -> (name, description). Dated relations honour the `at` setting.
 PROPERTIES: dict[str, tuple[str, str]] = {
@@ -174,6 +175,7 @@ class Reconciler:
         """0.2: {"q0": {...}, ...} -> {"q0": {"result": [...]}, ...}."""
         if not isinstance(batch, dict):
             raise InputError('queries: a JSON object such as {"q0": {"query": "JNIM"}}')
+        _check_size(len(batch), "queries")
         index = self.index()
         parsed = {k: self.parse_query(q, f"queries.{k}", index) for k, q in batch.items()}
         return {
@@ -185,6 +187,7 @@ class Reconciler:
         """1.0 draft: {"queries": [{"conditions": [...], "type", "limit"}]} -> results."""
         if not isinstance(body, dict) or not isinstance(body.get("queries"), list):
             raise InputError('body: {"queries": [{"conditions": [...]}]}')
+        _check_size(len(body["queries"]), "queries")
         index = self.index()
         results = []
         for i, raw in enumerate(body["queries"]):
@@ -291,6 +294,7 @@ class Reconciler:
         ids, wanted = body.get("ids"), body.get("properties")
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise InputError("extend.ids: a list of entity ids")
+        _check_size(len(ids), "extend.ids")
         if not isinstance(wanted, list) or not all(
             isinstance(p, dict) and isinstance(p.get("id"), str) for p in wanted
         ):
@@ -365,3 +369,8 @@ def _setting_day(value: Any) -> str | None:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise InputError(f"extend setting at: {text!r} is not YYYY-MM-DD") from None
+
+
+def _check_size(n: int, field: str) -> None:
+    if n > MAX_BATCH:
+        raise InputError(f"{field}: {n:,} items; at most {MAX_BATCH:,} per request")

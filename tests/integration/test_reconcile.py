@@ -133,6 +133,7 @@ def test_get_with_queries_answers_the_same(http: httpx.Client) -> None:  # noqa:
         (json.dumps({"q0": {"query": "x", "type": "Spaceship"}}), "unknown type 'Spaceship'"),
         (json.dumps({"q0": {"query": "x", "limit": 0}}), "queries.q0.limit"),
         (json.dumps(["JNIM"]), "queries: a JSON object"),
+        (json.dumps({f"q{i}": {"query": "x"} for i in range(1001)}), "at most 1,000"),
     ],
 )
 def test_bad_batches_name_the_field(http: httpx.Client, payload: str, needle: str) -> None:  # noqa: F811
