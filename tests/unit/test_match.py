@@ -93,7 +93,9 @@ def test_a_date_outside_the_life_of_a_group_blocks_the_match(index: Index) -> No
 
 def test_co_located_place_breaks_a_tie() -> None:
     a = Entity("x:a", "Katiba A", frozenset({"Actor"}), ("Katiba Salam",), places=frozenset())
-    b = Entity("x:b", "Katiba B", frozenset({"Actor"}), ("Katiba Salam",), places={"x:mali"})  # type: ignore[arg-type]
+    b = Entity(
+        "x:b", "Katiba B", frozenset({"Actor"}), ("Katiba Salam",), places=frozenset({"x:mali"})
+    )
     index = Index([a, b])
     plain = index.match(Query("Katiba Salam"))
     assert not plain[0].match
