@@ -110,3 +110,11 @@ def test_suggest_by_prefix(index: Index) -> None:
     assert [e.iri.removeprefix(KG_NS) for e in index.suggest("GSI")] == ["jnim"]
     assert all("Person" in e.types for e in index.suggest("a", types=["Person"]))
     assert index.suggest("   ") == []
+
+
+def test_initials_of_a_name_find_it(index: Index) -> None:
+    """'MLF' is no alias of the graph: the initials of 'Macina Liberation Front' are."""
+    assert "mlf" not in index.by_key
+    best = index.match(Query("MLF"))[0]
+    assert best.iri == KG_NS + "katiba-macina" and best.match
+    assert {f.id: f.value for f in best.features}["acronym"] is True
