@@ -26,6 +26,7 @@ from graph.mapping import normalise_text
 from graph.match_text import (
     STOPWORDS,
     acronym,
+    demonyms,
     looks_like_acronym,
     name_forms,
     norm,
@@ -113,6 +114,9 @@ class Index:
         self.by_token: dict[str, set[str]] = defaultdict(set)
         self.of_entity: dict[str, list[_Name]] = defaultdict(list)
         self._folds: list[str] | None = None  # for rapidfuzz, made at the first query
+        # Words the graph's names use, and demonyms of its one-word places: a query word
+        # among them is a word, not a typo ("Nigeria" is not a misspelt "Niger").
+        self.words: set[str] = set()
         for entity in entities:
             self.add(entity)
 
@@ -137,6 +141,9 @@ class Index:
                 for token in item.fold.split():
                     if token not in STOPWORDS:
                         self.by_token[token].add(entity.iri)
+                        self.words.add(token)
+                if "Place" in entity.types and " " not in item.fold:
+                    self.words |= demonyms(item.fold)
         self._folds = None
 
     @classmethod
@@ -225,7 +232,8 @@ class Index:
                     fuzz.token_sort_ratio(fold, name.fold),
                 )
                 n_tokens = {t for t in name.fold.split() if t not in STOPWORDS}
-                overlap = _overlap(q_tokens, n_tokens)
+                overlap = _overlap(q_tokens, n_tokens, self.words)
+                other_word = _other_word(q_tokens, n_tokens, self.words)
                 by_acronym = is_acronym and acronym(name.fold) == key.replace(" ", "")
                 if exact:  # an alias several entities share is weaker evidence
                     shared = len(self.by_key.get(key, ())) > 1
@@ -240,6 +248,8 @@ class Index:
                     score = min(score, MATCH_SCORE - 1.0)
                 else:
                     score = 0.8 * similarity + 20.0 * overlap
+                if other_word and not exact:  # "Nigerian army" is not the "Nigerien army"
+                    score -= 15.0
                 score -= penalty
                 if score > best[0]:
                     best = (
@@ -297,11 +307,21 @@ class Index:
         return [self.entities[i] for i in order[:limit]]
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
-    """Jaccard over words, a word counting as shared when a word of the other side is
-    within a typo of it (rapidfuzz ratio >= 80): 'nosrat' and 'nusrat' are one word."""
+def _typo_of(t: str, b: set[str], words: set[str]) -> bool:
+    """A query word within a typo of a word of the name (rapidfuzz ratio >= 80), and not
+    itself a word the graph knows: 'nosrat' is 'nusrat', 'nigeria' is not 'niger'."""
+    return len(t) > 4 and t not in words and any(fuzz.ratio(t, u) >= 80 for u in b)
+
+
+def _overlap(a: set[str], b: set[str], words: set[str]) -> float:
+    """Jaccard over words, a typo of a word counting as the word."""
     if not a or not b:
         return 0.0
-    shared = sum(1 for t in a if t in b or (len(t) > 4 and any(fuzz.ratio(t, u) >= 80 for u in b)))
+    shared = sum(1 for t in a if t in b or _typo_of(t, b, words))
     shared = min(shared, len(b))
     return shared / (len(a) + len(b) - shared)
+
+
+def _other_word(a: set[str], b: set[str], words: set[str]) -> bool:
+    """The query has a known word close to, but not, a word of the name."""
+    return any(t not in b and t in words and any(fuzz.ratio(t, u) >= 75 for u in b - a) for t in a)

@@ -144,3 +144,13 @@ def looks_like_acronym(text: str) -> bool:
     letters = [c for c in first if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
     return bool(_ACRONYM_QUERY.match(first)) and upper >= 2 and upper * 2 > len(letters)
+
+
+def demonyms(place: str) -> set[str]:
+    """Likely demonyms of a one-word place name, folded (niger -> nigerien, nigeria ->
+    nigerian, mali -> malian, senegal -> senegalese): guesses, used only to tell a word
+    from a typo, never as names."""
+    stem = place[:-1] if place.endswith(("a", "e")) else place
+    return {translit(w) for w in (place + "n", place + "an", place + "ian", place + "ien")} | {
+        translit(w) for w in (stem + "ian", stem + "ese", stem + "ien", place + "ese")
+    }

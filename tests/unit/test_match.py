@@ -70,6 +70,14 @@ def test_shared_alias_is_never_a_match(index: Index) -> None:
     assert not any(c.match for c in found)
 
 
+def test_a_known_word_is_not_a_typo(index: Index) -> None:
+    """Nigeria (a country of the graph) and Nigerian (its demonym) differ from Niger and
+    Nigerien by a letter or two: words, not typos."""
+    assert index.best(Query("Nigerien army")).iri == KG_NS + "niger-armed-forces"  # type: ignore[union-attr]
+    for text in ("Nigerian army", "Nigeria Armed Forces", "Military Forces of Nigeria (2015-)"):
+        assert index.best(Query(text)) is None, text
+
+
 def test_unknown_names_do_not_match(index: Index) -> None:
     for text in ["Unidentified Armed Group (Mali)", "Katiba Serma", "Random Person"]:
         assert not any(c.match for c in index.match(Query(text)))
