@@ -19,7 +19,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.deps import ReadPool
-from api.routes import actors, cypher, events, export, health, ontology, paths, sparql, timeline
+from api.routes import (
+    actors,
+    cypher,
+    events,
+    export,
+    health,
+    ontology,
+    paths,
+    reconcile,
+    sparql,
+    timeline,
+)
 from api.security import Hygiene
 from graph.load import Ontology
 from graph.settings import Settings, get_settings
@@ -137,7 +148,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     errors.install(app)
-    for module in (health, actors, events, paths, timeline, cypher, sparql, export, ontology):
+    routers = (health, actors, events, paths, timeline, cypher, sparql, export, ontology, reconcile)
+    for module in routers:
         app.include_router(module.router)
     try:  # the explorer page (api/ui.py), when present
         from api.ui import mount_ui
@@ -152,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "Accept"],
         )
+    app.add_middleware(reconcile.OpenCORS)  # outside the configured CORS: /reconcile only
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Hygiene, cors_origins=settings.cors_origins)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)

@@ -418,5 +418,9 @@ def _import(dataset: str, file: Path, output: Path | None, validate: bool | None
         run_import(get_settings(), out, err, dataset, file, output, validate, _progress, connect)
 
 
+from graph.match_cli import match  # noqa: E402  (`sahelkg match` lives in graph/match_cli.py)
+
+app.command("match")(match)
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -309,3 +309,38 @@ API_REFS = f"""UNWIND $iris AS iri
 MATCH (n:Resource {{iri: iri}})
 RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
 """
+
+
+# ---- the name matcher (graph/match_store.py): read once per load, then kept in memory
+
+MATCH_ENTITIES = """
+MATCH (n:Resource)
+WHERE 'Actor' IN labels(n) OR 'Place' IN labels(n)
+RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
+"""
+
+# Actor -> place (operates in, deployed in) and place -> place (located in) links.
+MATCH_PLACE_LINKS = """
+MATCH (a:Resource)-[r]->(p:Resource)
+WHERE type(r) IN $types
+RETURN a.iri AS subject, type(r) AS type, p.iri AS place
+"""
+
+# The actor search's whole result set (graph.read ranks it with the matcher, then pages).
+API_SEARCH_ALL = """
+MATCH (n:Actor)
+WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
+RETURN n.iri AS iri, properties(n) AS props
+ORDER BY n.name, n.iri
+LIMIT $cap
+"""
+
+# Data extension (/reconcile): the entities' outgoing links of the given types, with the
+# far end's name and the relationship's validity.
+EXTEND_LINKS = """
+UNWIND $iris AS iri
+MATCH (s:Resource {iri: iri})-[r]->(x:Resource)
+WHERE type(r) IN $types
+RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, x.name AS name,
+       r.validFrom AS validFrom, r.validTo AS validTo
+"""

@@ -54,6 +54,8 @@ PLACE_RELATIONS = ("DEPLOYED_IN", "OPERATES_IN")
 MAX_NEIGHBOURHOOD_EDGES = 2000
 MAX_PATHS = 20
 MAX_PATH_EDGES = 20_000
+SEARCH_CAP = 5000  # actors a search ranks at most
+CLOSE_SPELLING = 80.0  # matcher score from which a name that contains no word of q counts
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
 
@@ -235,12 +237,50 @@ class Reader:
     def search_actors(
         self, q: str | None, type_: str | None, limit: int, offset: int
     ) -> dict[str, Any]:
+        """Labels and aliases containing the words of `q`, plus close spellings the name
+        matcher finds (graph.match), ranked by the matcher: exact aliases first, then by
+        score. Without `q`: every actor (of the type), by name."""
         label = self.check_label(type_, SAHEL.Actor)
-        params = {"q": normalise_text(q or ""), "label": label}
-        found = self.rows(queries.API_SEARCH_PAGE, **params, limit=limit, offset=offset)[0]
+        text = (q or "").strip()
+        if not text:
+            params = {"q": "", "label": label}
+            found = self.rows(queries.API_SEARCH_PAGE, **params, limit=limit, offset=offset)[0]
+            return {
+                "items": [actor_summary(iri, dict(props)) for iri, props in found["page"]],
+                "total": int(found["total"]),
+                "limit": limit,
+                "offset": offset,
+            }
+        from graph.match import Query
+        from graph.match_store import cache_for
+
+        index = cache_for(self.store.driver, self.store.database).get(self.rows, self.registry)
+        ranked = index.match(Query(text, (label or "Actor",), limit=SEARCH_CAP))
+        score = {c.iri: c for c in ranked}
+        key = normalise_text(text)
+        props = {
+            r["iri"]: dict(r["props"])
+            for r in (
+                self.rows(queries.API_SEARCH_ALL, q=key, label=label, cap=SEARCH_CAP) if key else []
+            )
+        }
+        hits = set(props) | {c.iri for c in ranked if c.score >= CLOSE_SPELLING}
+
+        def rank(iri: str) -> tuple[int, float, str, str]:
+            c = score.get(iri)
+            exact = c is not None and any(f.id == "exact_alias" and f.value for f in c.features)
+            name = str(props[iri].get("name")) if iri in props else (c.entity.name if c else "")
+            return (0 if exact else 1, -(c.score if c else 0.0), name, iri)
+
+        order = sorted(hits, key=rank)
+        page = order[offset : offset + limit]
+        missing = [i for i in page if i not in props]
+        if missing:
+            for r in self.rows(queries.API_RESOURCES, iris=missing):
+                props[r["iri"]] = dict(r["props"])
         return {
-            "items": [actor_summary(iri, dict(props)) for iri, props in found["page"]],
-            "total": int(found["total"]),
+            "items": [actor_summary(iri, props[iri]) for iri in page if iri in props],
+            "total": len(order),
             "limit": limit,
             "offset": offset,
         }

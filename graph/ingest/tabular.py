@@ -24,6 +24,7 @@ from graph.errors import InputError
 from graph.ingest import EXTRACTOR, EXTRACTOR_VERSION, turtle
 from graph.ingest.aliases import AliasTable
 from graph.ingest.turtle import Block, date, ref, string
+from graph.match import Index, Query
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # ACLED notes can be long
 Row = dict[str, str]
@@ -118,15 +119,17 @@ class Actors:
         self.aliases = aliases
         self.result = result
         self.cache: dict[str, str | None] = {}
+        self.matcher = Index.from_alias_table(aliases)  # the one matcher (graph/match.py)
 
     def link(self, name: str) -> str | None:
+        """The actor the name stands for when the matcher finds one unambiguously
+        (match=true), else None: the name is then counted for review."""
         name = name.strip()
         if not name:
             return None
         if name not in self.cache:
-            iri = self.aliases.lookup(name, "Actor")
-            ok = iri is not None and iri in self.aliases.entities
-            self.cache[name] = iri if ok else None
+            best = self.matcher.best(Query(name, ("Actor",)))
+            self.cache[name] = best.iri if best else None
         iri = self.cache[name]
         if iri is None:
             self.result.unmatched[name] += 1
