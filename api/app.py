@@ -19,7 +19,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.deps import ReadPool
-from api.routes import actors, cypher, events, export, health, ontology, paths, sparql, timeline
+from api.routes import (
+    actors,
+    asof,
+    cypher,
+    events,
+    export,
+    health,
+    ontology,
+    paths,
+    sparql,
+    timeline,
+)
 from graph.load import Ontology
 from graph.settings import Settings, get_settings
 from graph.sparql import SparqlEngine
@@ -139,7 +150,7 @@ def create_app(settings: Settings | None = None, driver: Any = None) -> FastAPI:
         },
     )
     errors.install(app)
-    for module in (health, actors, events, paths, timeline, cypher, sparql, export, ontology):
+    for module in (health, actors, asof, events, paths, timeline, cypher, sparql, export, ontology):
         app.include_router(module.router)
     try:  # the explorer page (api/ui.py), when present
         from api.ui import mount_ui

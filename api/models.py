@@ -84,6 +84,11 @@ class Relation(Model):
     validTo: str | None = None
     sources: list[str] = Field(default_factory=list)
     iri: str | None = Field(None, description="the qualified relation's IRI, if it has one")
+    iris: list[str] = Field(
+        default_factory=list,
+        description="every qualified node stating this relation with this interval (the "
+        "relation is given once, with the sources of all of them)",
+    )
     label: str | None = None
 
 
@@ -107,6 +112,10 @@ class GraphEdge(Model):
     validTo: str | None = None
     sources: list[str] = Field(default_factory=list)
     label: str | None = None
+    iri: str | None = None
+    iris: list[str] = Field(
+        default_factory=list, description="the qualified nodes merged into this edge"
+    )
 
 
 class Neighbourhood(Model):
@@ -226,6 +235,16 @@ class CypherResult(Model):
     rows: list[list[Any]]
     truncated: bool = Field(description="true when the row cap cut the result")
     row_count: int
+
+
+class AsOfQueries(Model):
+    actor: str = Field(examples=["mali"])
+    type: str = Field(examples=["PARTNER_OF"])
+    at: str = Field(examples=["2019-06-01"])
+    rule: str = Field(description='what "holds on day D" means (graph/asof.py)')
+    rest: str = Field(examples=["/actors/mali/relations?at=2019-06-01&type=PARTNER_OF"])
+    cypher: str
+    sparql: str
 
 
 class OntologySummary(Model):

@@ -168,12 +168,29 @@ DELETE_LOADS = "MATCH (l:Load) DELETE l"
 
 
 # ---- API reads
-# Used by graph/read.py. `$at` (a date or null) keeps the relations known to hold that day:
-# validFrom <= $at and (no validTo or validTo >= $at). A relation without validFrom (start
-# unknown, or undated) is left out when `$at` is given.
+# Used by graph/read.py. The "as of" rule (graph/asof.py says it in words and tests it): with
+# `$at` (a date or null) a relation counts when it has a validFrom on or before $at and no
+# validTo, or a validTo whose period (its day, month or year, by validToPrecision) ends on or
+# after $at. `$atMonth` and `$atYear` are the first days of $at's month and year
+# (graph.asof.params), so no date arithmetic is needed.
 
-_VALID_AT = """($at IS NULL OR ({r}.validFrom IS NOT NULL AND {r}.validFrom <= $at
-  AND ({r}.validTo IS NULL OR {r}.validTo >= $at)))"""
+VALID_ON = """({r}.validFrom IS NOT NULL AND {r}.validFrom <= $at
+  AND ({r}.validTo IS NULL OR {r}.validTo >= $at
+       OR ({r}.validToPrecision = 'month' AND {r}.validTo >= $atMonth)
+       OR ({r}.validToPrecision = 'year' AND {r}.validTo >= $atYear)))"""
+VALID_AT = "($at IS NULL OR " + VALID_ON + ")"
+
+
+def relations_at_example(rel_type: str) -> str:
+    """The other ends of $iri's `rel_type` relations (either direction) holding on $at: the
+    console's and ontology/README.md's example, with the fragment the API reads use."""
+    t = _names([rel_type])
+    return (
+        f"MATCH (:Resource {{iri: $iri}})-[r:{t}]-(o:Resource)\n"
+        f"WHERE {VALID_ON.format(r='r')}\n"
+        "RETURN DISTINCT o.iri AS other ORDER BY other"
+    )
+
 
 API_RESOURCES = """
 UNWIND $iris AS iri
@@ -256,7 +273,7 @@ API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"
 # several (an actor's lookup joined to its first hop), and only the properties a response
 # shows (a node's name and classes, not all its properties): under load the API process,
 # not the store, sets the pace, and its cost is per statement and per value decoded.
-_VALID = _VALID_AT.format(r="r")
+_VALID = VALID_AT.format(r="r")
 _REF = "{n}.name AS {p}name, {n}.rdfTypes AS {p}types"
 _CENTER = "MATCH (a:Resource {iri: $iri})\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
 _HOPS = "UNWIND $frontier AS iri\nMATCH (a:Resource {iri: iri})-[r]-(b:Resource)\n"
