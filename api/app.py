@@ -26,6 +26,7 @@ from api.routes import (
     events,
     export,
     health,
+    map_view,
     ontology,
     paths,
     sparql,
@@ -150,7 +151,19 @@ def create_app(settings: Settings | None = None, driver: Any = None) -> FastAPI:
         },
     )
     errors.install(app)
-    for module in (health, actors, asof, events, paths, timeline, cypher, sparql, export, ontology):
+    for module in (
+        health,
+        actors,
+        asof,
+        events,
+        map_view,
+        paths,
+        timeline,
+        cypher,
+        sparql,
+        export,
+        ontology,
+    ):
         app.include_router(module.router)
     try:  # the explorer page (api/ui.py), when present
         from api.ui import mount_ui

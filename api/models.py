@@ -247,6 +247,52 @@ class AsOfQueries(Model):
     sparql: str
 
 
+class MapPoint(Model):
+    place: str = Field(description="the place whose coordinates are used")
+    label: str
+    lat: float
+    lon: float
+    precision: str | None = Field(None, examples=["town"])
+    inherited: bool = Field(
+        description="true when the event's place has no coordinates of its own and this is "
+        "the place it is located in"
+    )
+
+
+class Fatalities(Model):
+    min: int | None = Field(None, description="lowest number a source gives")
+    max: int | None = Field(None, description="highest number a source gives")
+    claims: int
+    contested: bool = Field(description="sources give different figures")
+    sources: list[str] = Field(default_factory=list)
+
+
+class MapEvent(Ref):
+    date: str | None = None
+    datePrecision: str = "day"
+    point: MapPoint | None = None
+    places: list[str] = Field(default_factory=list)
+    perpetrators: list[str] = Field(default_factory=list)
+    fatalities: Fatalities | None = None
+
+
+class MapPlace(Ref):
+    lat: float
+    lon: float
+    precision: str | None = None
+    geonamesId: str | None = None
+    coordinatesSources: list[str] = Field(default_factory=list)
+
+
+class MapView(Model):
+    actor: str | None = None
+    from_: str | None = Field(None, alias="from")
+    to: str | None = None
+    events: list[MapEvent]
+    places: list[MapPlace]
+    truncated: bool
+
+
 class OntologySummary(Model):
     iri: str
     classes: list[dict[str, Any]]

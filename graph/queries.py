@@ -326,3 +326,41 @@ API_REFS = f"""UNWIND $iris AS iri
 MATCH (n:Resource {{iri: iri}})
 RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
 """
+
+# ---- the map and the chart (graph/geo.py)
+# Every place with its coordinates (stored under their datatype key), the places it is
+# located in and the sources of its coordinates: few rows (one per place).
+API_PLACES = """
+MATCH (p:Place)
+OPTIONAL MATCH (p)-[:LOCATED_IN]->(q:Place)
+OPTIONAL MATCH (p)-[:COORDINATES_SOURCE]->(s:Resource)
+RETURN p.iri AS iri, p.name AS name, p.rdfTypes AS types,
+       p.`latitude^^xsd:decimal` AS lat, p.`longitude^^xsd:decimal` AS lon,
+       p.locationPrecision AS precision, p.geonamesId AS geonames,
+       collect(DISTINCT q.iri) AS parents, collect(DISTINCT s.iri) AS sources
+"""
+
+# The events a map or chart shows (dated, optionally of one actor, in a date range), with
+# their places and perpetrators.
+API_MAP_EVENTS = """
+MATCH (e:Event)
+WHERE e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
+  AND ($actor IS NULL OR EXISTS {
+        MATCH (e)-[r]->(x:Resource {iri: $actor}) WHERE type(r) IN $roles })
+OPTIONAL MATCH (e)-[:LOCATION]->(p:Resource)
+WITH e, collect(DISTINCT p.iri) AS places
+OPTIONAL MATCH (e)-[:PERPETRATOR]->(a:Resource)
+RETURN e.iri AS iri, e.name AS name, e.rdfTypes AS types, e.date AS date,
+       e.datePrecision AS datePrecision, places, collect(DISTINCT [a.iri, a.name]) AS perpetrators
+ORDER BY date, iri
+LIMIT $limit
+"""
+
+# Reported fatalities of many events: one row per claim with its value and source.
+API_FATALITY_CLAIMS = """
+UNWIND $iris AS iri
+MATCH (c:Claim)-[:ABOUT]->(:Resource {iri: iri}),
+      (c)-[:CLAIM_KIND]->(:Resource {iri: $kind})
+OPTIONAL MATCH (c)-[:SOURCE]->(s:Resource)
+RETURN iri AS event, c.value AS value, c.valueQualifier AS qualifier, collect(s.iri) AS sources
+"""
