@@ -29,6 +29,7 @@ from api.routes import (
     map_view,
     ontology,
     paths,
+    search,
     sparql,
     timeline,
 )
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None, driver: Any = None) -> FastAPI:
         events,
         map_view,
         paths,
+        search,
         timeline,
         cypher,
         sparql,

@@ -293,6 +293,19 @@ class MapView(Model):
     truncated: bool
 
 
+class SearchHit(Ref):
+    kind: str = Field(examples=["Event"])
+    date: str | None = None
+
+
+class SearchResult(Model):
+    q: str
+    text: str = Field(description="the words matched against labels and aliases")
+    from_: str | None = Field(None, alias="from", description="date words: first day")
+    to: str | None = Field(None, description="date words: last day")
+    groups: dict[str, list[SearchHit]] = Field(description="Actor, Place and Event hits")
+
+
 class OntologySummary(Model):
     iri: str
     classes: list[dict[str, Any]]

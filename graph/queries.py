@@ -364,3 +364,22 @@ MATCH (c:Claim)-[:ABOUT]->(:Resource {iri: iri}),
 OPTIONAL MATCH (c)-[:SOURCE]->(s:Resource)
 RETURN iri AS event, c.value AS value, c.valueQualifier AS qualifier, collect(s.iri) AS sources
 """
+
+# ---- search over actors, places and events (graph/search.py)
+# Text matches on the normalised labels and aliases (`search`), date words as an event date
+# range; ranked as the actor search ranks (whole name, name start, anywhere), per kind.
+API_SEARCH_ALL = """
+MATCH (n:Resource)
+WHERE any(l IN labels(n) WHERE l IN ['Actor', 'Place', 'Event'])
+  AND ($q = '' OR n.search CONTAINS $q)
+  AND ($from IS NULL OR (n.date IS NOT NULL AND n.date >= $from AND n.date <= $to))
+WITH n, CASE
+    WHEN $q = '' THEN 0
+    WHEN (' | ' + n.search + ' | ') CONTAINS (' | ' + $q + ' | ') THEN 0
+    WHEN (' | ' + n.search) CONTAINS (' | ' + $q) THEN 1
+    ELSE 2 END AS rank
+RETURN n.iri AS iri, labels(n) AS labels, n.name AS name, n.rdfTypes AS types, n.date AS date,
+       n.search AS search, rank
+ORDER BY rank, n.date, n.name, n.iri
+LIMIT $limit
+"""
