@@ -90,7 +90,6 @@ def map_events(
     actor: str | None = None,
     from_: dt.date | None = None,
     to: dt.date | None = None,
-    roles: list[str] | None = None,
 ) -> dict[str, Any]:
     """Dated events (of one actor, in a range) with their point, class and fatalities, and
     every place with coordinates: what the map and the chart draw."""
@@ -98,7 +97,6 @@ def map_events(
     rows = reader.rows(
         queries.API_MAP_EVENTS,
         actor=actor,
-        roles=roles or [],
         limit=MAX_EVENTS,
         **{"from": from_, "to": to},
     )

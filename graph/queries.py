@@ -340,13 +340,13 @@ RETURN p.iri AS iri, p.name AS name, p.rdfTypes AS types,
        collect(DISTINCT q.iri) AS parents, collect(DISTINCT s.iri) AS sources
 """
 
-# The events a map or chart shows (dated, optionally of one actor, in a date range), with
-# their places and perpetrators.
+# The events a map or chart shows (dated, in a date range, optionally linked to one actor in
+# any way, as the actor's timeline: a role, or a country as the event's location), with their
+# places and perpetrators.
 API_MAP_EVENTS = """
 MATCH (e:Event)
 WHERE e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
-  AND ($actor IS NULL OR EXISTS {
-        MATCH (e)-[r]->(x:Resource {iri: $actor}) WHERE type(r) IN $roles })
+  AND ($actor IS NULL OR EXISTS { MATCH (e)-[]->(x:Resource {iri: $actor}) })
 OPTIONAL MATCH (e)-[:LOCATION]->(p:Resource)
 WITH e, collect(DISTINCT p.iri) AS places
 OPTIONAL MATCH (e)-[:PERPETRATOR]->(a:Resource)

@@ -13,7 +13,7 @@ from api.routes.actors import BAD, NOT_FOUND
 from graph import geo
 from graph.errors import InputError
 from graph.present import parse_day
-from graph.read import EVENT_ROLES, Reader
+from graph.read import Reader
 
 router = APIRouter(prefix="/map", tags=["map"])
 
@@ -23,7 +23,7 @@ def _view(reader: Reader, actor: str | None, from_: str | None, to: str | None) 
     if start and end and start > end:
         raise InputError("'from' is after 'to'")
     iri = reader.actor_iri(actor)[0] if actor else None
-    return geo.map_events(reader, iri, start, end, list(EVENT_ROLES))
+    return geo.map_events(reader, iri, start, end)
 
 
 @router.get("/events", response_model=MapView, responses={**NOT_FOUND, **BAD})
@@ -31,7 +31,11 @@ async def map_events(
     reader: ReaderDep,
     reads: ReadsDep,
     actor: Annotated[
-        str | None, Query(description="only the events this actor had a role in", examples=["jnim"])
+        str | None,
+        Query(
+            description="only the events linked to this actor (as in its timeline)",
+            examples=["jnim"],
+        ),
     ] = None,
     from_: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
     to: Annotated[
