@@ -103,8 +103,12 @@ actions.showRelation = showRelation;
 actions.showActorPanel = showActorPanel;
 actions.openActor = (id, label) => {
   const slug = slugOf(id);
-  if (slug !== state.actor) state.actorLabel = label || slug;
   state.selected = slug;
+  if (slug === state.actor) {
+    // Asked again (a search, a link): show it again, without a new history entry.
+    return Promise.all([loadGraph(), showActorPanel(slug, state.actorLabel), navigate({ event: null }, { push: false })]);
+  }
+  state.actorLabel = label || slug;
   return navigate({ actor: slug, event: null }, { push: true });
 };
 

@@ -9,6 +9,7 @@ import { $, actions, h, s } from "./dom.js";
 import { formatDate } from "./dates.js";
 import { eventClass, PALETTE } from "./chartdata.js";
 import { getLang, t } from "./i18n.js";
+import { relationWords } from "./labels.js";
 import { state } from "./state.js";
 
 const countries = feature(world, world.objects.countries);
@@ -69,6 +70,50 @@ function marker(e, x, y, lang) {
   return g;
 }
 
+let frame = null; // the last drawing's projection and size, for drawLinks
+
+/** The centre's relations (as the network shows them, so as of the same day) to actors
+ * that are places with coordinates (states): a line from the centre's point towards each,
+ * cut at the frame's edge when the other end lies outside, labelled in plain words. */
+export function drawLinks() {
+  const svg = $("#map");
+  svg.querySelector(".links")?.remove();
+  if (!frame || !state.places || !state.actor) return;
+  const { projection, W, H } = frame;
+  const byId = new Map(state.places.map((p) => [p.iri, p]));
+  const centre = state.view.nodes.find((n) => n.slug === state.actor);
+  const origin = centre && byId.get(centre.iri);
+  if (!origin) return;
+  const [x0, y0] = projection([origin.lon, origin.lat]);
+  const lang = getLang();
+  const g = s("g", { class: "links" });
+  const byOther = new Map(); // several relations with one actor: one line, all their words
+  for (const e of state.view.edges) {
+    if (e.source !== centre.iri && e.target !== centre.iri) continue;
+    const other = byId.get(e.source === centre.iri ? e.target : e.source);
+    if (!other || other.iri === origin.iri) continue;
+    if (!byOther.has(other.iri)) byOther.set(other.iri, { other, types: [] });
+    byOther.get(other.iri).types.push(e.type);
+  }
+  for (const { other, types } of byOther.values()) {
+    let [x1, y1] = projection([other.lon, other.lat]);
+    // Cut at the frame: the largest fraction of the segment that stays inside.
+    const k = Math.min(1, ...[[x1 - x0, 0 - x0, W - x0], [y1 - y0, 0 - y0, H - 30 - y0]].map(([d, lo, hi]) => (d > 0 ? hi / d : d < 0 ? lo / d : 1)));
+    [x1, y1] = [x0 + (x1 - x0) * k * 0.97, y0 + (y1 - y0) * k * 0.97];
+    const words = `${types.map((x) => relationWords(x, lang)).join(", ")} ${other.label}`;
+    g.append(
+      s(
+        "g",
+        { class: "relation-link", "data-other": other.id, "data-type": types.join(" ") },
+        s("line", { x1: x0, y1: y0, x2: x1, y2: y1, stroke: "#0b57a4", "stroke-width": 1.8, "stroke-dasharray": k < 1 ? "5 3" : null, "marker-end": "url(#arrow)" }),
+        s("text", { x: Math.min(Math.max(x1, 8), W - 8), y: Math.min(Math.max(y1 + (y1 < 20 ? 16 : -6), 14), H - 40), class: "link-label", "text-anchor": x1 > W / 2 ? "end" : "start" }, `${words}${k < 1 ? " →" : ""}`),
+        s("title", {}, words),
+      ),
+    );
+  }
+  svg.append(g);
+}
+
 /** Draw `events` (from /map/events) and `places` into #map. */
 export function drawMap(events, places) {
   const svg = $("#map");
@@ -79,7 +124,9 @@ export function drawMap(events, places) {
   const path = geoPath(projection);
   const lang = getLang();
   const inside = ([x, y]) => x >= 0 && x <= W && y >= 0 && y <= H - 26;
+  frame = { projection, W, H };
   const parts = [
+    s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", fill: "#0b57a4" }))),
     s("rect", { x: 0, y: 0, width: W, height: H, fill: "#dbe9f4" }),
     s("path", { d: path(countries), fill: "#f4f1ea", stroke: "none" }),
     s("path", { d: path(borders), fill: "none", stroke: "#8c8c8c", "stroke-width": 0.7 }),
@@ -124,6 +171,7 @@ export function drawMap(events, places) {
     s("text", { x: W - 8, y: H - 8, "text-anchor": "end", class: "attribution" }, "Borders: Natural Earth (public domain) via world-atlas · places: seeds/geo.ttl, each with its source"),
   );
   svg.replaceChildren(...parts);
+  drawLinks();
   svg.dataset.events = String(events.length - outside.length - unplaced.length);
   svg.dataset.at = state.at || "";
   svg.dataset.from = state.from || "";

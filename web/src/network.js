@@ -7,6 +7,7 @@ import { $, actions, h, report, setStatus } from "./dom.js";
 import { facets, normaliseGraph, radialLayout, viewOf } from "./graphdata.js";
 import { getLang, t } from "./i18n.js";
 import { relationWords } from "./labels.js";
+import { drawLinks } from "./map.js";
 import { state } from "./state.js";
 import { CLASSES, colourOf, cyStyle, isEventClass } from "./style.js";
 
@@ -93,6 +94,7 @@ export function drawGraph() {
   renderFilters();
   $("#graph").dataset.nodes = String(view.nodes.length);
   $("#graph").dataset.at = state.at || "";
+  drawLinks();
   return view;
 }
 
