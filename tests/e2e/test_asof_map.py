@@ -210,3 +210,16 @@ def test_french_interface_and_details_beside_the_console(page: Any) -> None:
     page.locator("#lang-switch").click()  # back to English for the other tests
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.errors == [], page.errors
+
+
+@pytest.mark.parametrize("which", ["network", "map", "chart"])
+def test_png_and_svg_of_each_view(page: Any, which: str) -> None:
+    ready(page, "#actor=jnim&at=2024-10-01")
+    for fmt, magic in (("png", b"\x89PNG"), ("svg", b"<svg")):
+        with page.expect_download() as info:
+            page.locator(f'button[data-export="{which}:{fmt}"]').click()
+        assert info.value.failure() is None
+        data = open(info.value.path(), "rb").read()  # noqa: SIM115
+        assert data.startswith(magic), (which, fmt, data[:20])
+        assert "as-of-2024-10-01" in info.value.suggested_filename
+    assert page.errors == [], page.errors
