@@ -21,13 +21,16 @@ from api import errors
 from api.deps import ReadPool
 from api.routes import (
     actors,
+    asof,
     cypher,
     events,
     export,
     health,
+    map_view,
     ontology,
     paths,
     reconcile,
+    search,
     sparql,
     timeline,
 )
@@ -148,8 +151,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     errors.install(app)
-    routers = (health, actors, events, paths, timeline, cypher, sparql, export, ontology, reconcile)
-    for module in routers:
+    for module in (
+        health,
+        actors,
+        asof,
+        events,
+        map_view,
+        paths,
+        search,
+        timeline,
+        cypher,
+        sparql,
+        export,
+        ontology,
+        reconcile,
+    ):
         app.include_router(module.router)
     try:  # the explorer page (api/ui.py), when present
         from api.ui import mount_ui

@@ -85,6 +85,11 @@ class Relation(Model):
     validTo: str | None = None
     sources: list[str] = Field(default_factory=list)
     iri: str | None = Field(None, description="the qualified relation's IRI, if it has one")
+    iris: list[str] = Field(
+        default_factory=list,
+        description="every qualified node stating this relation with this interval (the "
+        "relation is given once, with the sources of all of them)",
+    )
     label: str | None = None
 
 
@@ -108,6 +113,10 @@ class GraphEdge(Model):
     validTo: str | None = None
     sources: list[str] = Field(default_factory=list)
     label: str | None = None
+    iri: str | None = None
+    iris: list[str] = Field(
+        default_factory=list, description="the qualified nodes merged into this edge"
+    )
 
 
 class Neighbourhood(Model):
@@ -227,6 +236,75 @@ class CypherResult(Model):
     rows: list[list[Any]]
     truncated: bool = Field(description="true when the row cap cut the result")
     row_count: int
+
+
+class AsOfQueries(Model):
+    actor: str = Field(examples=["mali"])
+    type: str = Field(examples=["PARTNER_OF"])
+    at: str = Field(examples=["2019-06-01"])
+    rule: str = Field(description='what "holds on day D" means (graph/asof.py)')
+    rest: str = Field(examples=["/actors/mali/relations?at=2019-06-01&type=PARTNER_OF"])
+    cypher: str
+    sparql: str
+
+
+class MapPoint(Model):
+    place: str = Field(description="the place whose coordinates are used")
+    label: str
+    lat: float
+    lon: float
+    precision: str | None = Field(None, examples=["town"])
+    inherited: bool = Field(
+        description="true when the event's place has no coordinates of its own and this is "
+        "the place it is located in"
+    )
+
+
+class Fatalities(Model):
+    min: int | None = Field(None, description="lowest number a source gives")
+    max: int | None = Field(None, description="highest number a source gives")
+    claims: int
+    contested: bool = Field(description="sources give different figures")
+    sources: list[str] = Field(default_factory=list)
+
+
+class MapEvent(Ref):
+    date: str | None = None
+    datePrecision: str = "day"
+    point: MapPoint | None = None
+    places: list[str] = Field(default_factory=list)
+    perpetrators: list[str] = Field(default_factory=list)
+    fatalities: Fatalities | None = None
+
+
+class MapPlace(Ref):
+    lat: float
+    lon: float
+    precision: str | None = None
+    geonamesId: str | None = None
+    coordinatesSources: list[str] = Field(default_factory=list)
+
+
+class MapView(Model):
+    actor: str | None = None
+    from_: str | None = Field(None, alias="from")
+    to: str | None = None
+    events: list[MapEvent]
+    places: list[MapPlace]
+    truncated: bool
+
+
+class SearchHit(Ref):
+    kind: str = Field(examples=["Event"])
+    date: str | None = None
+
+
+class SearchResult(Model):
+    q: str
+    text: str = Field(description="the words matched against labels and aliases")
+    from_: str | None = Field(None, alias="from", description="date words: first day")
+    to: str | None = Field(None, description="date words: last day")
+    groups: dict[str, list[SearchHit]] = Field(description="Actor, Place and Event hits")
 
 
 class OntologySummary(Model):

@@ -158,3 +158,29 @@ def parse_day(value: str | None, name: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def merge_relations(items: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One relation per (subject, type, object, interval): rows that name the same relation
+    with the same validFrom and validTo (a relation stated by several seeds or reports, each
+    its own qualified node) become one, with every source and every qualified node's IRI.
+    `key` names the fields that identify the relation besides the interval. Order is kept."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for item in items:
+        k = (*(_hashable(item.get(f)) for f in key), item["validFrom"], item["validTo"])
+        iri = item.get("iri")
+        if k not in merged:
+            merged[k] = {**item, "sources": list(item["sources"]), "iris": [iri] if iri else []}
+            continue
+        into = merged[k]
+        into["sources"] = sorted(set(into["sources"]) | set(item["sources"]))
+        if iri and iri not in into["iris"]:
+            into["iris"] = sorted([*into["iris"], iri])
+        into["iri"] = into["iris"][0] if into["iris"] else None
+        if not into.get("label"):
+            into["label"] = item.get("label")
+    return list(merged.values())
+
+
+def _hashable(value: Any) -> Any:
+    return value.get("iri") if isinstance(value, dict) else value

@@ -168,12 +168,29 @@ DELETE_LOADS = "MATCH (l:Load) DELETE l"
 
 
 # ---- API reads
-# Used by graph/read.py. `$at` (a date or null) keeps the relations known to hold that day:
-# validFrom <= $at and (no validTo or validTo >= $at). A relation without validFrom (start
-# unknown, or undated) is left out when `$at` is given.
+# Used by graph/read.py. The "as of" rule (graph/asof.py says it in words and tests it): with
+# `$at` (a date or null) a relation counts when it has a validFrom on or before $at and no
+# validTo, or a validTo whose period (its day, month or year, by validToPrecision) ends on or
+# after $at. `$atMonth` and `$atYear` are the first days of $at's month and year
+# (graph.asof.params), so no date arithmetic is needed.
 
-_VALID_AT = """($at IS NULL OR ({r}.validFrom IS NOT NULL AND {r}.validFrom <= $at
-  AND ({r}.validTo IS NULL OR {r}.validTo >= $at)))"""
+VALID_ON = """({r}.validFrom IS NOT NULL AND {r}.validFrom <= $at
+  AND ({r}.validTo IS NULL OR {r}.validTo >= $at
+       OR ({r}.validToPrecision = 'month' AND {r}.validTo >= $atMonth)
+       OR ({r}.validToPrecision = 'year' AND {r}.validTo >= $atYear)))"""
+VALID_AT = "($at IS NULL OR " + VALID_ON + ")"
+
+
+def relations_at_example(rel_type: str) -> str:
+    """The other ends of $iri's `rel_type` relations (either direction) holding on $at: the
+    console's and ontology/README.md's example, with the fragment the API reads use."""
+    t = _names([rel_type])
+    return (
+        f"MATCH (:Resource {{iri: $iri}})-[r:{t}]-(o:Resource)\n"
+        f"WHERE {VALID_ON.format(r='r')}\n"
+        "RETURN DISTINCT o.iri AS other ORDER BY other"
+    )
+
 
 API_RESOURCES = """
 UNWIND $iris AS iri
@@ -256,7 +273,7 @@ API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"
 # several (an actor's lookup joined to its first hop), and only the properties a response
 # shows (a node's name and classes, not all its properties): under load the API process,
 # not the store, sets the pace, and its cost is per statement and per value decoded.
-_VALID = _VALID_AT.format(r="r")
+_VALID = VALID_AT.format(r="r")
 _REF = "{n}.name AS {p}name, {n}.rdfTypes AS {p}types"
 _CENTER = "MATCH (a:Resource {iri: $iri})\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
 _HOPS = "UNWIND $frontier AS iri\nMATCH (a:Resource {iri: iri})-[r]-(b:Resource)\n"
@@ -343,4 +360,61 @@ MATCH (s:Resource {iri: iri})-[r]->(x:Resource)
 WHERE type(r) IN $types
 RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, x.name AS name,
        r.validFrom AS validFrom, r.validTo AS validTo
+"""
+
+# ---- the map and the chart (graph/geo.py)
+# Every place with its coordinates (stored under their datatype key), the places it is
+# located in and the sources of its coordinates: few rows (one per place).
+API_PLACES = """
+MATCH (p:Place)
+OPTIONAL MATCH (p)-[:LOCATED_IN]->(q:Place)
+OPTIONAL MATCH (p)-[:COORDINATES_SOURCE]->(s:Resource)
+RETURN p.iri AS iri, p.name AS name, p.rdfTypes AS types,
+       p.`latitude^^xsd:decimal` AS lat, p.`longitude^^xsd:decimal` AS lon,
+       p.locationPrecision AS precision, p.geonamesId AS geonames,
+       collect(DISTINCT q.iri) AS parents, collect(DISTINCT s.iri) AS sources
+"""
+
+# The events a map or chart shows (dated, in a date range, optionally linked to one actor in
+# any way, as the actor's timeline: a role, or a country as the event's location), with their
+# places and perpetrators.
+API_MAP_EVENTS = """
+MATCH (e:Event)
+WHERE e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
+  AND ($actor IS NULL OR EXISTS { MATCH (e)-[]->(x:Resource {iri: $actor}) })
+OPTIONAL MATCH (e)-[:LOCATION]->(p:Resource)
+WITH e, collect(DISTINCT p.iri) AS places
+OPTIONAL MATCH (e)-[:PERPETRATOR]->(a:Resource)
+RETURN e.iri AS iri, e.name AS name, e.rdfTypes AS types, e.date AS date,
+       e.datePrecision AS datePrecision, places, collect(DISTINCT [a.iri, a.name]) AS perpetrators
+ORDER BY date, iri
+LIMIT $limit
+"""
+
+# Reported fatalities of many events: one row per claim with its value and source.
+API_FATALITY_CLAIMS = """
+UNWIND $iris AS iri
+MATCH (c:Claim)-[:ABOUT]->(:Resource {iri: iri}),
+      (c)-[:CLAIM_KIND]->(:Resource {iri: $kind})
+OPTIONAL MATCH (c)-[:SOURCE]->(s:Resource)
+RETURN iri AS event, c.value AS value, c.valueQualifier AS qualifier, collect(s.iri) AS sources
+"""
+
+# ---- search over actors, places and events (graph/search.py)
+# Text matches on the normalised labels and aliases (`search`), date words as an event date
+# range; ranked as the actor search ranks (whole name, name start, anywhere), per kind.
+API_SEARCH_KINDS = """
+MATCH (n:Resource)
+WHERE any(l IN labels(n) WHERE l IN ['Actor', 'Place', 'Event'])
+  AND ($q = '' OR n.search CONTAINS $q)
+  AND ($from IS NULL OR (n.date IS NOT NULL AND n.date >= $from AND n.date <= $to))
+WITH n, CASE
+    WHEN $q = '' THEN 0
+    WHEN (' | ' + n.search + ' | ') CONTAINS (' | ' + $q + ' | ') THEN 0
+    WHEN (' | ' + n.search) CONTAINS (' | ' + $q) THEN 1
+    ELSE 2 END AS rank
+RETURN n.iri AS iri, labels(n) AS labels, n.name AS name, n.rdfTypes AS types, n.date AS date,
+       n.search AS search, rank
+ORDER BY rank, n.date, n.name, n.iri
+LIMIT $limit
 """

@@ -24,7 +24,7 @@ from typing import IO, Any
 import neo4j
 from rdflib import URIRef
 
-from graph import queries
+from graph import asof, queries
 from graph.deadline import WATCHDOG
 from graph.errors import InputError, NotFound, QueryError
 from graph.mapping import normalise_text
@@ -35,6 +35,7 @@ from graph.present import (
     date_text,
     first_value,
     jsonable,
+    merge_relations,
     plain_props,
     ref,
     resolve,
@@ -68,6 +69,18 @@ def _server_timeout(message: str) -> bool:
 def _ref_props(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """The properties ref() reads, from a row of the statements above."""
     return {"name": row[prefix + "name"], "rdfTypes": row[prefix + "types"]}
+
+
+def _merged_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One edge per relation and interval, with all its sources; its id is its first
+    qualified node's IRI (stable), else subject, type and object."""
+    out = []
+    for e in merge_relations(edges, ("source", "type", "target")):
+        e["id"] = e["iri"] or f"{e['source']} {e['type']} {e['target']}"
+        if e["iri"] is None and (e["validFrom"] or e["validTo"]):
+            e["id"] += f" {e['validFrom'] or ''}/{e['validTo'] or ''}"
+        out.append(e)
+    return sorted(out, key=lambda e: (e["source"], e["type"], e["target"], e["id"]))
 
 
 # ------------------------------------------------------------------ the reader
@@ -310,15 +323,16 @@ class Reader:
             raise
         # One statement: the actor (one row of nulls when it has no such relation) and its
         # relations.
-        rows = self.rows(queries.API_ACTOR_RELATIONS, iri=iri, types=types, at=at)
+        rows = self.rows(queries.API_ACTOR_RELATIONS, iri=iri, types=types, **asof.params(at))
         if not rows or "Actor" not in rows[0]["labels"]:
             raise NotFound(f"no actor has the id {id_!r}")
         return {
             "actor": ref(iri, _ref_props(rows[0])),
             "at": at.isoformat() if at else None,
-            "items": [
-                self._relation(r, _ref_props(r, "other_")) for r in rows if r["type"] is not None
-            ],
+            "items": merge_relations(
+                [self._relation(r, _ref_props(r, "other_")) for r in rows if r["type"] is not None],
+                ("direction", "type", "other"),
+            ),
         }
 
     def _relation(self, r: dict[str, Any], other: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -346,7 +360,7 @@ class Reader:
             queries.API_CENTER_NEIGHBOURS,
             iri=iri,
             types=types,
-            at=at,
+            **asof.params(at),
             limit=MAX_NEIGHBOURHOOD_EDGES + 1,
         )
         if not rows or "Actor" not in rows[0]["labels"]:
@@ -355,7 +369,7 @@ class Reader:
         found: dict[str, tuple[list[str], dict[str, Any]]] = {iri: (rows[0]["labels"], center)}
         rows = [r for r in rows if r["type"] is not None]
         depth: dict[str, int] = {iri: 0}
-        edges: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        edges: dict[tuple[str, str, str, str], dict[str, Any]] = {}  # one per stored relation
         frontier = [iri]
         truncated = False
         for hop in range(1, hops + 1):
@@ -366,7 +380,7 @@ class Reader:
                     queries.API_NEIGHBOUR_REFS,
                     frontier=frontier,
                     types=types,
-                    at=at,
+                    **asof.params(at),
                     limit=MAX_NEIGHBOURHOOD_EDGES + 1,
                 )
             nxt: list[str] = []
@@ -383,6 +397,7 @@ class Reader:
                         "validTo": date_text(rel.get("validTo")),
                         "sources": sorted(as_list(rel.get("sources"))),
                         "label": first_value(rel, "label"),
+                        "iri": rel.get("iri"),
                     }
                 if r["other"] not in depth:
                     depth[r["other"]] = hop
@@ -405,7 +420,7 @@ class Reader:
             "hops": hops,
             "at": at.isoformat() if at else None,
             "nodes": nodes,
-            "edges": sorted(edges.values(), key=lambda e: (e["source"], e["type"], e["target"])),
+            "edges": _merged_edges(list(edges.values())),
             "truncated": truncated,
         }
 
@@ -437,7 +452,11 @@ class Reader:
             if not frontier or b in parents:
                 break
             rows = self.rows(
-                queries.API_PATH_STEPS, frontier=frontier, types=types, at=at, limit=MAX_PATH_EDGES
+                queries.API_PATH_STEPS,
+                frontier=frontier,
+                types=types,
+                **asof.params(at),
+                limit=MAX_PATH_EDGES,
             )
             if len(rows) >= MAX_PATH_EDGES:
                 raise InputError(
@@ -668,8 +687,11 @@ class Reader:
                 }
             )
         types = sorted(self.actor_relation_types())
-        for r in self.rows(queries.API_TIMELINE_RELATIONS, iri=iri, types=types):
-            rel = self._relation(r)
+        rels = [
+            self._relation(r)
+            for r in self.rows(queries.API_TIMELINE_RELATIONS, iri=iri, types=types)
+        ]
+        for rel in merge_relations(rels, ("direction", "type", "other")):
             for kind, key in (("relation-start", "validFrom"), ("relation-end", "validTo")):
                 day = rel[key]
                 if day is None:

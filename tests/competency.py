@@ -557,8 +557,9 @@ def render() -> str:
         "seeds without a server (`tests/unit/test_competency.py`). Generated from "
         "`tests/competency.py` (`python -m tests.competency`): edit there.",
         "",
-        "Relations at a date: a relation counts when validFrom <= day and (no validTo or "
-        "validTo >= day); one without validFrom (start unknown, or undated) is left out.",
+        "Relations at a date follow the one rule of Pattern 1 (graph/asof.py): a relation "
+        "counts when validFrom <= day and (no validTo or its period ends on or after the day); "
+        "one without validFrom (start unknown, or undated) is left out.",
         "",
     ]
     for i, q in enumerate(QUESTIONS, 1):

@@ -1,5 +1,6 @@
 // Bundle web/src into api/static (committed, so the Python package serves the page with no
-// npm at run time): index.html, app.js (cytoscape included, minified), app.css.
+// npm at run time): index.html, app.js (cytoscape, d3-geo and the world-atlas borders included,
+// minified), app.css. JSON (the borders) is bundled by esbuild's own loader.
 import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 BAMAKO_ATTACK = "event-2024-09-17-bamako-attack"
 AES_LABEL = "Alliance of Sahel States"
-SLIDER_ORIGIN = date(2010, 1, 1)  # the slider's 0 (web/src/app.js, FIRST_DAY)
+SLIDER_ORIGIN = date(2010, 1, 1)  # the slider's 0 (web/src/dates.js, FIRST_DAY)
 MOVE_SLIDER = (
     "(el, n) => { el.value = String(n); el.dispatchEvent(new Event('input', {bubbles: true})); }"
 )
@@ -87,8 +87,8 @@ def test_search_jnim_shows_its_neighbours(page: Any) -> None:
     assert len(names) >= 5, names
     for neighbour in ("Iyad Ag Ghaly", "Al-Qaeda"):
         assert any(neighbour in n for n in names), (neighbour, names)
-    # Relation types are on the edges, colours by class in the legend.
-    assert any("LED_BY" in t for t in edge_texts(page)), edge_texts(page)
+    # Relations are on the edges in plain words, colours by class in the legend.
+    assert any("led by" in t for t in edge_texts(page)), edge_texts(page)
     expect(page.locator('#legend [data-cls="JihadistGroup"]')).to_be_visible()
     canvas_nodes = page.evaluate("window.__cy.nodes().length")
     assert canvas_nodes == len(names)
@@ -98,7 +98,9 @@ def test_search_jnim_shows_its_neighbours(page: Any) -> None:
 
     # A click on a node of the canvas shows its details.
     box = page.locator("#graph").bounding_box()
-    pos = page.evaluate("window.__cy.getElementById('iyad-ag-ghaly').renderedPosition()")
+    pos = page.evaluate(
+        "window.__cy.getElementById('https://w3id.org/sahel-kg/id/iyad-ag-ghaly').renderedPosition()"
+    )
     page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
     expect(page.locator("#details .title")).to_have_text("Iyad Ag Ghaly")
 
@@ -155,7 +157,7 @@ def test_slider_2019_shows_france_mali_and_no_aes(page: Any) -> None:
     set_slider(page, "2019-06-01")
     names = node_names(page)
     assert "France" in names, names
-    assert any("Mali" in t and "PARTNER_OF" in t and "France" in t for t in edge_texts(page)), (
+    assert any("Mali" in t and "partner of" in t and "France" in t for t in edge_texts(page)), (
         edge_texts(page)
     )
     assert not any(AES_LABEL in n for n in names), names
@@ -163,11 +165,12 @@ def test_slider_2019_shows_france_mali_and_no_aes(page: Any) -> None:
 
     # The relation's details: its period and its sources.
     page.locator(".node-list summary").click()
-    page.locator("#edge-list li", has_text="PARTNER_OF").filter(has_text="France").first.locator(
+    page.locator("#edge-list li", has_text="partner of").filter(has_text="France").first.locator(
         "button"
     ).click()
     details = page.locator("#details")
-    expect(details.locator(".title")).to_contain_text("PARTNER_OF")
+    expect(details.locator(".title")).to_contain_text("partner of")
+    expect(details).to_contain_text("sahel:partnerOf (PARTNER_OF)")  # the ontology term
     expect(details).to_contain_text("2013-01-11")
     expect(details).to_contain_text("2022-08-15")
     expect(details.locator(".sources li").first).to_be_visible()
@@ -177,7 +180,7 @@ def test_slider_2019_shows_france_mali_and_no_aes(page: Any) -> None:
     set_slider(page, "2024-01-01")
     names = node_names(page)
     assert any(AES_LABEL in n for n in names), names
-    assert not any("Mali" in t and "PARTNER_OF" in t and "France" in t for t in edge_texts(page)), (
+    assert not any("Mali" in t and "partner of" in t and "France" in t for t in edge_texts(page)), (
         edge_texts(page)
     )
     shot(page, "slider-2024-01-01")
@@ -223,7 +226,7 @@ def test_sparql_console_shows_rows(page: Any) -> None:
     expect(page.locator("#query")).to_have_value(re.compile("partnerOf"))
     page.locator("#run-query").click()
     table = page.locator("#query-results table")
-    expect(table.locator("th").first).to_have_text("partner")
+    expect(table.locator("th").first).to_have_text("other")
     expect(table.locator("tbody")).to_contain_text("france")
     shot(page, "console-sparql")
     no_errors(page)

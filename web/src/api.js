@@ -1,5 +1,5 @@
-// Thin client of the HTTP API (issue 4). Every call goes to the page's own origin; the
-// shapes are read defensively (a list or {items: [...]}, `source`/`target` or `from`/`to`).
+// Thin client of the HTTP API. Every call goes to the page's own origin (relative paths),
+// so nothing leaves the server the page came from.
 
 export const KG = "https://w3id.org/sahel-kg/id/";
 export const ONTO = "https://w3id.org/sahel-kg/ontology#";
@@ -62,12 +62,15 @@ const seg = (id) => encodeURIComponent(slugOf(id));
 
 export const api = {
   searchActors: (q, limit = 20) => request(`actors${qs({ q, limit })}`).then(items),
+  search: (q, limit = 12) => request(`search${qs({ q, limit })}`),
+  mapEvents: ({ actor, from, to }) => request(`map/events${qs({ actor: actor && slugOf(actor), from, to })}`),
+  asofQueries: (actor, at, type = "PARTNER_OF") => request(`asof/queries${qs({ actor: slugOf(actor), at, type })}`),
   actor: (id) => request(`actors/${seg(id)}`),
   relations: (id, at) => request(`actors/${seg(id)}/relations${qs({ at })}`).then(items),
   neighbourhood: (id, hops, at) => request(`actors/${seg(id)}/neighbourhood${qs({ hops, at })}`),
   event: (id) => request(`events/${seg(id)}`),
   eventsAt: (place, limit = 100) => request(`events${qs({ place: slugOf(place), limit })}`).then(items),
-  timeline: (actor) => request(`timeline${qs({ actor: slugOf(actor) })}`).then(items),
+  timeline: (actor, from, to) => request(`timeline${qs({ actor: slugOf(actor), from, to })}`).then(items),
   cypher: (query, parameters = {}) =>
     request("cypher", {
       method: "POST",
