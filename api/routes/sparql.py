@@ -69,7 +69,8 @@ def _answer(
         message = str(exc)
         if not message.startswith("SPARQL syntax error"):
             raise
-        raise QueryError(protocol.tidy_syntax_error(message, prepared.shift)) from None
+        tidy = protocol.tidy_syntax_error(message, prepared.shift)
+        raise QueryError(tidy.replace("syntax error: error at", "syntax error at")) from None
     return Response(answer.body, media_type=_with_charset(answer.media_type), headers=_VARY)
 
 
@@ -176,7 +177,7 @@ def _describe(
     request: Request, engine: SparqlEngine, reader: Reader, accept: str | None, formats: list[str]
 ) -> Response:
     endpoint = str(request.url.replace(query=""))
-    if not formats and protocol.best_of(["text/turtle", "text/html"], accept) == "text/html":
+    if not formats and protocol.best_of(["text/html", "text/turtle"], accept) == "text/html":
         return HTMLResponse(_form(endpoint), headers=_VARY)
     name = protocol.choose("graph", formats, accept)
     engine.refresh(reader.graph_version(), reader.write_ntriples)

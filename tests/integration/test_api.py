@@ -347,7 +347,8 @@ BAD_GETS = [
     ("/timeline", 422),
     ("/export?format=docx", 422),
     ("/ontology?format=pdf", 422),
-    ("/sparql", 400),
+    ("/sparql?query=", 400),
+    ("/sparql?query=SELECT%20*%20%7B%20?s%20foo:p%20?o%20%7D", 400),
     ("/sparql?query=SELEKT%20*", 400),
     ("/no/such/path", 404),
 ]
