@@ -163,8 +163,12 @@ def export(
                 count = exporter.write(store, onto.registry, fmt, sys.stdout.buffer)
             else:
                 tmp = output.with_name(output.name + ".partial")
-                with tmp.open("wb") as fh:
-                    count = exporter.write(store, onto.registry, fmt, fh)
+                try:
+                    with tmp.open("wb") as fh:
+                        count = exporter.write(store, onto.registry, fmt, fh)
+                except BaseException:  # a failed export leaves nothing behind
+                    tmp.unlink(missing_ok=True)
+                    raise
                 tmp.replace(output)  # never leave a half-written export under the real name
         err.print(f"exported {count:,} triples as {fmt}")
 

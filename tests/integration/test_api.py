@@ -271,6 +271,7 @@ def test_export_graphml_and_csv(http: httpx.Client) -> None:
     import csv
     import io
     import xml.etree.ElementTree as ET
+    import zipfile
 
     health = http.get("/health").json()
     g = http.get("/export", params={"format": "graphml"})
@@ -279,9 +280,10 @@ def test_export_graphml_and_csv(http: httpx.Client) -> None:
     assert len(root.findall(".//g:node", ns)) == health["nodes"]
     assert len(root.findall(".//g:edge", ns)) == health["relationships"]
     c = http.get("/export", params={"format": "csv"})
-    rows = list(csv.DictReader(io.StringIO(c.text)))
-    assert sum(r["kind"] == "node" for r in rows) == health["nodes"]
-    assert sum(r["kind"] == "edge" for r in rows) == health["relationships"]
+    with zipfile.ZipFile(io.BytesIO(c.content)) as zf:
+        nodes = list(csv.DictReader(io.StringIO(zf.read("nodes.csv").decode())))
+        edges = list(csv.DictReader(io.StringIO(zf.read("edges.csv").decode())))
+    assert len(nodes) == health["nodes"] and len(edges) == health["relationships"]
 
 
 def test_ontology(http: httpx.Client) -> None:
