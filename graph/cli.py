@@ -217,7 +217,11 @@ def status() -> None:
                 out.print(f"  {row['label']}: {row['count']:,}")
             last = store.read(queries.LAST_LOAD)
             if last:
-                out.print(f"last load: {last[0]['id']} at {last[0]['startedAt']}")
+                files = ", ".join(last[0]["files"] or [])
+                out.print(
+                    f"last load: {last[0]['id']} at {last[0]['startedAt']} "
+                    f"({last[0]['triples'] or 0:,} triples from {files})"
+                )
 
 
 @store_app.command("start")
