@@ -134,3 +134,11 @@ def test_service_description_names_the_endpoint() -> None:
     assert len(list(g.objects(me, SD.resultFormat))) == 10
     default = g.value(g.value(me, SD.defaultDataset), SD.defaultGraph)
     assert default is not None
+
+
+def test_the_html_form_escapes_what_the_request_brings() -> None:
+    from api.routes.sparql import _form
+
+    page = _form("http://x/'><script>alert(1)</script>/sparql")
+    assert "<script>" not in page and "&#x27;&gt;&lt;script&gt;" in page
+    assert "PREFIX sahel: &lt;https://w3id.org/sahel-kg/ontology#&gt;" in page
