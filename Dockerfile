@@ -18,7 +18,7 @@ COPY graph ./graph
 COPY api ./api
 COPY ontology ./ontology
 COPY seeds ./seeds
-RUN pip install '.[api]' \
+RUN pip install . \
     && useradd --create-home --uid 10001 sahelkg \
     && mkdir -p /data && chown sahelkg /data
 

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -140,7 +141,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.sparql.close()
             store.close()
 
-    app = FastAPI(
+    # FastAPIOffline: FastAPI whose /docs and /redoc load Swagger UI and ReDoc from the
+    # package's own copies (served under /static-offline-docs), not from a CDN, so the docs
+    # work on a machine with no network; it passes everything else on to FastAPI.
+    app = FastAPIOffline(
         title="Sahel KG query service",
         version="0.1.0",
         description=DESCRIPTION,

@@ -5,6 +5,7 @@
                              errors are 422 too, in the same {"error", "detail"} shape
     ReadOnlyViolation   403  a write (Cypher) or an update / SERVICE (SPARQL) refused
     QueryError          400  a query the parser or the server refused, with its message
+    NotAcceptable       406  no format the client accepts fits the SPARQL answer
     QueryTimeout        504  a query that ran out of time and was stopped
     StoreUnavailable    503  the Bolt store cannot be reached
     StoreError          503  the store failed
@@ -32,6 +33,7 @@ from graph.errors import (
     StoreUnavailable,
 )
 from graph.sparql import QueryTimeout
+from graph.sparql_protocol import NotAcceptable
 
 log = logging.getLogger("sahelkg.api")
 
@@ -41,6 +43,7 @@ STATUS: list[tuple[type[SahelKGError], int, str]] = [
     (ReadOnlyViolation, 403, "read_only"),
     (QueryTimeout, 504, "timeout"),
     (QueryError, 400, "bad_query"),
+    (NotAcceptable, 406, "not_acceptable"),
     (InputError, 422, "bad_parameter"),
     (StoreUnavailable, 503, "store_unavailable"),
     (StoreError, 503, "store_error"),

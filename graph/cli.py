@@ -7,6 +7,7 @@ per kind: 2 bad input, 3 refused query, 4 not found, 5 store trouble.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from graph import embedded
-from graph.errors import InputError, SahelKGError
+from graph.errors import EmbeddedServerError, InputError, SahelKGError
 from graph.settings import Settings, get_settings
 
 app = typer.Typer(help="Sahel actors knowledge graph.", no_args_is_help=True)
@@ -162,8 +163,12 @@ def export(
                 count = exporter.write(store, onto.registry, fmt, sys.stdout.buffer)
             else:
                 tmp = output.with_name(output.name + ".partial")
-                with tmp.open("wb") as fh:
-                    count = exporter.write(store, onto.registry, fmt, fh)
+                try:
+                    with tmp.open("wb") as fh:
+                        count = exporter.write(store, onto.registry, fmt, fh)
+                except BaseException:  # a failed export leaves nothing behind
+                    tmp.unlink(missing_ok=True)
+                    raise
                 tmp.replace(output)  # never leave a half-written export under the real name
         err.print(f"exported {count:,} triples as {fmt}")
 
@@ -223,7 +228,11 @@ def status() -> None:
                 out.print(f"  {row['label']}: {row['count']:,}")
             last = store.read(queries.LAST_LOAD)
             if last:
-                out.print(f"last load: {last[0]['id']} at {last[0]['startedAt']}")
+                files = ", ".join(last[0]["files"] or [])
+                out.print(
+                    f"last load: {last[0]['id']} at {last[0]['startedAt']} "
+                    f"({last[0]['triples'] or 0:,} triples from {files})"
+                )
 
 
 @store_app.command("start")
@@ -240,6 +249,14 @@ def store_stop() -> None:
     """Stop the embedded server by its PID."""
     settings = get_settings()
     with errors_as_exit():
+        server = serving_pid(settings)
+        if server is not None:
+            # The store is the child of that process: stopping it underneath would leave the
+            # API answering 503 (and a child only its parent can reap).
+            raise EmbeddedServerError(
+                f"`sahelkg serve` (pid {server}) is using the embedded server: stop it with "
+                f"Ctrl-C, or `kill {server}`; it stops the store it started"
+            )
         stopped = embedded.stop(settings)
         out.print("embedded server stopped" if stopped else "no embedded server was running")
 
@@ -262,6 +279,21 @@ def store_info(
         out.print(f"SAHELKG_NEO4J_USER={user}", highlight=False)
         out.print(f"SAHELKG_NEO4J_PASSWORD={password}", highlight=False)
         out.print(f"SAHELKG_NEO4J_DATABASE={settings.database}", highlight=False)
+
+
+def _serve_pid_file(settings: Settings) -> Path:
+    return settings.embedded_dir / "serve.pid"
+
+
+def serving_pid(settings: Settings) -> int | None:
+    """The pid of a `sahelkg serve` running on this data directory, if any."""
+    path = _serve_pid_file(settings)
+    try:
+        pid = int(path.read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return None
+    return pid if b"serve" in cmdline and pid != os.getpid() else None
 
 
 @store_app.command("status")
@@ -290,6 +322,7 @@ def serve(
 
     settings = get_settings()
     with errors_as_exit():
+        started = settings.embedded and embedded.running(settings) is None
         with connect(settings) as store:
             store.ensure_schema()
             if seed and store.counts()[0] == 0:
@@ -300,17 +333,41 @@ def serve(
         bind_host, bind_port = host or settings.api_host, port or settings.api_port
         err.print(f"serving http://{bind_host}:{bind_port} (API docs at /docs)")
         processes = workers or settings.api_workers
-        if processes == 1:
-            uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
-        else:  # each worker builds its app from the same environment (SAHELKG_*, .env)
-            uvicorn.run(
-                "api.app:create_app",
-                factory=True,
-                workers=processes,
-                host=bind_host,
-                port=bind_port,
-                log_level="info",
-            )
+        pid_file = _serve_pid_file(settings)
+        if settings.embedded:
+            pid_file.write_text(f"{os.getpid()}\n")
+        try:
+            if processes == 1:
+                uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+            else:  # each worker builds its app from the same environment (SAHELKG_*, .env)
+                uvicorn.run(
+                    "api.app:create_app",
+                    factory=True,
+                    workers=processes,
+                    host=bind_host,
+                    port=bind_port,
+                    log_level="info",
+                )
+        finally:  # uvicorn returns on Ctrl-C / SIGTERM
+            pid_file.unlink(missing_ok=True)
+            _after_serve(settings, started)
+
+
+def _after_serve(settings: Settings, started: bool) -> None:
+    """Stop the embedded store this `serve` started; say so when it keeps running."""
+    if not settings.embedded:
+        return
+    info = embedded.running(settings)
+    if info is None:
+        return
+    if started:
+        embedded.stop(settings)
+        err.print(f"stopped the embedded store (pid {info.pid}) that `sahelkg serve` started")
+    else:
+        err.print(
+            f"the embedded store (pid {info.pid}) keeps running: it was running before "
+            "`sahelkg serve`; `sahelkg store stop` stops it"
+        )
 
 
 def phase_reporter(bar: Progress) -> Callable[[str, int, int], None]:

@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from graph import queries
 from graph.errors import InputError
+from graph.jsonld import write_compact
 from graph.mapping import Triple, node_triples, rel_triples
 from graph.registry import PREFIXES, Registry
 from graph.store import Store
@@ -79,7 +80,10 @@ def iter_triples(store: Store, registry: Registry, page_size: int = 2000) -> Ite
 
 def write(store: Store, registry: Registry, fmt: str, out: IO[bytes]) -> int:
     """Serialise the whole graph to `out`; returns the number of triples written."""
-    rdf_format = FORMATS[format_of(fmt)][0]
+    name = format_of(fmt)
+    if name == "jsonld":  # compact, with an @context (pyoxigraph writes expanded JSON-LD)
+        return write_compact(iter_triples(store, registry), EXPORT_PREFIXES, out)
+    rdf_format = FORMATS[name][0]
     # Only TriG and N-Quads name the load graphs; JSON-LD readers expect the default graph.
     quads = rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
     count = 0

@@ -186,6 +186,7 @@ def load(
         report.updated_relationships = report.deleted_nodes = 0
         if replace:
             report.deleted_nodes = _delete_all(tx, batch_size)
+            _delete_all(tx, batch_size, queries.DELETE_OTHER_NODES_BATCH)
         # Into an empty graph (or after --replace) nothing can exist yet: no reads needed.
         fresh = replace or tx.run(queries.ANY_RESOURCE).single() is None
         writes = _Writes(tx, registry, load_id, batch_size, fresh, report, progress)
@@ -215,10 +216,12 @@ def load(
     return report
 
 
-def _delete_all(tx: neo4j.ManagedTransaction, batch_size: int) -> int:
+def _delete_all(
+    tx: neo4j.ManagedTransaction, batch_size: int, statement: str = queries.DELETE_RESOURCES_BATCH
+) -> int:
     deleted = 0
     while True:
-        n = tx.run(queries.DELETE_RESOURCES_BATCH, limit=batch_size).single()
+        n = tx.run(statement, limit=batch_size).single()
         count = int(n["deleted"]) if n else 0
         deleted += count
         if count == 0:

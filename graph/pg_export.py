@@ -1,107 +1,248 @@
-"""The stored property graph as GraphML and as one CSV (nodes, then relationships), for
-tools that read neither RDF nor Cypher; written page by page from Reader.export_pages."""
+"""The stored property graph for tools that read neither RDF nor Cypher, with typed
+attributes (no JSON inside a column to parse):
+
+- GraphML (Gephi, NetworkX, yEd, Cytoscape): one node per resource with `iri`, `name`,
+  `labels`, one boolean per ontology class (`JihadistGroup`: true/false) and each property
+  under its own key; one edge per relationship with `type`, `validFrom`, `validTo`,
+  `sources`, ...; each key declared with its GraphML type (boolean, long, double, string).
+- CSV: a zip of `nodes.csv` and `edges.csv` (same columns as GraphML; `source`, `target`,
+  `type` for the edges) and `columns.csv` naming each column's type (string, long, double,
+  boolean, date), so that pandas (`dtype=`, `parse_dates=`) reads them typed.
+
+Dates are ISO 8601 (`2019-06-01`); a list is one string, its items joined by " | "
+(`sources`, `altLabel@en`). A value written `"12.65"^^xsd:decimal` is a number (the
+property is named without its `^^xsd:decimal`). Every value keeps one type per key: a key
+whose values mix kinds (numbers and words) is a string.
+
+Both formats must declare their columns before the first row, so the rows go first to a
+spooled temporary file (memory up to 32 MB, disk beyond) while the types are learnt.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from graph.present import plain_props
+from graph.present import jsonable
+
+LIST_SEPARATOR = " | "
+_NUMERIC = {"decimal": "double", "double": "double", "float": "double", "integer": "long"}
+_INTERNAL = {"search", "rdfTypes"}  # the search index and the types behind the labels
+SPOOL_BYTES = 32 * 1024 * 1024
 
 
-def _props_json(props: dict[str, Any]) -> str:
-    return json.dumps(plain_props(props), ensure_ascii=False, sort_keys=True)
+@dataclass
+class _Columns:
+    """Property keys met, in order, with the kinds of their values."""
+
+    kinds: dict[str, set[str]] = field(default_factory=dict)
+
+    def see(self, key: str, kind: str) -> None:
+        self.kinds.setdefault(key, set()).add(kind)
+
+    def type_of(self, key: str) -> str:
+        kinds = self.kinds[key]
+        for one in ("boolean", "long", "date", "string"):
+            if kinds == {one}:
+                return one
+        return "double" if kinds <= {"long", "double"} else "string"
 
 
-def write_graphml(pages: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
-    """GraphML: one node per resource (labels, name, properties as JSON), one edge per
-    relationship (type, properties as JSON). Returns the number of elements written."""
+def _value(key: str, value: Any) -> tuple[str, Any, str]:
+    """(column name, JSON value, kind) of a stored property."""
+    name, _, dtype = key.partition("^^xsd:")
+    if isinstance(value, list | tuple):
+        items = [str(jsonable(v)) for v in value]
+        return name, LIST_SEPARATOR.join(items), "string"
+    if isinstance(value, bool):
+        return name, value, "boolean"
+    if isinstance(value, int):
+        return name, value, "long"
+    if isinstance(value, float):
+        return name, value, "double"
+    if isinstance(value, str):
+        numeric = _NUMERIC.get(dtype)
+        if numeric:
+            try:
+                number: float = int(value) if numeric == "long" else float(value)
+            except ValueError:
+                return key, value, "string"
+            return name, number, numeric
+        return key, value, "string"
+    text = jsonable(value)
+    if hasattr(value, "iso_format") or hasattr(value, "isoformat"):
+        return name, text, "date" if len(str(text)) == 10 else "string"
+    return key, str(text), "string"
+
+
+@dataclass
+class _Spool:
+    """Nodes and edges as JSON lines on a spooled file, with what their columns hold."""
+
+    classes: list[str]
+    file: IO[bytes]
+    nodes: _Columns = field(default_factory=_Columns)
+    edges: _Columns = field(default_factory=_Columns)
+    count: int = 0
+
+    def fill(self, pages: Iterable[dict[str, Any]]) -> None:
+        for row in pages:
+            labels = set(row.get("labels") or ())
+            props = self._props(row["props"], self.nodes)
+            record = {"iri": row["iri"], "labels": ":".join(sorted(labels)), **props}
+            record["name"] = str(row["props"].get("name", ""))
+            for label in self.classes:
+                record[f"class:{label}"] = label in labels
+            self._write("n", record)
+            for rel in row["rels"]:
+                if rel is None:
+                    continue
+                rel_type, rel_props, end = rel
+                edge = {"source": row["iri"], "target": end, "type": rel_type}
+                edge.update(self._props(dict(rel_props), self.edges))
+                self._write("e", edge)
+
+    def _props(self, props: dict[str, Any], columns: _Columns) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in props.items():
+            if key in _INTERNAL or (key in ("iri", "name") and columns is self.nodes):
+                continue
+            name, converted, kind = _value(key, value)
+            if name in out:  # `x` and `x^^xsd:decimal` both present: keep them apart
+                name = key
+            columns.see(name, kind)
+            out[name] = converted
+        return out
+
+    def _write(self, kind: str, record: dict[str, Any]) -> None:
+        self.file.write(json.dumps([kind, record], ensure_ascii=False).encode() + b"\n")
+        self.count += 1
+
+    def records(self, kind: str) -> Iterator[dict[str, Any]]:
+        self.file.seek(0)
+        for line in self.file:
+            k, record = json.loads(line)
+            if k == kind:
+                yield record
+
+
+@contextmanager
+def _spooled(pages: Iterable[dict[str, Any]], classes: Iterable[str]) -> Iterator[_Spool]:
+    with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as file:
+        spool = _Spool(sorted(set(classes) - {"Resource"}), file)
+        spool.fill(pages)
+        yield spool
+
+
+# ------------------------------------------------------------------ GraphML
+
+_GRAPHML_TYPES = {"boolean": "boolean", "long": "long", "double": "double"}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape(str(value))
+
+
+def write_graphml(pages: Iterable[dict[str, Any]], out: IO[bytes], classes: Iterable[str]) -> int:
+    """GraphML with a typed key per attribute; returns the number of nodes and edges."""
+    with _spooled(pages, classes) as spool:
+        _graphml(spool, out)
+        return spool.count
+
+
+def _graphml(spool: _Spool, out: IO[bytes]) -> None:
+    node_keys: dict[str, tuple[str, str]] = {"iri": ("iri", "string")}
+    node_keys["name"] = ("name", "string")
+    node_keys["labels"] = ("labels", "string")
+    for label in spool.classes:
+        node_keys[f"class:{label}"] = (label, "boolean")
+    for key in spool.nodes.kinds:
+        node_keys[key] = (key, _GRAPHML_TYPES.get(spool.nodes.type_of(key), "string"))
+    edge_keys = {"type": ("type", "string")}
+    for key in spool.edges.kinds:
+        edge_keys[key] = (key, _GRAPHML_TYPES.get(spool.edges.type_of(key), "string"))
+    ids = {("node", k): f"n{i}" for i, k in enumerate(node_keys)}
+    ids.update({("edge", k): f"e{i}" for i, k in enumerate(edge_keys)})
+
     out.write(
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
         b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
-        b'  <key id="labels" for="node" attr.name="labels" attr.type="string"/>\n'
-        b'  <key id="name" for="node" attr.name="name" attr.type="string"/>\n'
-        b'  <key id="nprops" for="node" attr.name="properties" attr.type="string"/>\n'
-        b'  <key id="type" for="edge" attr.name="type" attr.type="string"/>\n'
-        b'  <key id="eprops" for="edge" attr.name="properties" attr.type="string"/>\n'
-        b'  <graph id="sahel-kg" edgedefault="directed">\n'
     )
-    count = 0
-    edges: list[bytes] = []
-    for row in pages:
-        iri, props = row["iri"], dict(row["props"])
+    for scope, keys in (("node", node_keys), ("edge", edge_keys)):
+        for key, (name, kind) in keys.items():
+            out.write(
+                f'  <key id="{ids[scope, key]}" for="{scope}" attr.name={quoteattr(name)} '
+                f'attr.type="{kind}"/>\n'.encode()
+            )
+    out.write(b'  <graph id="sahel-kg" edgedefault="directed">\n')
+    for record in spool.records("n"):
+        data = "".join(f'<data key="{ids["node", k]}">{_text(v)}</data>' for k, v in record.items())
+        out.write(f"    <node id={quoteattr(record['iri'])}>{data}</node>\n".encode())
+    for record in spool.records("e"):
+        data = "".join(
+            f'<data key="{ids["edge", k]}">{_text(v)}</data>'
+            for k, v in record.items()
+            if k not in ("source", "target")
+        )
         out.write(
-            f"    <node id={quoteattr(iri)}>"
-            f'<data key="labels">{escape(":".join(sorted(row["labels"])))}</data>'
-            f'<data key="name">{escape(str(props.get("name", "")))}</data>'
-            f'<data key="nprops">{escape(_props_json(props))}</data></node>\n'.encode()
+            f"    <edge source={quoteattr(record['source'])} "
+            f"target={quoteattr(record['target'])}>{data}</edge>\n".encode()
         )
-        count += 1
-        for rel in row["rels"]:
-            if rel is None:
-                continue
-            rel_type, rel_props, end = rel
-            edges.append(
-                f"    <edge source={quoteattr(iri)} target={quoteattr(end)}>"
-                f'<data key="type">{escape(rel_type)}</data>'
-                f'<data key="eprops">{escape(_props_json(dict(rel_props)))}</data>'
-                "</edge>\n".encode()
-            )
-            count += 1
-    for edge in edges:  # GraphML readers accept edges after nodes everywhere
-        out.write(edge)
     out.write(b"  </graph>\n</graphml>\n")
-    return count
 
 
-CSV_COLUMNS = ("kind", "iri", "labels", "name", "start", "type", "end", "properties")
+# ------------------------------------------------------------------ CSV (zip)
 
 
-def write_csv(pages: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
-    """One CSV: a row per node (kind=node) then per relationship (kind=edge); the other
-    properties as a JSON object in the last column."""
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    edges: list[tuple[str, ...]] = []
-    for row in pages:
-        iri, props = row["iri"], dict(row["props"])
-        writer.writerow(
-            (
-                "node",
-                iri,
-                ":".join(sorted(row["labels"])),
-                str(props.get("name", "")),
-                "",
-                "",
-                "",
-                _props_json(props),
-            )
-        )
-        count += 1
-        for rel in row["rels"]:
-            if rel is None:
-                continue
-            rel_type, rel_props, end = rel
-            edges.append(
-                (
-                    "edge",
-                    str(rel_props.get("iri") or ""),
-                    "",
-                    "",
-                    iri,
-                    rel_type,
-                    end,
-                    _props_json(dict(rel_props)),
-                )
-            )
-            count += 1
-    writer.writerows(edges)
-    text.flush()
-    text.detach()
-    return count
+def write_csv_zip(pages: Iterable[dict[str, Any]], out: IO[bytes], classes: Iterable[str]) -> int:
+    """A zip of nodes.csv, edges.csv and columns.csv (file, column, type); returns the
+    number of nodes and edges. Booleans as true/false, empty cell for no value."""
+    with _spooled(pages, classes) as spool:
+        _csv_zip(spool, out)
+        return spool.count
+
+
+def _csv_zip(spool: _Spool, out: IO[bytes]) -> None:
+    node_cols = {"iri": "string", "name": "string", "labels": "string"}
+    node_cols.update({f"class:{c}": "boolean" for c in spool.classes})
+    node_cols.update({k: spool.nodes.type_of(k) for k in spool.nodes.kinds})
+    edge_cols = {"source": "string", "target": "string", "type": "string"}
+    edge_cols.update({k: spool.edges.type_of(k) for k in spool.edges.kinds})
+
+    def header(name: str) -> str:
+        return name.removeprefix("class:")
+
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for file, kind, cols in (("nodes.csv", "n", node_cols), ("edges.csv", "e", edge_cols)):
+            with zf.open(file, "w") as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                writer = csv.writer(text)
+                writer.writerow([header(c) for c in cols])
+                for record in spool.records(kind):
+                    writer.writerow([_cell(record.get(c)) for c in cols])
+                text.flush()
+                text.detach()
+        listing = io.StringIO()
+        writer = csv.writer(listing)
+        writer.writerow(["file", "column", "type"])
+        for file, cols in (("nodes.csv", node_cols), ("edges.csv", edge_cols)):
+            writer.writerows([file, header(c), t] for c, t in cols.items())
+        zf.writestr("columns.csv", listing.getvalue())
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value

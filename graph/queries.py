@@ -130,10 +130,21 @@ DETACH DELETE n
 RETURN count(*) AS deleted
 """
 
+# SET on every load, not only on creation: loading the same content again is the last load.
 RECORD_LOAD = """
 MERGE (l:Load {id: $id})
-ON CREATE SET l += $props
+SET l += $props
 RETURN l.id AS id
+"""
+
+# `load --replace`: after the resources, whatever else the database holds (load records,
+# nodes written by other tools), so that the graph is exactly what this load says.
+DELETE_OTHER_NODES_BATCH = """
+MATCH (n)
+WHERE NOT n:Resource
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
 """
 
 # ---------------------------------------------------------------- reading

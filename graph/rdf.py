@@ -19,6 +19,7 @@ from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import InputError, MappingError, RDFSyntaxError, ShapeViolation
+from graph.literals import lexical_problem
 from graph.mapping import canonicalise, check_terms
 from graph.registry import Registry
 from graph.vocab import KG_NS, SAHEL_NS
@@ -79,6 +80,16 @@ class Parsed:
         self.triples = list(graph)
         self.has_bnodes = any(isinstance(t, BNode) for triple in self.triples for t in triple)
 
+    def where_literal(self, subject: Node, lexical: str) -> str:
+        """'file:line' of a literal of the subject: the first line at or after the
+        subject's that holds the lexical form in quotes (else the subject's own)."""
+        path = self.origins.get(subject)
+        start = _find_line(path, subject) if path is not None else None
+        if path is None or start is None:
+            return self.where(subject)
+        line = _find_text(path, f'"{lexical}"', start)
+        return f"{path}:{line or start}"
+
     def where(self, subject: Node) -> str:
         """'file:line' (or 'file') of the subject's first statement, for messages."""
         path = self.origins.get(subject)
@@ -136,11 +147,18 @@ def check(parsed: Parsed, registry: Registry, shapes: Graph | None, ontology: Gr
         f"{parsed.where(s)}: {s}: {reason}" for s, reason in check_terms(parsed.triples, registry)
     ]
     for s, p, o in parsed.triples:
-        if isinstance(o, Literal) and len(o) > MAX_LITERAL_CHARS:
+        if not isinstance(o, Literal):
+            continue
+        if len(o) > MAX_LITERAL_CHARS:
             problems.append(
                 f"{parsed.where(s)}: {s} {p}: literal of {len(o):,} characters "
                 f"(limit {MAX_LITERAL_CHARS:,})"
             )
+        elif o.datatype is not None:
+            wrong = lexical_problem(str(o), str(o.datatype))
+            if wrong:
+                shown = str(p).replace(SAHEL_NS, "sahel:")
+                problems.append(f"{parsed.where_literal(s, str(o))}: {s} {shown}: {wrong}")
     if problems:
         raise MappingError(
             f"{len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
@@ -378,6 +396,17 @@ def _find_line(path: Path, subject: Node) -> int | None:
         with path.open(encoding="utf-8", errors="replace") as fh:
             for number, line in enumerate(fh, start=1):
                 if any(p.match(line) for p in patterns):
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def _find_text(path: Path, text: str, start: int) -> int | None:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            for number, line in enumerate(fh, start=1):
+                if number >= start and text in line:
                     return number
     except OSError:
         return None

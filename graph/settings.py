@@ -4,14 +4,27 @@ embedded ArcadeDB server under ./.data with no set-up."""
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The ontology, shapes and seeds ship beside the packages in the repository.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+def _project_root() -> Path:
+    """Where ontology/ and seeds/ are. Beside the packages in a checkout or an editable
+    install; after `pip install .` the packages are in site-packages, so next the folder
+    `sahelkg` runs in (the README's set-up runs it in the repository), then the copy the
+    wheel installs under <prefix>/share/sahel-kg (pyproject: data-files)."""
+    here = Path(__file__).resolve().parent.parent
+    for root in (here, Path.cwd(), Path(sys.prefix) / "share" / "sahel-kg"):
+        if (root / "ontology" / "sahel.ttl").is_file():
+            return root
+    return here
+
+
+PROJECT_ROOT = _project_root()
 
 
 class Settings(BaseSettings):

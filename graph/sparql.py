@@ -53,39 +53,10 @@ GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
     "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
     "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
     "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+    "trig": (ox.RdfFormat.TRIG, "application/trig"),
+    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
 }
-# Media types (Accept) -> ("results" | "graph", format name).
-MEDIA_TYPES: dict[str, tuple[str, str]] = {
-    "application/sparql-results+json": ("results", "json"),
-    "application/json": ("results", "json"),
-    "application/sparql-results+xml": ("results", "xml"),
-    "application/xml": ("results", "xml"),
-    "text/xml": ("results", "xml"),
-    "text/csv": ("results", "csv"),
-    "text/tab-separated-values": ("results", "tsv"),
-    "text/turtle": ("graph", "turtle"),
-    "application/x-turtle": ("graph", "turtle"),
-    "application/n-triples": ("graph", "ntriples"),
-    "text/plain": ("graph", "ntriples"),
-    "application/ld+json": ("graph", "jsonld"),
-    "application/rdf+xml": ("graph", "rdfxml"),
-}
-# A `format=` (or `output=` / `results=`) parameter, as SPARQLWrapper and browsers send it.
-FORMAT_NAMES: dict[str, tuple[str, str]] = {
-    "json": ("results", "json"),
-    "xml": ("results", "xml"),
-    "csv": ("results", "csv"),
-    "tsv": ("results", "tsv"),
-    "turtle": ("graph", "turtle"),
-    "ttl": ("graph", "turtle"),
-    "n3": ("graph", "turtle"),
-    "ntriples": ("graph", "ntriples"),
-    "nt": ("graph", "ntriples"),
-    "jsonld": ("graph", "jsonld"),
-    "json-ld": ("graph", "jsonld"),
-    "rdfxml": ("graph", "rdfxml"),
-    "rdf+xml": ("graph", "rdfxml"),
-}
+# Which of them a request gets: graph/sparql_protocol.py (format parameters, Accept).
 
 # Words that only SPARQL Update uses (a query never contains them as bare words).
 UPDATE_WORDS = frozenset(
@@ -172,38 +143,6 @@ def _parsed_parts(text: str) -> frozenset[str]:
         elif isinstance(node, list | tuple | ParseResults):
             todo.extend(node)
     return frozenset(names)
-
-
-def negotiate(accept: str | None, fmt: str | None = None) -> tuple[str, str]:
-    """(results format, graph format) from a `format` name or an Accept header."""
-    results, graph = "json", "turtle"
-    if fmt:
-        kind, name = FORMAT_NAMES.get(fmt.strip().lower(), ("", ""))
-        if not kind:
-            raise QueryError(
-                f"unknown format {fmt!r}; choose one of {', '.join(sorted(FORMAT_NAMES))}"
-            )
-        return (name, graph) if kind == "results" else (results, name)
-    best: dict[str, float] = {}
-    for part in (accept or "").split(","):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            key, _, value = p.strip().partition("=")
-            if key == "q":
-                with contextlib.suppress(ValueError):
-                    q = float(value)
-        found = MEDIA_TYPES.get(media.strip().lower())
-        if found is None or q <= 0:
-            continue
-        kind, name = found
-        if q > best.get(kind, -1.0):
-            best[kind] = q
-            if kind == "results":
-                results = name
-            else:
-                graph = name
-    return results, graph
 
 
 @dataclass

@@ -561,6 +561,11 @@ def render() -> str:
         "counts when validFrom <= day and (no validTo or its period ends on or after the day); "
         "one without validFrom (start unknown, or undated) is left out.",
         "",
+        "The SPARQL has no PREFIX lines: the endpoint (`/sparql`) declares the graph's prefixes "
+        "(sahel:, kg:, rdf:, rdfs:, owl:, xsd:, skos:, prov:, org:, time:, geo:) for every "
+        "query, so each block runs there as pasted (`tests/integration/test_readme_examples.py`"
+        "); elsewhere, add them.",
+        "",
     ]
     for i, q in enumerate(QUESTIONS, 1):
         expected = sorted(", ".join(a) if isinstance(a, tuple) else a for a in q["expected"])

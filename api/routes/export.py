@@ -1,5 +1,10 @@
 """Whole-graph exports, streamed: RDF (Turtle, N-Triples, N-Quads, JSON-LD, TriG, RDF/XML)
-through graph.export, GraphML and CSV through graph.pg_export."""
+through graph.export, GraphML and CSV (a zip of nodes.csv and edges.csv) through
+graph.pg_export.
+
+An export that fails before its first bytes are ready answers with an error status (the
+first chunk is produced before the response starts); one that fails later cuts the
+connection, so the client sees a truncated transfer, never a complete-looking 200."""
 
 from __future__ import annotations
 
@@ -14,13 +19,13 @@ from api.deps import OntologyDep, ReaderDep
 from api.models import Error
 from graph import export as rdf_export
 from graph.errors import InputError
-from graph.pg_export import write_csv, write_graphml
+from graph.pg_export import write_csv_zip, write_graphml
 
 router = APIRouter(tags=["export"])
 
 EXTRA = {
     "graphml": ("application/graphml+xml", "graphml"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
+    "csv": ("application/zip", "csv.zip"),
 }
 EXTENSIONS = {
     "turtle": "ttl",
@@ -84,17 +89,19 @@ def export(
         Query(description="turtle, ntriples, nquads, jsonld, trig, rdfxml, graphml or csv"),
     ] = "turtle",
 ) -> StreamingResponse:
-    """The whole stored graph, produced from one consistent read before it is sent. RDF
-    formats give back the triples that were loaded (qualified relations expanded again);
-    GraphML and CSV give the property graph (CSV: one row per node, then one per
-    relationship, other properties as JSON)."""
+    """The whole stored graph, produced from one consistent read before it is sent (so a
+    failure is an error status, never a 200 with half a file). RDF formats give back the
+    triples that were loaded (qualified relations expanded again; JSON-LD compact, with an
+    @context); GraphML and CSV give the property graph with typed attributes (CSV: a zip of
+    nodes.csv, edges.csv and columns.csv, which names each column's type)."""
     name = format.strip().lower()
     if name in EXTRA:
         media, ext = EXTRA[name]
-        writer = write_graphml if name == "graphml" else write_csv
+        writer = write_graphml if name == "graphml" else write_csv_zip
+        classes = list(ontology.registry.labels.values())
 
         def write(out: IO[bytes]) -> Any:
-            return writer(reader.export_pages(), out)
+            return writer(reader.export_pages(), out, classes)
 
     else:
         try:

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from graph.errors import QueryError, ReadOnlyViolation
-from graph.sparql import QueryTimeout, SparqlEngine, check_query, negotiate, write_ntriples
+from graph.sparql import QueryTimeout, SparqlEngine, check_query, write_ntriples
 
 EX = "http://example.org/"
 
@@ -76,29 +76,6 @@ def test_queries_that_mention_update_words_pass(query: str) -> None:
 def test_empty_or_huge_queries_are_refused(query: str) -> None:
     with pytest.raises(QueryError):
         check_query(query)
-
-
-@pytest.mark.parametrize(
-    ("accept", "fmt", "expected"),
-    [
-        (None, None, ("json", "turtle")),
-        ("*/*", None, ("json", "turtle")),
-        ("application/sparql-results+xml", None, ("xml", "turtle")),
-        ("text/csv;q=0.5, text/tab-separated-values", None, ("tsv", "turtle")),
-        ("application/n-triples", None, ("json", "ntriples")),
-        ("application/ld+json, application/sparql-results+json;q=0.9", None, ("json", "jsonld")),
-        ("text/turtle;q=0", None, ("json", "turtle")),
-        ("text/html", "csv", ("csv", "turtle")),
-        (None, "json-ld", ("json", "jsonld")),
-    ],
-)
-def test_negotiation(accept: str | None, fmt: str | None, expected: tuple[str, str]) -> None:
-    assert negotiate(accept, fmt) == expected
-
-
-def test_unknown_format_is_refused() -> None:
-    with pytest.raises(QueryError, match="unknown format"):
-        negotiate(None, "docx")
 
 
 def test_results_in_every_format(engine: SparqlEngine) -> None:

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import xml.etree.ElementTree as ET
+import zipfile
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from graph.errors import (
     StoreError,
     StoreUnavailable,
 )
-from graph.pg_export import write_csv, write_graphml
+from graph.pg_export import write_csv_zip, write_graphml
 from graph.present import jsonable, parse_day, resolve, slug
 from graph.settings import Settings
 from graph.sparql import QueryTimeout
@@ -96,35 +97,80 @@ PAGES: list[dict[str, Any]] = [
     {
         "iri": KG + "a",
         "labels": ["Resource", "State"],
-        "props": {"iri": KG + "a", "name": "A & <b>", "label@fr": "À", "loadId": "x"},
-        "rels": [["PARTNER_OF", {"iri": KG + "rel", "sources": [KG + "s"]}, KG + "b"], None],
+        "props": {
+            "iri": KG + "a",
+            "name": "A & <b>",
+            "label@fr": "À",
+            "loadId": "x",
+            "latitude^^xsd:decimal": "12.65",
+            "value": 7,
+            "altLabel": ["A1", "A2"],
+            "search": "a b",
+        },
+        "rels": [
+            [
+                "PARTNER_OF",
+                {
+                    "iri": KG + "rel",
+                    "sources": [KG + "s", KG + "t"],
+                    "validFrom": dt.date(2019, 6, 1),
+                },
+                KG + "b",
+            ],
+            None,
+        ],
     },
-    {"iri": KG + "b", "labels": ["Resource"], "props": {"iri": KG + "b"}, "rels": [None]},
-]
+    {"iri": KG + "b", "labels": ["Resource"], "props": {"iri": KG + "b", "value": "dozens"},
+     "rels": [None]},
+]  # fmt: skip
+CLASSES = ["Resource", "State", "JihadistGroup"]
 
 
-def test_graphml() -> None:
+def test_graphml_typed_keys() -> None:
     out = io.BytesIO()
-    assert write_graphml(PAGES, out) == 3
+    assert write_graphml(PAGES, out, CLASSES) == 3
     root = ET.fromstring(out.getvalue())
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    keys = {k.get("attr.name"): k for k in root.findall("g:key", ns)}
+    types = {name: k.get("attr.type") for name, k in keys.items()}
+    assert types["State"] == types["JihadistGroup"] == "boolean"
+    assert types["latitude"] == "double" and types["validFrom"] == "string"
+    assert types["value"] == "string"  # 7 and "dozens": one type per key
+    assert "search" not in types and "Resource" not in types
     nodes = root.findall(".//g:node", ns)
     edges = root.findall(".//g:edge", ns)
     assert [n.get("id") for n in nodes] == [KG + "a", KG + "b"]
     assert edges[0].get("source") == KG + "a" and edges[0].get("target") == KG + "b"
-    assert "A & <b>" in ET.tostring(nodes[0], encoding="unicode").replace("&amp;", "&").replace(
-        "&lt;", "<"
-    ).replace("&gt;", ">")
+
+    def data(el: ET.Element) -> dict[str, str]:
+        by_id = {k.get("id"): k.get("attr.name") for k in root.findall("g:key", ns)}
+        return {by_id[d.get("key")]: d.text or "" for d in el.findall("g:data", ns)}
+
+    a = data(nodes[0])
+    assert a["name"] == "A & <b>" and a["State"] == "true" and a["latitude"] == "12.65"
+    assert a["altLabel"] == "A1 | A2" and a["JihadistGroup"] == "false"
+    e = data(edges[0])
+    assert e["validFrom"] == "2019-06-01" and e["sources"] == f"{KG}s | {KG}t"
 
 
-def test_csv() -> None:
+def test_csv_zip_typed_columns() -> None:
     out = io.BytesIO()
-    assert write_csv(PAGES, out) == 3
-    rows = list(csv.DictReader(io.StringIO(out.getvalue().decode())))
-    assert [r["kind"] for r in rows] == ["node", "node", "edge"]
-    assert rows[0]["labels"] == "Resource:State" and rows[0]["name"] == "A & <b>"
-    assert rows[2]["start"] == KG + "a" and rows[2]["type"] == "PARTNER_OF"
-    assert rows[2]["iri"] == KG + "rel"
+    assert write_csv_zip(PAGES, out, CLASSES) == 3
+    with zipfile.ZipFile(out) as zf:
+        assert sorted(zf.namelist()) == ["columns.csv", "edges.csv", "nodes.csv"]
+        nodes = list(csv.DictReader(io.StringIO(zf.read("nodes.csv").decode())))
+        edges = list(csv.DictReader(io.StringIO(zf.read("edges.csv").decode())))
+        types = {
+            (r["file"], r["column"]): r["type"]
+            for r in csv.DictReader(io.StringIO(zf.read("columns.csv").decode()))
+        }
+    assert [r["iri"] for r in nodes] == [KG + "a", KG + "b"]
+    assert nodes[0]["labels"] == "Resource:State" and nodes[0]["name"] == "A & <b>"
+    assert nodes[0]["State"] == "true" and nodes[1]["State"] == "false"
+    assert types["nodes.csv", "latitude"] == "double" and types["nodes.csv", "State"] == "boolean"
+    assert types["edges.csv", "validFrom"] == "date" and types["nodes.csv", "value"] == "string"
+    assert edges[0]["source"] == KG + "a" and edges[0]["type"] == "PARTNER_OF"
+    assert edges[0]["iri"] == KG + "rel" and edges[0]["validFrom"] == "2019-06-01"
 
 
 def offline() -> Settings:

@@ -42,7 +42,23 @@ def test_tricky_fixture_conforms() -> None:
         ),
         (
             "bad_date.ttl",
-            [r"bad_date\.ttl:10:", r"id/b-attack", r"sahel:date", r"2024-02-31"],
+            [
+                r"bad_date\.ttl:12:",
+                r"id/b-attack",
+                r"sahel:date",
+                r'"2024-02-31" is not a valid xsd:date \(day is out of range for month\)',
+            ],
+        ),
+        (
+            "bad_literals_claim.ttl",
+            [
+                r"bad_literals_claim\.ttl:13: \S+id/b-claim sahel:date: "
+                r'"2025-13-01" is not a valid xsd:date \(month must be in 1\.\.12\)',
+                r"bad_literals_claim\.ttl:15: \S+id/b-claim sahel:value: "
+                r'"7\.5" is not a valid xsd:integer',
+                r"bad_literals_claim\.ttl:7: \S+id/b-source sahel:published: "
+                r'"2024-1-5" is not a valid xsd:date',
+            ],
         ),
         (
             "reversed_interval.ttl",

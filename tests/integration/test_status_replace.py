@@ -1,0 +1,53 @@
+"""`sahelkg load --replace` leaves exactly the ontology and the seeds (anything else in the
+database goes: other loads, their records, nodes other tools wrote), and `sahelkg status`
+then names that load. Run as a user would: the CLI in a subprocess, the real Bolt server."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.load import Ontology, prepare
+from graph.store import Store
+from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
+from tests.integration.conftest import load_paths
+
+pytestmark = pytest.mark.integration
+
+
+def sahelkg(env: dict[str, str], *args: str) -> str:
+    exe = Path(sys.executable).with_name("sahelkg")
+    done = subprocess.run(
+        [str(exe), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def test_replace_leaves_exactly_the_seeds_and_status_names_that_load(
+    store: Store, ontology: Ontology, cli_env: dict[str, str]
+) -> None:
+    load_paths(store, ontology, ONTOLOGY, SEEDS)
+    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")  # a second load on top
+    store.write(lambda tx: tx.run("CREATE (:Stray {note: 'another tool wrote this'})").consume())
+    before = store.read("MATCH (l:Load) RETURN count(l) AS n")[0]["n"]
+    assert before == 2
+
+    loaded = sahelkg(cli_env, "load", "--replace")
+    load_id = re.search(r"\(load\s+(\S+):", loaded)
+    assert load_id, loaded
+    status = sahelkg(cli_env, "status")
+    assert f"last load: {load_id.group(1)} at " in status, status
+
+    expected = prepare([ONTOLOGY, SEEDS], ontology)
+    assert store.counts() == (len(expected.pg.nodes), len(expected.pg.rels))
+    assert store.read("MATCH (l:Load) RETURN collect(l.id) AS ids")[0]["ids"] == [load_id.group(1)]
+    assert (
+        store.read("MATCH (n) WHERE NOT n:Resource AND NOT n:Load RETURN count(n) AS n")[0]["n"]
+        == 0
+    )
+    assert f"nodes: {len(expected.pg.nodes):,}" in status
