@@ -40,7 +40,7 @@ def short(iri: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("day", "partners"), [("2019-06-01", {"france"}), ("2024-10-01", {"russia"})]
+    ("day", "partners"), [("2019-06-01", {"france"}), ("2024-10-01", {"russia", "turkiye"})]
 )
 def test_mali_partners_agree_in_network_rest_console_and_map(
     page: Any, day: str, partners: set[str]

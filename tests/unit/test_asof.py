@@ -113,6 +113,6 @@ def test_mali_partners_in_sparql(rdf: ox.Store) -> None:
         "https://w3id.org/sahel-kg/id/mali",
         "https://w3id.org/sahel-kg/ontology#partnerOf",
     )
-    for day, want in ((D(2019, 6, 1), {"france"}), (D(2024, 10, 1), {"russia"})):
+    for day, want in ((D(2019, 6, 1), {"france"}), (D(2024, 10, 1), {"russia", "turkiye"})):
         rows = rdf.query(asof.sparql_relations_at(mali, partner, day))
         assert {row[0].value.rsplit("/", 1)[1] for row in rows} == want

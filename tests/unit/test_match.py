@@ -79,7 +79,7 @@ def test_a_known_word_is_not_a_typo(index: Index) -> None:
 
 
 def test_unknown_names_do_not_match(index: Index) -> None:
-    for text in ["Unidentified Armed Group (Mali)", "Katiba Serma", "Random Person"]:
+    for text in ["Unidentified Armed Group (Mali)", "Katiba Tin Hama", "Random Person"]:
         assert not any(c.match for c in index.match(Query(text)))
 
 
