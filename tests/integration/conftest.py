@@ -1,11 +1,14 @@
-"""A real Bolt server for the integration tests: the embedded ArcadeDB server, started
-here on free ports in a temporary folder and stopped by its PID at the end, whatever
-happens. With SAHELKG_NEO4J_URI set, the same tests run against that server instead."""
+"""A real Bolt server for the integration tests, started here on free ports in a temporary
+folder and stopped by its PID at the end, whatever happens: the embedded ArcadeDB server
+by default, Neo4j 5.26 Community (scripts/neo4j) with SAHELKG_TEST_BACKEND=neo4j.
+scripts/test runs the suite once on each. With SAHELKG_NEO4J_URI set instead, the tests
+run against that server."""
 
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,13 +31,57 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+ROOT = Path(__file__).resolve().parents[2]
+BACKEND = os.environ.get("SAHELKG_TEST_BACKEND", "arcadedb")
+NEO4J_DATA: dict[str, Path] = {}  # Bolt URI -> data folder of the servers started here
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    if BACKEND == "neo4j":
+        with neo4j_server(tmp_path_factory.mktemp("neo4j")) as s:
+            yield s
+        return
     if os.environ.get("SAHELKG_NEO4J_URI"):
         yield Settings()
         return
     with embedded_server(tmp_path_factory.mktemp("store")) as s:
         yield s
+
+
+@contextmanager
+def neo4j_server(data_dir: Path) -> Iterator[Settings]:
+    """A Neo4j 5.26 server of its own (scripts/neo4j, a free port, `data_dir`), stopped by
+    PID at the end. Its server-side transaction timeout is the suite's query timeout."""
+    script = str(ROOT / "scripts" / "neo4j")
+    env = {**os.environ, "SAHELKG_NEO4J_TX_TIMEOUT": "10s"}
+    try:
+        started = subprocess.run(
+            [script, "start", "--port", "0", "--data", str(data_dir)],
+            capture_output=True, text=True, timeout=900, env=env, check=True,
+        )  # fmt: skip
+    except subprocess.CalledProcessError as exc:
+        raise RuntimeError(f"scripts/neo4j start failed:\n{exc.stderr[-3000:]}") from exc
+    try:
+        found = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
+        NEO4J_DATA[found["SAHELKG_NEO4J_URI"]] = data_dir
+        yield Settings(
+            neo4j_uri=found["SAHELKG_NEO4J_URI"],
+            neo4j_user=found["SAHELKG_NEO4J_USER"],
+            neo4j_password=found["SAHELKG_NEO4J_PASSWORD"],
+            neo4j_database=found["SAHELKG_NEO4J_DATABASE"],
+        )
+    finally:
+        subprocess.run([script, "stop", "--data", str(data_dir)], timeout=300, check=False)
+
+
+def server_pid(settings: Settings) -> int:
+    """The PID of the JVM behind `settings` (either backend), for CPU readings."""
+    if settings.embedded:
+        info = embedded.running(settings)
+        assert info is not None
+        return info.pid
+    return int((NEO4J_DATA[settings.bolt_uri] / "neo4j.pid").read_text().split()[0])
 
 
 @contextmanager
@@ -88,7 +135,12 @@ def cli_env(settings: Settings) -> dict[str, str]:
             SAHELKG_EMBEDDED_HTTP_PORT=str(settings.embedded_http_port),
         )
     else:
-        env.update({k: v for k, v in os.environ.items() if k.startswith("SAHELKG_")})
+        env.update(
+            SAHELKG_NEO4J_URI=settings.bolt_uri,
+            SAHELKG_NEO4J_USER=settings.neo4j_user,
+            SAHELKG_NEO4J_PASSWORD=settings.neo4j_password.get_secret_value(),
+            SAHELKG_NEO4J_DATABASE=settings.neo4j_database,
+        )
     return env
 
 
