@@ -240,9 +240,19 @@ def _csv_zip(spool: _Spool, out: IO[bytes]) -> None:
         zf.writestr("columns.csv", listing.getvalue())
 
 
+# A cell a spreadsheet would read as a formula (=, +, -, @, or a tab or carriage return
+# before one) gets a leading apostrophe: opening the export must never run anything.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        value = value.translate(_CONTROL)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value

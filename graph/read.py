@@ -721,10 +721,10 @@ class Reader:
             query, parameters or {}, limit=self.max_rows, untrusted=True
         )
         shown: list[list[Any]] = []
-        size = 0
+        size = 2  # the brackets of the list of rows; each row adds its text and ", "
         for row in rows:
             cells = [jsonable(v) for v in row]
-            size += len(json.dumps(cells, ensure_ascii=False, default=str))
+            size += len(json.dumps(cells, ensure_ascii=False, default=str)) + 2
             if size > self.max_response_bytes:
                 truncated = True
                 break

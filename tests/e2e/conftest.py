@@ -110,56 +110,68 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from graph import embedded
     from graph.settings import Settings
+    from tests.integration.conftest import BACKEND, neo4j_server
 
     data = tmp_path_factory.mktemp("e2e-store")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAHELKG_")}
-    env.update(
-        SAHELKG_DATA_DIR=str(data),
-        SAHELKG_EMBEDDED_BOLT_PORT=str(free_port()),
-        SAHELKG_EMBEDDED_HTTP_PORT=str(free_port()),
-    )
-    settings = Settings(
-        neo4j_uri=None,
-        data_dir=data,
-        embedded_bolt_port=int(env["SAHELKG_EMBEDDED_BOLT_PORT"]),
-        embedded_http_port=int(env["SAHELKG_EMBEDDED_HTTP_PORT"]),
-    )
     log_dir = ARTIFACTS
     log_dir.mkdir(parents=True, exist_ok=True)
-    embedded.start(settings)
     server: subprocess.Popen[bytes] | None = None
-    try:
-        subprocess.run(
-            [*_sahelkg(), "load"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300
-        )
-        port = free_port()
-        with (log_dir / "serve.log").open("wb") as log:
-            server = subprocess.Popen(
-                [*_sahelkg(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                env=env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+    with contextlib.ExitStack() as stack:
+        if BACKEND == "neo4j":  # the same pages on Neo4j 5.26 (scripts/neo4j)
+            settings = stack.enter_context(neo4j_server(data))
+            env.update(
+                SAHELKG_NEO4J_URI=settings.bolt_uri,
+                SAHELKG_NEO4J_USER=settings.neo4j_user,
+                SAHELKG_NEO4J_PASSWORD=settings.neo4j_password.get_secret_value(),
+                SAHELKG_NEO4J_DATABASE=settings.neo4j_database,
             )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(
-                    f"`sahelkg serve` exited with {server.returncode}: "
-                    + (log_dir / "serve.log").read_text(errors="replace")[-2000:]
+        else:
+            env.update(
+                SAHELKG_DATA_DIR=str(data),
+                SAHELKG_EMBEDDED_BOLT_PORT=str(free_port()),
+                SAHELKG_EMBEDDED_HTTP_PORT=str(free_port()),
+            )
+            settings = Settings(
+                neo4j_uri=None,
+                data_dir=data,
+                embedded_bolt_port=int(env["SAHELKG_EMBEDDED_BOLT_PORT"]),
+                embedded_http_port=int(env["SAHELKG_EMBEDDED_HTTP_PORT"]),
+            )
+            embedded.start(settings)
+            stack.callback(embedded.stop, settings)
+        try:
+            subprocess.run(
+                [*_sahelkg(), "load", "--replace"],
+                env=env, cwd=ROOT, check=True, capture_output=True, timeout=300,
+            )  # fmt: skip
+            port = free_port()
+            with (log_dir / "serve.log").open("wb") as log:
+                server = subprocess.Popen(
+                    [*_sahelkg(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
                 )
-            with contextlib.suppress(OSError):
-                if _get(f"{url}/health", 2.0)[0] == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("`sahelkg serve` did not answer /health within 120 s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        if server is not None:
-            _stop(server)
-        embedded.stop(settings)
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 120
+            while True:
+                if server.poll() is not None:
+                    raise RuntimeError(
+                        f"`sahelkg serve` exited with {server.returncode}: "
+                        + (log_dir / "serve.log").read_text(errors="replace")[-2000:]
+                    )
+                with contextlib.suppress(OSError):
+                    if _get(f"{url}/health", 2.0)[0] == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("`sahelkg serve` did not answer /health within 120 s")
+                time.sleep(0.3)
+            yield url
+        finally:
+            if server is not None:
+                _stop(server)
 
 
 @pytest.fixture(scope="session")

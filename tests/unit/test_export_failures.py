@@ -72,3 +72,22 @@ def test_cli_export_removes_its_partial_file(
     assert result.exit_code == 5, result.output
     assert "connection lost" in result.output
     assert list(tmp_path.iterdir()) == []  # neither graph.ttl nor graph.ttl.partial
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
+        ("+1+cmd", "'+1+cmd"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("ok\x07 bell", "ok bell"),
+        ("Bamako", "Bamako"),
+    ],
+)
+def test_csv_cells_never_start_a_formula(raw: str, shown: str) -> None:
+    from graph.pg_export import _cell
+
+    assert _cell(raw) == shown
+    assert _cell(-3) == -3  # numbers stay numbers

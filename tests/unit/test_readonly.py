@@ -45,6 +45,20 @@ WRITES = [
     "MATCH (n) WHERE n.iri = 'a' SeT n.label = 'b'",
     "\tcreate\n(n)",
     "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) } DELETE n",
+    # Quoted and dotted names, procedures called as functions, comments ended by \r.
+    "CALL `merge.node`(['X'], {a: 1}) YIELD node RETURN node",
+    "CALL `do.when`(true, 'CREATE (:X)', '', {}) YIELD value RETURN value",
+    "CALL `apoc`.`create`.node(['X'], {}) YIELD node RETURN node",
+    "CALL apoc . create . node(['X'], {}) YIELD node RETURN node",
+    "CALL `db`.`createLabel`('X')",
+    "RETURN merge.node(['X'], {})",
+    "RETURN `apoc.cypher.runFirstColumnSingle`('CREATE (n) RETURN n', {})",
+    "RETURN apoc.cypher.runFirstColumnSingle('CREATE (n) RETURN n', {})",
+    "RETURN apoc.load.json('http://127.0.0.1:1/x')",
+    "// x\rCREATE (:X)",
+    "//\rLOAD CSV FROM 'file:///etc/passwd' AS l RETURN l",
+    "RETURN 1 // x\u2028CREATE (:X)",
+    "RETURN 1 // x\u0085DELETE n",
 ]
 READS = [
     "MATCH (n:Actor) RETURN n.name",
@@ -59,6 +73,9 @@ READS = [
     "MATCH p = shortestPath((a)-[*..3]-(b)) RETURN length(p)",
     "MATCH (n) CALL { WITH n MATCH (n)-->(m) RETURN count(m) AS c } RETURN c",
     "MATCH (n) RETURN n.settings, n.created, n.merged",
+    "RETURN date.truncate('month', date('2024-09-17'))",
+    "CALL `db`.`labels`()",
+    "MATCH (`n`:`Actor`) RETURN `n`.`name`",
 ]
 
 
