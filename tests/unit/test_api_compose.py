@@ -4,8 +4,10 @@ SAHELKG_* variables that Settings reads."""
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
+from unittest import mock
 
 import pytest
 import yaml
@@ -59,10 +61,12 @@ def test_api_is_wired_to_neo4j(compose: dict[str, Any]) -> None:
     # Every SAHELKG_ variable is a Settings field, and Settings reads them as meant.
     fields = {f"SAHELKG_{name.upper()}" for name in Settings.model_fields}
     assert set(env) <= fields, set(env) - fields
-    s = Settings(**{k.removeprefix("SAHELKG_").lower(): v for k, v in env.items()})
+    with mock.patch.dict(os.environ, env):  # read from the environment, as in the container
+        s = Settings(_env_file=None)
     assert not s.embedded and s.bolt_uri == "bolt://neo4j:7687"
     assert s.neo4j_auth == (user, password) and s.database == "neo4j"
     assert api["ports"] == ["127.0.0.1:8000:8000"]
+    assert "127.0.0.1" in s.allowed_hosts  # the published port answers its Host header
     assert api["command"][:2] == ["sahelkg", "serve"] and "8000" in api["command"]
 
 
