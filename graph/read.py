@@ -149,7 +149,9 @@ class Reader:
                     f"the query did not finish within {timeout:g}s and was stopped"
                 ) from exc
             if isinstance(exc, QueryError) and _server_timeout(str(exc)):
-                raise QueryTimeout(str(exc)) from exc  # the server stopped it itself
+                raise QueryTimeout(  # the server stopped it itself
+                    f"the query did not finish within {timeout:g}s and was stopped"
+                ) from exc
             raise
         return keys, rows, truncated
 

@@ -69,42 +69,41 @@ class ArcadeDBStore(Store):
 
 class CommitLock:
     """Readers share it; a writer holds it alone while its transaction COMMITS (not while it
-    runs)."""
+    runs). A second file, the gate, keeps a stream of overlapping readers from starving a
+    writer that waits with a deadline: the writer holds the gate while it waits, and each
+    reader passes through the gate (takes and drops it at once) before it takes its share."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-
-    def _acquire(self, mode: int) -> int:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, mode)
-        except BaseException:
-            os.close(fd)
-            raise
-        return fd
+        self.gate = path.with_name(path.name + ".gate")
 
     def exclusive(self, deadline: float | None = None) -> int:
-        if deadline is None:
-            return self._acquire(fcntl.LOCK_EX)
-        fd = self._open_for_read()
+        """The lock's descriptor (close it to release), or CommitLockTimeout at `deadline`."""
+        gate = self._open(self.gate)
         try:
-            _flock_until(fd, fcntl.LOCK_EX, deadline)
-        except BaseException:
-            os.close(fd)
-            raise
+            _flock(gate, fcntl.LOCK_EX, deadline)
+            fd = self._open(self.path)
+            try:
+                _flock(fd, fcntl.LOCK_EX, deadline)
+            except BaseException:
+                os.close(fd)
+                raise
+        finally:
+            os.close(gate)  # readers queue on the commit lock itself from here
         return fd
 
     @contextmanager
     def shared(self, deadline: float | None = None) -> Iterator[None]:
         """Hold the lock shared. With `deadline` (time.monotonic()), wait for a commit to
         end no later than that, else raise CommitLockTimeout."""
-        fd = self._open_for_read()
+        gate = self._open(self.gate)
         try:
-            if deadline is None:
-                fcntl.flock(fd, fcntl.LOCK_SH)
-            else:
-                _flock_until(fd, fcntl.LOCK_SH, deadline)
+            _flock(gate, fcntl.LOCK_SH, deadline)
+        finally:
+            os.close(gate)
+        fd = self._open(self.path)
+        try:
+            _flock(fd, fcntl.LOCK_SH, deadline)
         except BaseException:
             os.close(fd)
             raise
@@ -113,15 +112,22 @@ class CommitLock:
         finally:
             os.close(fd)  # closing the descriptor drops its flock
 
-    def _open_for_read(self) -> int:
+    def _open(self, path: Path) -> int:
         # A descriptor of its own per read: a flock belongs to the open file, so readers
         # sharing one would release each other's lock. The directory is made only when
         # missing (a mkdir per read cost more than the lock itself).
         try:
-            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         except FileNotFoundError:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+
+def _flock(fd: int, mode: int, deadline: float | None) -> None:
+    if deadline is None:
+        fcntl.flock(fd, mode)
+    else:
+        _flock_until(fd, mode, deadline)
 
 
 class CommitLockTimeout(Exception):

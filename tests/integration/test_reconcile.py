@@ -91,7 +91,7 @@ def test_batch_as_openrefine_sends_it(http: httpx.Client) -> None:  # noqa: F811
         "q2": {"query": "جماعة نصرة الاسلام و المسلمين", "type_strict": "should"},
         "q3": {"query": "Ansar Dine", "properties": [{"pid": "date", "v": "2020-06-01"}]},
         "q4": {"query": "CNSP", "limit": 5},
-        "q5": {"query": "Katiba Serma"},
+        "q5": {"query": "Katiba Tin Hama"},
         "q6": {"query": "Groupe Wagner", "properties": [{"pid": "operatesIn", "v": "Mali"}]},
     }
     validate("0.2", "reconciliation-query-batch", batch)
