@@ -31,7 +31,7 @@ from graph.rdf import parse_files
 from graph.settings import Settings
 from graph.store import Store, open_store
 from tests.conftest import DATA, ONTOLOGY
-from tests.integration.conftest import embedded_server, load_paths
+from tests.integration.conftest import BACKEND, embedded_server, load_paths
 
 pytestmark = pytest.mark.integration
 
@@ -48,8 +48,12 @@ def snapshot(store: Store, ontology: Ontology) -> Snapshot:
 
 @pytest.fixture(scope="module")
 def own_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    if os.environ.get("SAHELKG_NEO4J_URI"):
-        pytest.skip("these tests SIGKILL the embedded server; not run against an external one")
+    if os.environ.get("SAHELKG_NEO4J_URI") or BACKEND == "neo4j":
+        pytest.skip(
+            "these tests SIGKILL and restart the embedded server's process mid-load; the same "
+            "kills against the Neo4j server are not written yet (Neo4j commits atomically "
+            "to readers, which test_load_while_serving checks on it)"
+        )
     with embedded_server(tmp_path_factory.mktemp("faults"), embedded_heap="1g") as settings:
         yield settings
 
