@@ -67,6 +67,44 @@ def private_server(heap: str | None = None, keep: Path | None = None) -> Iterato
             embedded.stop(settings)
 
 
+@contextlib.contextmanager
+def neo4j_server(heap: str = "4g") -> Iterator[Server]:
+    """A Neo4j 5.26 Community server of our own (scripts/neo4j, a free port, a temporary
+    data folder, a transaction memory large enough for a one-transaction load), stopped by
+    its PID on the way out."""
+    script = str(ROOT / "scripts" / "neo4j")
+    env = {
+        **os.environ,
+        "SAHELKG_NEO4J_HEAP": heap,
+        "SAHELKG_NEO4J_PAGECACHE": "1g",
+        "SAHELKG_NEO4J_TX_MEMORY": "0",  # 0: no limit per transaction
+        "SAHELKG_NEO4J_TX_MEMORY_TOTAL": "0",
+        "SAHELKG_NEO4J_TX_TIMEOUT": "3600s",
+    }
+    with tempfile.TemporaryDirectory(prefix="sahelkg-bench-neo4j-") as tmp:
+        out = subprocess.run(
+            [script, "start", "--port", "0", "--data", tmp],
+            capture_output=True, text=True, env=env, check=True, timeout=900,
+        )  # fmt: skip
+        store = None
+        try:
+            found = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+            settings = Settings(
+                neo4j_uri=found["SAHELKG_NEO4J_URI"],
+                neo4j_user=found["SAHELKG_NEO4J_USER"],
+                neo4j_password=found["SAHELKG_NEO4J_PASSWORD"],
+                neo4j_database=found["SAHELKG_NEO4J_DATABASE"],
+            )
+            pid = int((Path(tmp) / "neo4j.pid").read_text().split()[0])
+            store = open_store(settings)
+            store.ensure_schema()
+            yield Server(settings, store.driver, store, pid)
+        finally:
+            if store is not None:
+                store.close()
+            subprocess.run([script, "stop", "--data", tmp], env=env, check=False, timeout=300)
+
+
 def synth_file(directory: Path, size: int) -> tuple[Path, int]:
     path = directory / f"synth-{size}.nt"
     count = synth.write(path, size)

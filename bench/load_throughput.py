@@ -39,6 +39,7 @@ from bench.common import (
     Server,
     Timer,
     machine,
+    neo4j_server,
     ontology,
     private_server,
     synth_file,
@@ -152,9 +153,10 @@ def run_peer(server: Server, path: Path) -> float:
     import contextlib
     import io
 
-    from rdflib_neo4j import HANDLE_VOCAB_URI_STRATEGY, Neo4jStoreConfig
+    from rdflib_neo4j import HANDLE_VOCAB_URI_STRATEGY, Neo4jStore, Neo4jStoreConfig
 
-    cls = peer_store_class()
+    as_shipped = not server.settings.embedded  # on Neo4j: its own writes and constraint
+    cls = Neo4jStore if as_shipped else peer_store_class()
     cls.database = server.settings.database
     config = Neo4jStoreConfig(
         auth_data=None,
@@ -162,7 +164,8 @@ def run_peer(server: Server, path: Path) -> float:
         batching=True,
     )
     t0 = time.perf_counter()
-    store = cls(config=config, neo4j_driver=server.driver)
+    with contextlib.redirect_stdout(io.StringIO()):  # it prints as it opens
+        store = cls(config=config, neo4j_driver=server.driver)
     g = Graph(store=store)
     g.open(None, create=True)
     try:
@@ -174,10 +177,14 @@ def run_peer(server: Server, path: Path) -> float:
 
 
 def drop_peer_index(server: Server) -> None:
+    """What the peer made for its keys: our index on ArcadeDB, its own constraint on Neo4j."""
+    statement = (
+        "DROP INDEX n10s_uri IF EXISTS"
+        if server.settings.embedded
+        else "DROP CONSTRAINT n10s_unique_uri IF EXISTS"
+    )
     server.driver.execute_query(
-        "DROP INDEX n10s_uri IF EXISTS",
-        database_=server.settings.database,
-        routing_=neo4j.RoutingControl.WRITE,
+        statement, database_=server.settings.database, routing_=neo4j.RoutingControl.WRITE
     )
 
 
@@ -244,22 +251,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--heap", default=None, help="server heap (default SAHELKG_EMBEDDED_HEAP or 6g)"
     )
+    parser.add_argument(
+        "--backend", choices=["arcadedb", "neo4j", "both"], default="arcadedb",
+        help="the server: the embedded ArcadeDB, Neo4j 5.26 (scripts/neo4j), or both in turn",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     args.sizes = args.sizes or list(SIZES)
+    backends = ["arcadedb", "neo4j"] if args.backend == "both" else [args.backend]
+    for backend in backends:
+        print(f"\n## backend: {backend}", flush=True)
+        bench_backend(args, backend)
+    return 0
+
+
+def bench_backend(args: argparse.Namespace, backend: str) -> None:
 
     onto = ontology()
     print(f"machine: {machine()}", flush=True)
     print(
-        "peer: rdflib-neo4j, its statements routed through managed transactions "
+        "peer: rdflib-neo4j as shipped (its auto-commit writes, its constraint)"
+        if backend == "neo4j"
+        else "peer: rdflib-neo4j, its statements routed through managed transactions "
         "(auto-commit fails on ArcadeDB with DeadlockDetected); same Cypher, same batches",
         flush=True,
     )
     results = []
-    with (
-        tempfile.TemporaryDirectory(prefix="sahelkg-bench-data-") as tmp,
-        private_server(args.heap) as server,
-    ):
-        print(f"server: pid {server.pid}, heap {server.settings.embedded_heap}", flush=True)
+    server_cm = neo4j_server(args.heap or "4g") if backend == "neo4j" else private_server(args.heap)
+    with tempfile.TemporaryDirectory(prefix="sahelkg-bench-data-") as tmp, server_cm as server:
+        print(f"server: {server.store.server_version()}, pid {server.pid}", flush=True)
         # Warm the JVM (JIT, caches, heap growth) with every contender once, so order does
         # not decide. With 5k triples the first 100k load after it was still up to 2x slower
         # than the next ones; at 1M there is one round, so the warm-up must do that work.
@@ -304,7 +323,6 @@ def main(argv: list[str] | None = None) -> int:
             f"| {n:,} | {ours:,.0f} | {f'{peer:,.0f}' if peer else r.get('peer_error', 'skipped')} "
             f"| {ceil:,.0f} | {f'{ours / peer:.1f}x' if peer else '-'} | {ours / ceil:.2f} |"
         )
-    return 0
 
 
 if __name__ == "__main__":

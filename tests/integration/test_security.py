@@ -11,7 +11,6 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -95,32 +94,6 @@ def test_load_csv_of_a_host_file_returns_nothing(http: httpx.Client) -> None:  #
     ):
         r = http.post("/cypher", json={"query": query})
         assert r.status_code == 403 and "root:" not in r.text
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[int, list[bytes]]]:
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
-    seen: list[bytes] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                seen.append(b"connected")
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield int(server.getsockname()[1]), seen
-    stop.set()
-    thread.join()
-    server.close()
 
 
 @pytest.mark.parametrize(
