@@ -8,6 +8,7 @@ import { getLang, t } from "./i18n.js";
 import { resolveSources, sourcesBlock } from "./sources.js";
 import { state } from "./state.js";
 import { isEventClass, localName, mainClass } from "./style.js";
+import { httpUrl } from "./urls.js";
 
 const QUAL = {
   en: { approximately: "about", "more-than": "more than", "at-least": "at least", "up-to": "up to" },
@@ -34,7 +35,7 @@ function claimRow(c, src, unit, lang) {
       { class: "claim-source" },
       src
         ? [
-            src.url ? h("a", { href: src.url, target: "_blank", rel: "noopener noreferrer", title }, title) : h("span", { class: "src-title", title }, title),
+            httpUrl(src.url) ? h("a", { href: httpUrl(src.url), target: "_blank", rel: "noopener noreferrer", title }, title) : h("span", { class: "src-title", title }, title),
             src.publisher || src.published ? h("span", { class: "muted" }, ` (${[src.publisher, src.published].filter(Boolean).join(", ")})`) : null,
           ]
         : h("span", { class: "muted" }, "—"),

@@ -4,6 +4,7 @@ import { api, slugOf } from "./api.js";
 import { h } from "./dom.js";
 import { dateStr } from "./dates.js";
 import { t } from "./i18n.js";
+import { httpUrl } from "./urls.js";
 
 const cache = new Map();
 const KG = "https://w3id.org/sahel-kg/id/";
@@ -68,7 +69,7 @@ export function sourceItem(s) {
   return h(
     "li",
     { class: "source", dataset: { iri: s.iri || "" } },
-    s.url ? h("a", { href: s.url, target: "_blank", rel: "noopener noreferrer" }, title) : title,
+    httpUrl(s.url) ? h("a", { href: httpUrl(s.url), target: "_blank", rel: "noopener noreferrer" }, title) : title,
     s.publisher || s.published ? h("span", { class: "muted" }, ` — ${[s.publisher, s.published].filter(Boolean).join(", ")}`) : null,
   );
 }
