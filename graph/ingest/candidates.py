@@ -268,3 +268,24 @@ def _spacy_entities(text: str) -> list[tuple[str, int, int]]:
         if ent.label_ in ("PER", "ORG") and len(ent.text.split()) >= 2 and ent.text[0].isupper():
             out.append((ent.label_, ent.start_char, ent.end_char))
     return out
+
+
+# Below this score a known node is not worth a curator's look (0-100, graph.match).
+SUGGEST_SCORE = 60.0
+_KINDS = {"Person": ("Person",), "Organization": ("Actor",)}
+
+
+def merge_suggestions(
+    aliases: AliasTable, found: list[Candidate], limit: int = 3
+) -> dict[str, list[tuple[str, float]]]:
+    """For each new entity, the known nodes of its kind whose names come closest (the one
+    matcher, graph.match), best first with their score: what a curator may merge it with."""
+    from graph.match import Index, Query
+
+    index = Index.from_alias_table(aliases)
+    out: dict[str, list[tuple[str, float]]] = {}
+    for c in found:
+        types = ("Place",) if c.is_place else _KINDS.get(c.cls, ())
+        near = index.match(Query(c.label, types=types, limit=limit))
+        out[c.key] = [(m.iri, round(m.score, 1)) for m in near if m.score >= SUGGEST_SCORE]
+    return out

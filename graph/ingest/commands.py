@@ -14,6 +14,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from graph.errors import InputError
+from graph.ingest.candidates import merge_suggestions
 from graph.ingest.dates import parse_iso
 from graph.ingest.draft import CANDIDATE, report_lines
 from graph.ingest.pipeline import (
@@ -26,6 +27,7 @@ from graph.ingest.pipeline import (
 )
 from graph.ingest.turtle import http_iri
 from graph.load import Ontology
+from graph.registry import local_name
 from graph.settings import Settings
 
 SHOWN = 30  # rows of errors and unmatched names printed; the rest are counted
@@ -68,6 +70,12 @@ def run_ingest(
         for row in found:
             names.add_row(*row)
         err.print(names)
+        near = merge_suggestions(ctx.aliases, result.extraction.candidates)
+        closest = Table("new entity", "closest known nodes (score 0-100)", title="Merge with?")
+        for c in result.extraction.candidates:
+            shown = ", ".join(f"{local_name(iri)} ({score:g})" for iri, score in near[c.key])
+            closest.add_row(c.label, shown or "none close: a new node")
+        err.print(closest)
     counts = result.review.counts()
     x = result.extraction
     err.print(

@@ -38,3 +38,20 @@ def test_unknown_and_ambiguous_names_are_kept_for_review(actors: Actors) -> None
     assert actors.link("CNSP") is None  # the cached answer, counted again
     unmatched = actors.result.unmatched
     assert unmatched["CNSP"] == 2 and unmatched["Unidentified Armed Group (Mali)"] == 1
+
+
+def test_new_entities_get_merge_suggestions_from_the_matcher(ontology: Ontology) -> None:
+    """A candidate that is a known node under another spelling is offered for merging; a
+    truly new one is offered nothing."""
+    from graph.ingest.candidates import Candidate, merge_suggestions
+
+    aliases = Context.read(ontology, SEEDS).aliases
+    found = [
+        Candidate("Organization", "Jamaat Nosrat al Islam wal Mouslimine", "fr"),
+        Candidate("City", "Tombouctouu", "fr"),
+        Candidate("Person", "Zzyzx Qwerty", "en"),
+    ]
+    near = merge_suggestions(aliases, found)
+    assert near[found[0].key][0][0] == KG_NS + "jnim"
+    assert near[found[1].key] and near[found[1].key][0][0] == KG_NS + "timbuktu"
+    assert near[found[2].key] == []
