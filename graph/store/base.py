@@ -46,7 +46,8 @@ class Capabilities:
     classifies_queries: bool
     # DateTime values keep their zone (ArcadeDB 26.10 returns them in UTC).
     keeps_datetime_zones: bool
-    # A read never sees part of a commit (else reads wait for commits: the commit lock).
+    # A scan never sees part of a commit (else reads wait for commits: the commit lock).
+    # Neo4j is read-committed: one statement of two scans can still straddle a commit.
     atomic_commits: bool
 
 
