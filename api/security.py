@@ -17,8 +17,9 @@ CSP = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 DOCS_CSP = CSP.replace(
-    "default-src 'self';", "default-src 'self'; script-src 'self' 'unsafe-inline';"
-)
+    "default-src 'self';",
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; worker-src 'self' blob:;",
+)  # ReDoc searches in a worker it makes from a blob
 DOC_PAGES = ("/docs", "/redoc")
 HEADERS = [
     (b"x-content-type-options", b"nosniff"),

@@ -346,11 +346,13 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    # A zombie child of ours is dead for our purposes: reap it.
-    with contextlib.suppress(ChildProcessError):
+    # A child of ours is dead once reaped (not before: its threads may still hold its
+    # sockets while its main thread shows as a zombie).
+    try:
         done, _ = os.waitpid(pid, os.WNOHANG)
-        if done == pid:
-            return False
+        return done != pid
+    except ChildProcessError:
+        pass
     # Another process's zombie (the server started by `sahelkg serve`, stopped from a second
     # shell) is dead too, though only its parent can reap it.
     try:
