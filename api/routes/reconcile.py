@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.deps import OntologyDep, ReaderDep, ReadsDep
@@ -178,11 +178,13 @@ async def suggest_type(reader: ReaderDep, ontology: OntologyDep, prefix: Prefix 
 
 
 @router.get("/suggest/property")
+@router.get("/v1/suggest/property")  # the same answer in both versions
 async def suggest_property(reader: ReaderDep, ontology: OntologyDep, prefix: Prefix = "") -> Any:
     return {"result": Reconciler(reader, ontology.graph).suggest_properties(prefix)}
 
 
 @router.get("/preview", response_class=HTMLResponse)
+@router.get("/v1/preview", response_class=HTMLResponse)  # the same card in both versions
 async def preview(
     reader: ReaderDep,
     reads: ReadsDep,
@@ -275,22 +277,6 @@ async def suggest_entity_v1(
 async def suggest_type_v1(reader: ReaderDep, ontology: OntologyDep, prefix: Prefix = "") -> Any:
     types = Reconciler(reader, ontology.graph).suggest_types(prefix)
     return {"result": [{"id": t["id"], "name": [{"str": t["name"], "lang": "en"}]} for t in types]}
-
-
-@router.get("/v1/suggest/property")
-async def suggest_property_v1(reader: ReaderDep, ontology: OntologyDep, prefix: Prefix = "") -> Any:
-    return {"result": Reconciler(reader, ontology.graph).suggest_properties(prefix)}
-
-
-@router.get("/v1/preview", response_class=HTMLResponse)
-async def preview_v1(
-    reader: ReaderDep,
-    reads: ReadsDep,
-    ontology: OntologyDep,
-    id: Annotated[str, Query(max_length=2000)],
-) -> Response:
-    card = await reads.run(Reconciler(reader, ontology.graph).preview, id)
-    return HTMLResponse(card)
 
 
 class OpenCORS:
