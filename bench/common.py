@@ -68,41 +68,54 @@ def private_server(heap: str | None = None, keep: Path | None = None) -> Iterato
 
 
 @contextlib.contextmanager
-def neo4j_server(heap: str = "4g") -> Iterator[Server]:
-    """A Neo4j 5.26 Community server of our own (scripts/neo4j, a free port, a temporary
-    data folder, a transaction memory large enough for a one-transaction load), stopped by
-    its PID on the way out."""
+def neo4j_started(data_dir: Path, **env: str) -> Iterator[tuple[Settings, int]]:
+    """A Neo4j 5.26 Community server of our own (scripts/neo4j, a free port, `data_dir`,
+    `env`: its SAHELKG_NEO4J_* tunables), with the settings it printed and its PID; stopped
+    by that PID on the way out. Shared by the benchmarks and the test suite."""
     script = str(ROOT / "scripts" / "neo4j")
-    env = {
-        **os.environ,
-        "SAHELKG_NEO4J_HEAP": heap,
-        "SAHELKG_NEO4J_PAGECACHE": "1g",
-        "SAHELKG_NEO4J_TX_MEMORY": "0",  # 0: no limit per transaction
-        "SAHELKG_NEO4J_TX_MEMORY_TOTAL": "0",
-        "SAHELKG_NEO4J_TX_TIMEOUT": "3600s",
-    }
-    with tempfile.TemporaryDirectory(prefix="sahelkg-bench-neo4j-") as tmp:
+    full_env = {**os.environ, **env}
+    try:
         out = subprocess.run(
-            [script, "start", "--port", "0", "--data", tmp],
-            capture_output=True, text=True, env=env, check=True, timeout=900,
+            [script, "start", "--port", "0", "--data", str(data_dir)],
+            capture_output=True, text=True, env=full_env, check=True, timeout=900,
         )  # fmt: skip
-        store = None
+    except subprocess.CalledProcessError as exc:
+        raise RuntimeError(f"scripts/neo4j start failed:\n{exc.stderr[-3000:]}") from exc
+    try:
+        found = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+        settings = Settings(
+            neo4j_uri=found["SAHELKG_NEO4J_URI"],
+            neo4j_user=found["SAHELKG_NEO4J_USER"],
+            neo4j_password=found["SAHELKG_NEO4J_PASSWORD"],
+            neo4j_database=found["SAHELKG_NEO4J_DATABASE"],
+        )
+        yield settings, int((data_dir / "neo4j.pid").read_text().split()[0])
+    finally:
+        stop = [script, "stop", "--data", str(data_dir)]
+        subprocess.run(stop, env=full_env, check=False, timeout=300)
+
+
+@contextlib.contextmanager
+def neo4j_server(heap: str = "4g") -> Iterator[Server]:
+    """A Neo4j server for a benchmark: a temporary data folder and a transaction memory
+    large enough for a one-transaction load."""
+    with (
+        tempfile.TemporaryDirectory(prefix="sahelkg-bench-neo4j-") as tmp,
+        neo4j_started(
+            Path(tmp),
+            SAHELKG_NEO4J_HEAP=heap,
+            SAHELKG_NEO4J_PAGECACHE="1g",
+            SAHELKG_NEO4J_TX_MEMORY="0",  # 0: no limit per transaction
+            SAHELKG_NEO4J_TX_MEMORY_TOTAL="0",
+            SAHELKG_NEO4J_TX_TIMEOUT="3600s",
+        ) as (settings, pid),
+    ):
+        store = open_store(settings)
         try:
-            found = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
-            settings = Settings(
-                neo4j_uri=found["SAHELKG_NEO4J_URI"],
-                neo4j_user=found["SAHELKG_NEO4J_USER"],
-                neo4j_password=found["SAHELKG_NEO4J_PASSWORD"],
-                neo4j_database=found["SAHELKG_NEO4J_DATABASE"],
-            )
-            pid = int((Path(tmp) / "neo4j.pid").read_text().split()[0])
-            store = open_store(settings)
             store.ensure_schema()
             yield Server(settings, store.driver, store, pid)
         finally:
-            if store is not None:
-                store.close()
-            subprocess.run([script, "stop", "--data", tmp], env=env, check=False, timeout=300)
+            store.close()
 
 
 def synth_file(directory: Path, size: int) -> tuple[Path, int]:

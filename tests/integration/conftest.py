@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import neo4j
 import pytest
 
+from bench.common import neo4j_started
 from graph import embedded
 from graph.load import Ontology, clear, load, prepare
 from graph.settings import Settings
@@ -33,7 +33,7 @@ def free_port() -> int:
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKEND = os.environ.get("SAHELKG_TEST_BACKEND", "arcadedb")
-NEO4J_DATA: dict[str, Path] = {}  # Bolt URI -> data folder of the servers started here
+NEO4J_PIDS: dict[str, int] = {}  # Bolt URI -> PID of the Neo4j servers started here
 
 
 @pytest.fixture(scope="session")
@@ -53,26 +53,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 def neo4j_server(data_dir: Path) -> Iterator[Settings]:
     """A Neo4j 5.26 server of its own (scripts/neo4j, a free port, `data_dir`), stopped by
     PID at the end. Its server-side transaction timeout is the suite's query timeout."""
-    script = str(ROOT / "scripts" / "neo4j")
-    env = {**os.environ, "SAHELKG_NEO4J_TX_TIMEOUT": "10s"}
-    try:
-        started = subprocess.run(
-            [script, "start", "--port", "0", "--data", str(data_dir)],
-            capture_output=True, text=True, timeout=900, env=env, check=True,
-        )  # fmt: skip
-    except subprocess.CalledProcessError as exc:
-        raise RuntimeError(f"scripts/neo4j start failed:\n{exc.stderr[-3000:]}") from exc
-    try:
-        found = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
-        NEO4J_DATA[found["SAHELKG_NEO4J_URI"]] = data_dir
-        yield Settings(
-            neo4j_uri=found["SAHELKG_NEO4J_URI"],
-            neo4j_user=found["SAHELKG_NEO4J_USER"],
-            neo4j_password=found["SAHELKG_NEO4J_PASSWORD"],
-            neo4j_database=found["SAHELKG_NEO4J_DATABASE"],
-        )
-    finally:
-        subprocess.run([script, "stop", "--data", str(data_dir)], timeout=300, check=False)
+    with neo4j_started(data_dir, SAHELKG_NEO4J_TX_TIMEOUT="10s") as (settings, pid):
+        NEO4J_PIDS[settings.bolt_uri] = pid
+        yield settings
 
 
 def server_pid(settings: Settings) -> int:
@@ -81,7 +64,7 @@ def server_pid(settings: Settings) -> int:
         info = embedded.running(settings)
         assert info is not None
         return info.pid
-    return int((NEO4J_DATA[settings.bolt_uri] / "neo4j.pid").read_text().split()[0])
+    return NEO4J_PIDS[settings.bolt_uri]
 
 
 @contextmanager
