@@ -3,6 +3,7 @@ property) and SHACL shapes (subject, path, reason), each error naming where it c
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -13,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import pyshacl
 import rdflib
-from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
+from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from graph.errors import InputError, MappingError, RDFSyntaxError, ShapeViolation
+from graph import shacl
+from graph.errors import InputError, MappingError, RDFSyntaxError
 from graph.literals import lexical_problem
 from graph.mapping import canonicalise, check_terms
 from graph.registry import Registry
@@ -141,7 +143,13 @@ def parse_files(paths: Iterable[Path], terms: Mapping[str, URIRef] | None = None
     return Parsed(reader.triples, files, reader.origins, reader.has_bnodes)
 
 
-def check(parsed: Parsed, registry: Registry, shapes: Graph | None, ontology: Graph) -> Parsed:
+def check(
+    parsed: Parsed,
+    registry: Registry,
+    shapes: Graph | None,
+    ontology: Graph,
+    context: Iterable[Triple] = (),
+) -> Parsed:
     """Ontology terms, literal sizes and SHACL shapes; raises with every problem found."""
     problems = [
         f"{parsed.where(s)}: {s}: {reason}" for s, reason in check_terms(parsed.triples, registry)
@@ -164,7 +172,7 @@ def check(parsed: Parsed, registry: Registry, shapes: Graph | None, ontology: Gr
             f"{len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
         )
     if shapes is not None:
-        validate_shapes(parsed, shapes, ontology)
+        validate_shapes(parsed, shapes, ontology, context)
     if parsed.has_bnodes:
         bnodes = {t for triple in parsed.triples for t in triple if isinstance(t, BNode)}
         if len(bnodes) > MAX_BLANK_NODES:
@@ -177,24 +185,22 @@ def check(parsed: Parsed, registry: Registry, shapes: Graph | None, ontology: Gr
     return parsed
 
 
-def validate_shapes(parsed: Parsed, shapes: Graph, ontology: Graph) -> None:
-    # The ontology goes into the data graph itself: pyshacl's ont_graph brings in the class
-    # axioms but not the ontology's individuals (sahel:Fatalities a sahel:ClaimKind).
-    data = parsed.graph + ontology if ontology is not None else parsed.graph
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)
-    if conforms:
-        return
-    results = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(r, SH.focusNode)
-        path = report.value(r, SH.resultPath)
-        message = report.value(r, SH.resultMessage)
-        value = report.value(r, SH.value)
-        where = parsed.where(focus) if focus is not None else "<input>"
-        shown = f" (value {value.n3()[:80]})" if value is not None else ""
-        path_text = path.n3(parsed.graph.namespace_manager) if path is not None else "-"
-        results.append(f"{where}: {focus} {path_text}: {message}{shown}")
-    raise ShapeViolation(sorted(results))
+def validate_shapes(
+    parsed: Parsed, shapes: Graph, ontology: Graph, context: Iterable[Triple] = ()
+) -> None:
+    """SHACL, a group of subjects at a time (graph/shacl.py); `context` holds the rdf:type
+    triples the stored graph knows of nodes the input names without typing them."""
+    results = shacl.validate(parsed.triples, shacl.Shapes.of(shapes, ontology), context)
+    shacl.raise_if_any(results, parsed.where, _names())
+
+
+@functools.cache
+def _names() -> NamespaceManager:
+    """The prefixes messages show paths with: those of `Parsed.graph`, without building it."""
+    graph = Graph()
+    graph.bind("sahel", SAHEL_NS)
+    graph.bind("kg", KG_NS)
+    return graph.namespace_manager
 
 
 @contextmanager
