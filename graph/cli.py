@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -107,28 +108,32 @@ def load(
     """Load RDF (default: ontology + seeds) into the graph, atomically and idempotently."""
     from graph.load import load as run_load
     from graph.load import prepare
+    from graph.touched import stored_types
 
     settings = get_settings()
     with errors_as_exit():
         onto = _ontology(settings, shapes=not no_validate)
-        with _progress() as bar:
+        with _progress() as bar, connect(settings) as store:
             on_progress = phase_reporter(bar)
-            # Everything is read and checked before the store is touched.
+            # Everything is read and checked before anything is written; SHACL sees the
+            # stored classes of what the input names (not after --replace: all goes).
             prepared = prepare(
                 paths or default_paths(settings),
                 onto,
                 validate=not no_validate,
                 progress=on_progress,
+                known_types=None
+                if replace
+                else partial(stored_types, store, registry=onto.registry),
             )
-            with connect(settings) as store:
-                report = run_load(
-                    store,
-                    prepared,
-                    onto.registry,
-                    batch_size=batch_size or settings.batch_size,
-                    replace=replace,
-                    progress=on_progress,
-                )
+            report = run_load(
+                store,
+                prepared,
+                onto.registry,
+                batch_size=batch_size or settings.batch_size,
+                replace=replace,
+                progress=on_progress,
+            )
         out.print(
             f"loaded {report.triples:,} triples as {report.nodes:,} nodes and "
             f"{report.relationships:,} relationships in {report.seconds:.1f}s "

@@ -39,6 +39,7 @@ from graph.mapping import (
 )
 from graph.rdf import Parsed, check, parse_files
 from graph.registry import Registry
+from graph.shacl import untyped_references
 from graph.store import Store
 
 T = TypeVar("T")
@@ -125,9 +126,12 @@ def prepare(
     ontology: Ontology,
     validate: bool = True,
     progress: Progress | None = None,
+    known_types: Callable[[set[str]], Iterable[tuple[Any, Any, Any]]] | None = None,
 ) -> Prepared:
-    """Parse and check (nothing touches the store); raises InputError naming file and line.
-    `progress` hears of each step (read, check, map, id) as it starts and ends."""
+    """Parse and check (nothing is written); raises InputError naming file and line.
+    `progress` hears of each step (read, check, map, id) as it starts and ends.
+    `known_types` gives the stored classes of the IRIs the input names without a type
+    (graph.touched.stored_types), so SHACL sees what the load will join."""
     phase = _Phases(progress)
     with no_cyclic_gc():
         with phase("read"):
@@ -135,7 +139,11 @@ def prepare(
         if not parsed.triples:
             raise InputError("the input holds no triples: " + ", ".join(map(str, paths)))
         with phase("check"):
-            check(parsed, ontology.registry, ontology.shapes if validate else None, ontology.graph)
+            shapes = ontology.shapes if validate else None
+            context = (
+                known_types(untyped_references(parsed.triples)) if known_types and shapes else ()
+            )
+            check(parsed, ontology.registry, shapes, ontology.graph, context)
         with phase("map"):
             pg = to_property_graph(parsed.triples, ontology.registry)
         with phase("id"):

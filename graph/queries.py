@@ -279,6 +279,13 @@ ORDER BY iri
 
 API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"
 
+# The classes of stored nodes an input names without typing them (SHACL's context).
+STORED_LABELS = """
+UNWIND $iris AS iri
+MATCH (n:Resource {iri: iri})
+RETURN n.iri AS iri, labels(n) AS labels
+"""
+
 
 # The API's combined reads (graph.read): one statement where the plain ones above took
 # several (an actor's lookup joined to its first hop), and only the properties a response
