@@ -35,7 +35,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from graph.errors import QueryError, ReadOnlyViolation, StoreUnavailable
+from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
 from graph.export import to_ox
 
 MAX_QUERY_CHARS = 50_000
@@ -76,10 +76,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL | re.MULTILINE,
 )
-
-
-class QueryTimeout(QueryError):
-    """A query ran longer than the configured timeout and was stopped."""
 
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")

@@ -18,7 +18,7 @@ import mimeparse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
-from graph.errors import InputError, QueryError
+from graph.errors import NotAcceptable, QueryError
 from graph.vocab import KG_NS, SAHEL_NS
 
 # Predeclared in every query (a query may redeclare any of them).
@@ -108,10 +108,6 @@ _NAMES: dict[str, dict[str, str]] = {
     "nq": {"graph": "nquads"},
 }
 FORMAT_PARAMS = ("format", "output", "results")
-
-
-class NotAcceptable(InputError):
-    """No format the client accepts fits the answer (HTTP 406)."""
 
 
 def kind_of(form: str) -> str:

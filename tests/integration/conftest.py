@@ -18,7 +18,8 @@ import pytest
 
 from bench.common import neo4j_started
 from graph import embedded
-from graph.load import Ontology, clear, load, prepare
+from graph.load import clear, load, prepare
+from graph.ontology import Ontology
 from graph.settings import Settings
 from graph.store import Store, open_store
 

@@ -17,7 +17,8 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from graph.load import Ontology, clear, load, prepare
+from graph.load import clear, load, prepare
+from graph.ontology import Ontology
 from graph.settings import Settings
 from graph.store import Store
 from tests.conftest import ONTOLOGY, SEEDS

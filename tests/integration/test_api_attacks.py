@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from graph.export import graph_hash
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.store import Store
 from tests.integration.test_api import api, http, no_traceback, seeded  # noqa: F401 (fixtures)
 from tests.unit.test_readonly import WRITES

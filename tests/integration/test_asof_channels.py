@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from graph import asof
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.store import Store
 from tests.integration.conftest import load_paths
 from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)

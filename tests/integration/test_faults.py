@@ -25,8 +25,9 @@ import pytest
 from bench import synth
 from graph import embedded, export
 from graph.errors import InputError, StoreUnavailable
-from graph.load import Ontology, Prepared, clear, load, prepare
+from graph.load import Prepared, clear, load, prepare
 from graph.mapping import canonicalise
+from graph.ontology import Ontology
 from graph.rdf import parse_files
 from graph.settings import Settings
 from graph.store import Store, open_store

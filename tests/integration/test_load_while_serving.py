@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from bench import synth
-from graph.load import Ontology, clear, load, prepare
+from graph.load import clear, load, prepare
+from graph.ontology import Ontology
 from graph.settings import Settings
 from graph.store import Store
 from tests.conftest import ONTOLOGY, SEEDS

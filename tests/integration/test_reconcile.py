@@ -19,7 +19,8 @@ from jsonschema import Draft7Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
-from graph.load import Ontology, load, prepare
+from graph.load import load, prepare
+from graph.ontology import Ontology
 from graph.store import Store
 from tests.conftest import DATA
 from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)

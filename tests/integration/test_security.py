@@ -19,7 +19,7 @@ import pytest
 from graph import embedded
 from graph.errors import QueryError, ReadOnlyViolation, StoreError
 from graph.export import graph_hash
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.read import Reader
 from graph.settings import Settings
 from graph.store import Store

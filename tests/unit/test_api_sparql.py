@@ -12,8 +12,8 @@ from typing import IO
 import pytest
 from rdflib import Literal, URIRef
 
-from graph.errors import QueryError, ReadOnlyViolation
-from graph.sparql import QueryTimeout, SparqlEngine, check_query, write_ntriples
+from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation
+from graph.sparql import SparqlEngine, check_query, write_ntriples
 
 EX = "http://example.org/"
 

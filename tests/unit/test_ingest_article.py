@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from rdflib import RDFS, Graph, Literal
 
-from graph.ingest.aliases import AliasTable
-from graph.ingest.article import extract
-from graph.ingest.evaluate import _norm as norm
-from graph.ingest.pipeline import Context, ingest_article, read_text
-from graph.load import Ontology, prepare
+from graph.load import prepare
+from graph.ontology import Ontology
 from graph.vocab import KG_NS, SAHEL
+from ingest.aliases import AliasTable
+from ingest.article import extract
+from ingest.evaluate import _norm as norm
+from ingest.pipeline import Context, ingest_article, read_text
 from tests.conftest import DATA, ONTOLOGY, SEEDS
 
 INGEST = DATA / "ingest"

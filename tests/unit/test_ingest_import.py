@@ -11,10 +11,11 @@ import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 
 from graph.errors import InputError
-from graph.ingest import acled
-from graph.ingest.pipeline import Context, convert_dataset
-from graph.load import Ontology, prepare
+from graph.load import prepare
+from graph.ontology import Ontology
 from graph.vocab import KG, SAHEL
+from ingest import acled
+from ingest.pipeline import Context, convert_dataset
 from tests.conftest import DATA, SEEDS
 
 ACLED_CSV = DATA / "ingest" / "acled_synthetic.csv"
@@ -128,7 +129,7 @@ def test_a_large_import_prepares_without_shapes_and_keeps_every_triple(
 def test_cli_writes_with_o_and_refuses_bad_input(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from graph.cli import app
+    from cli.app import app
 
     runner = CliRunner()
     out = tmp_path / "acled.ttl"

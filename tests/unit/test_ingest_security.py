@@ -9,10 +9,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from graph.errors import InputError
-from graph.ingest.pipeline import Context, ingest_article
-from graph.ingest.turtle import http_iri
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.vocab import SAHEL
+from ingest.pipeline import Context, ingest_article
+from ingest.turtle import http_iri
 from tests.conftest import ONTOLOGY, SEEDS
 
 TEXT = (

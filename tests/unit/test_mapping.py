@@ -9,7 +9,6 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from graph.errors import MappingError
-from graph.load import Ontology
 from graph.mapping import (
     decode_key,
     encode_key,
@@ -19,6 +18,7 @@ from graph.mapping import (
     to_property_graph,
     to_rdf,
 )
+from graph.ontology import Ontology
 from graph.rdf import parse_files
 from graph.vocab import KG, SAHEL
 from tests.conftest import DATA, ONTOLOGY, SEEDS

@@ -12,15 +12,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph.ingest import candidates as cand_mod
-from graph.ingest import events as ev_mod
-from graph.ingest.aliases import AliasTable, Mention
-from graph.ingest.candidates import Candidate
-from graph.ingest.dates import DateMention, find_dates
-from graph.ingest.events import Sentence
-from graph.ingest.figures import Figure
-from graph.ingest.lang import LEXICONS, choose
-from graph.ingest.turtle import slug
+from ingest import candidates as cand_mod
+from ingest import events as ev_mod
+from ingest.aliases import AliasTable, Mention
+from ingest.candidates import Candidate
+from ingest.dates import DateMention, find_dates
+from ingest.events import Sentence
+from ingest.figures import Figure
+from ingest.lang import LEXICONS, choose
+from ingest.turtle import slug
 
 __all__ = ["EventFact", "Extraction", "FigureFact", "Sentence", "StatementFact", "extract"]
 _SENTENCE_RE = re.compile(r"[^\n]+?(?:[.!?](?=\s|$)|$)", re.M)
@@ -134,7 +134,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def extract(
     text: str, published: dt.date, aliases: AliasTable, lang: str | None = None
 ) -> Extraction:
-    from graph.ingest import roles
+    from ingest import roles
 
     lang = choose(text, lang)
     lex = LEXICONS[lang]
