@@ -19,8 +19,7 @@ from graph.ontology import Ontology
 from graph.settings import Settings
 from graph.store import Store
 from tests.conftest import ONTOLOGY, SEEDS
-from tests.integration.conftest import load_paths
-from tests.integration.test_api import Server, api_settings
+from tests.integration.conftest import Server, api_settings, load_paths
 
 pytestmark = pytest.mark.integration
 

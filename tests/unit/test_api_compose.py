@@ -9,21 +9,10 @@ import re
 from typing import Any
 from unittest import mock
 
-import pytest
-import yaml
-
 from graph.settings import Settings
 from tests.conftest import ROOT
 
-COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
-
-
-@pytest.fixture(scope="module")
-def compose() -> dict[str, Any]:
-    data = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
 
 
 def substitute(value: str, env: dict[str, str] | None = None) -> str:

@@ -29,17 +29,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def ctx(ontology: Ontology) -> Context:
-    return Context.read(ontology, SEEDS)
-
-
-@pytest.fixture(scope="module")
-def fresh(ontology: Ontology) -> Context:
-    """Aliases from the seeds, but nothing known: every fact is new."""
-    return Context.read(ontology, SEEDS, against=[ONTOLOGY])
-
-
 def gold(path: Path) -> set[tuple[str, ...]]:
     rows = json.loads(path.read_text(encoding="utf-8"))["facts"]
     return {norm(tuple(str(p) for p in row)) for row in rows}

@@ -16,15 +16,10 @@ from graph.ontology import Ontology
 from graph.vocab import KG, SAHEL
 from ingest import acled
 from ingest.pipeline import Context, convert_dataset
-from tests.conftest import DATA, SEEDS
+from tests.conftest import DATA
 
 ACLED_CSV = DATA / "ingest" / "acled_synthetic.csv"
 UCDP_CSV = DATA / "ingest" / "ucdp_ged_synthetic.csv"
-
-
-@pytest.fixture(scope="module")
-def ctx(ontology: Ontology) -> Context:
-    return Context.read(ontology, SEEDS)
 
 
 def convert(ctx: Context, dataset: str, path: Path, out: Path) -> tuple[object, Graph]:

@@ -31,11 +31,6 @@ FLOOR = 0.85  # guards regressions; the goal is 0.9 and above (printed)
 JNIM = URIRef(KG_NS + "jnim")
 
 
-@pytest.fixture(scope="module")
-def ctx(ontology: Ontology) -> Context:
-    return Context.read(ontology, SEEDS)
-
-
 def published(path: Path) -> dt.date:
     return dt.date.fromisoformat(json.loads(path.with_suffix(".json").read_text())["published"])
 

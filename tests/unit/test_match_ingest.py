@@ -9,13 +9,8 @@ import pytest
 from graph.ontology import Ontology
 from graph.vocab import KG_NS
 from ingest.pipeline import Context
-from ingest.tabular import Actors, ImportResult
+from ingest.tabular import Actors
 from tests.conftest import SEEDS
-
-
-@pytest.fixture(scope="module")
-def actors(ontology: Ontology) -> Actors:
-    return Actors(Context.read(ontology, SEEDS).aliases, ImportResult("ACLED", "kg:src"))
 
 
 @pytest.mark.parametrize(
