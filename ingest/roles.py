@@ -22,10 +22,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ingest.aliases import AliasTable, Mention
-from ingest.article import EventFact, FigureFact, StatementFact, _unique
 from ingest.candidates import Candidate
 from ingest.dates import DateMention
 from ingest.events import Segment, Sentence, fallback_date
+from ingest.facts import EventFact, FigureFact, StatementFact, _unique
 from ingest.figures import figures
 from ingest.lang import Lexicon
 
@@ -199,7 +199,7 @@ def facts(
                 found.append(f)
     unique: dict[tuple[object, ...], FigureFact] = {}
     for f in found:
-        from ingest.article import figure_key
+        from ingest.facts import figure_key
 
         unique.setdefault((f.event, *figure_key(f)), f)
     return list(unique.values()), list(statements.values())
@@ -208,7 +208,7 @@ def facts(
 def _figures(
     ctx: Context, u: Sentence, claimant: str, ev: int | None, last_group: str, last_force: str
 ) -> list[FigureFact]:
-    from ingest.article import _short
+    from ingest.facts import _short
 
     lex = ctx.lex
     name = _short(ctx.aliases.entities[claimant].label) if claimant else ""
