@@ -119,9 +119,9 @@ def _layer(module: str) -> tuple[int, str]:
     best: tuple[int, int, str] | None = None
     for rank, (layer, prefixes) in enumerate(LAYERS.items()):
         for prefix in prefixes:
-            if module == prefix or module.startswith(prefix + "."):
-                if best is None or len(prefix) > best[0]:
-                    best = (len(prefix), rank, layer)
+            listed = module == prefix or module.startswith(prefix + ".")
+            if listed and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), rank, layer)
     if best is None:
         raise AssertionError(f"{module} is in no layer: add it to LAYERS")
     return best[1], best[2]
@@ -147,7 +147,8 @@ def test_imports_point_down() -> None:
             if t_rank > rank:
                 upward.append(f"{module} ({layer}) imports {target} ({t_layer})")
             elif layer == t_layer == "top" and _top(module) != _top(target):
-                if (_top(module), _top(target)) not in TOP_EDGES:
+                edge = (_top(module), _top(target))
+                if edge not in TOP_EDGES:
                     upward.append(f"{module} imports {target}: not an allowed edge")
     assert upward == []
 
