@@ -65,5 +65,5 @@ def test_dockerfile_serves_the_api() -> None:
     assert "EXPOSE 8000" in text and "HEALTHCHECK" in text and "/health" in text
     assert '"sahelkg", "serve"' in text
     assert re.search(r"^USER (?!root)", text, re.M)
-    for path in ("graph", "api", "ontology", "seeds", "pyproject.toml"):
+    for path in ("graph", "api", "cli", "ingest", "ontology", "seeds", "pyproject.toml"):
         assert re.search(rf"^COPY {re.escape(path)}\b", text, re.M), path
