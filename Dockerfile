@@ -16,6 +16,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY graph ./graph
 COPY api ./api
+COPY cli ./cli
+COPY ingest ./ingest
 COPY ontology ./ontology
 COPY seeds ./seeds
 RUN pip install . \

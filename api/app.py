@@ -36,7 +36,7 @@ from api.routes import (
     timeline,
 )
 from api.security import Hygiene
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.settings import Settings, get_settings
 from graph.sparql import SparqlEngine
 from graph.store import open_store

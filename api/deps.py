@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import anyio.to_thread
 from fastapi import Depends, Request
 
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.read import Reader
 from graph.settings import Settings
 from graph.sparql import SparqlEngine

@@ -25,15 +25,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import (
     InputError,
+    NotAcceptable,
     NotFound,
     QueryError,
+    QueryTimeout,
     ReadOnlyViolation,
     SahelKGError,
     StoreError,
     StoreUnavailable,
 )
-from graph.sparql import QueryTimeout
-from graph.sparql_protocol import NotAcceptable
 
 log = logging.getLogger("sahelkg.api")
 

@@ -20,7 +20,7 @@ import neo4j
 
 from bench import synth
 from graph import embedded
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.settings import Settings
 from graph.store import Store, open_store
 

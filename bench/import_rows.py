@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph.ingest import acled
+from ingest import acled
 
 LINKED = [
     "JNIM: Group for Support of Islam and Muslims",
@@ -100,9 +100,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--load", action="store_true", help="also load into a private server")
     args = parser.parse_args(argv)
 
-    from graph.ingest.pipeline import Context, convert_dataset
-    from graph.load import Ontology, prepare
+    from graph.load import prepare
+    from graph.ontology import Ontology
     from graph.settings import Settings
+    from ingest.pipeline import Context, convert_dataset
 
     settings = Settings()
     onto = Ontology.read(settings.ontology_path, settings.shapes_path)
@@ -137,7 +138,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def _load(ttl: Path, prepared: object, onto: object, tmp: Path) -> None:
     from graph import embedded
-    from graph.load import Ontology, Prepared, load, prepare
+    from graph.load import Prepared, load, prepare
+    from graph.ontology import Ontology
     from graph.settings import Settings
     from graph.store import open_store
 

@@ -17,10 +17,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from graph.ingest.evaluate import Score, evaluate
-from graph.ingest.pipeline import Context
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.settings import Settings
+from ingest.evaluate import Score, evaluate
+from ingest.pipeline import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"press": ROOT / "tests/data/ingest/press", "heldout": ROOT / "tests/data/ingest/heldout"}

@@ -47,7 +47,8 @@ from bench.common import (
     wipe,
 )
 from graph import queries
-from graph.load import Ontology, Prepared
+from graph.load import Prepared
+from graph.ontology import Ontology
 
 BATCH = 2000
 PEER_INDEX = "CREATE INDEX n10s_uri IF NOT EXISTS FOR (r:Resource) ON (r.uri)"

@@ -25,9 +25,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.load import Ontology
 from graph.mapping import normalise_text
 from graph.match import Index, Query, norm
+from graph.ontology import Ontology
 from graph.rdf import parse_files
 from graph.vocab import KG_NS
 

@@ -5,15 +5,24 @@ SahelKGError
 │   ├── RDFSyntaxError    a file does not parse (file and line)
 │   ├── ShapeViolation    SHACL says no (subject, path, reason for each result)
 │   └── MappingError      a term the ontology does not know, or a value the store cannot hold
+│   ├── NotAcceptable     no format the client accepts fits the answer (SPARQL)
+│   └── RowProblem        one import row that cannot become an event (ingest/tabular.py
+│                         reports it with its row number and goes on)
 ├── QueryError            a query refused (bad syntax, a write on a read path)
-│   └── ReadOnlyViolation a write attempted where only reads are allowed
+│   ├── ReadOnlyViolation a write attempted where only reads are allowed
+│   └── QueryTimeout      a read that ran out of time and was stopped
 ├── NotFound              an id that names nothing
 └── StoreError            the Bolt store
     ├── StoreUnavailable  it cannot be reached (down, refused, timed out)
-    └── EmbeddedServerError the local ArcadeDB server could not be started or stopped
+    ├── EmbeddedServerError the local ArcadeDB server could not be started or stopped
+    └── CommitLockTimeout a deadline passed while waiting for the store's commit lock
+                          (the reader turns it into QueryTimeout, the loader into a
+                          StoreError that says why)
 
-The CLI turns these into one-line messages and exit codes; the API maps them to HTTP in
-api/errors.py. Nothing else catches them.
+Two maps, and only two, turn them into something outside the process: api/errors.py to
+HTTP statuses, cli/errors.py to exit codes (each with a unit test). ValueError and
+TypeError are raised only for programming errors (a label not from the registry, a term
+that is not RDF), never for input.
 """
 
 from __future__ import annotations
@@ -22,13 +31,9 @@ from __future__ import annotations
 class SahelKGError(Exception):
     """Root of every error this project raises on purpose."""
 
-    exit_code = 1
-
 
 class InputError(SahelKGError):
     """The input (files, parameters) is wrong; nothing was written."""
-
-    exit_code = 2
 
 
 class RDFSyntaxError(InputError):
@@ -58,23 +63,29 @@ class MappingError(InputError):
 class QueryError(SahelKGError):
     """A query was refused or failed."""
 
-    exit_code = 3
-
 
 class ReadOnlyViolation(QueryError):
     """A write was attempted on a read-only path."""
 
 
+class QueryTimeout(QueryError):
+    """A query ran longer than the configured timeout and was stopped."""
+
+
+class NotAcceptable(InputError):
+    """No format the client accepts fits the answer (HTTP 406)."""
+
+
+class RowProblem(InputError):
+    """A row that cannot become an event; reported with its row number, the rest goes on."""
+
+
 class NotFound(SahelKGError):
     """Nothing has that id."""
-
-    exit_code = 4
 
 
 class StoreError(SahelKGError):
     """The Bolt store failed."""
-
-    exit_code = 5
 
 
 class StoreUnavailable(StoreError):
@@ -83,3 +94,7 @@ class StoreUnavailable(StoreError):
 
 class EmbeddedServerError(StoreError):
     """The embedded ArcadeDB server could not be started, found or stopped."""
+
+
+class CommitLockTimeout(StoreError):
+    """A deadline passed while a commit (or the readers) held the store's commit lock."""

@@ -15,30 +15,16 @@ from rdflib.term import Node
 
 from graph import queries
 from graph.errors import InputError
+from graph.formats import RDF_ALIASES, RDF_FORMATS
 from graph.jsonld import write_compact
 from graph.mapping import Triple, node_triples, rel_triples
+from graph.namespaces import prefixes
 from graph.registry import PREFIXES, Registry
 from graph.store import Store
-from graph.vocab import KG_NS, SAHEL_NS
 
-FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
-    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-    "trig": (ox.RdfFormat.TRIG, "application/trig"),
-    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
-}
-ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld", "xml": "rdfxml"}
-EXPORT_PREFIXES = {
-    "sahel": SAHEL_NS,
-    "kg": KG_NS,
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "wd": "http://www.wikidata.org/entity/",
-    **PREFIXES,
-}
+FORMATS = RDF_FORMATS
+ALIASES = RDF_ALIASES
+EXPORT_PREFIXES = {**prefixes("sahel", "kg", "rdfs", "owl", "skos", "wd"), **PREFIXES}
 LOAD_GRAPH = "urn:sahelkg:load:"
 
 

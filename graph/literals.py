@@ -11,7 +11,9 @@ from typing import Any
 
 from elementpath.datatypes import builtin_atomic_types
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+from graph.namespaces import XSD_NS
+
+_XSD = XSD_NS
 
 
 @cache

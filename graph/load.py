@@ -37,6 +37,9 @@ from graph.mapping import (
     term_id,
     to_property_graph,
 )
+
+# Ontology lives in graph/ontology.py; re-exported here until the callers have moved.
+from graph.ontology import Ontology as Ontology
 from graph.rdf import Parsed, check, parse_files
 from graph.registry import Registry
 from graph.shacl import untyped_references
@@ -44,21 +47,6 @@ from graph.store import Store
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
-
-
-@dataclass
-class Ontology:
-    """The ontology, its registry and the shapes, read once per process."""
-
-    graph: Graph
-    registry: Registry
-    shapes: Graph | None
-
-    @classmethod
-    def read(cls, ontology_path: Path, shapes_path: Path | None) -> Ontology:
-        graph = parse_files([ontology_path]).graph
-        shapes = parse_files([shapes_path]).graph if shapes_path else None
-        return cls(graph, Registry.from_ontology(graph), shapes)
 
 
 @dataclass

@@ -148,7 +148,7 @@ class Index:
 
     @classmethod
     def from_alias_table(cls, table: Any) -> Index:
-        """From graph.ingest.aliases.AliasTable (duck-typed: the ingestion layer sits above
+        """From ingest.aliases.AliasTable (duck-typed: the ingestion layer sits above
         this one): its entities and normalised names."""
         names: dict[str, list[str]] = defaultdict(list)
         for key, iris in table.names.items():

@@ -21,23 +21,13 @@ from rdflib.term import Node
 
 from graph import shacl
 from graph.errors import InputError, MappingError, RDFSyntaxError
+from graph.formats import FILE_SUFFIXES, OX_PARSERS
 from graph.literals import lexical_problem
 from graph.mapping import canonicalise, check_terms
 from graph.registry import Registry
 from graph.vocab import KG_NS, SAHEL_NS
 
-FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".n3": "n3",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-    ".trig": "trig",
-    ".nq": "nquads",
-}
+FORMATS = FILE_SUFFIXES
 MAX_LITERAL_CHARS = 1_000_000  # a longer literal is almost surely a mistake, and slows every read
 # Blank nodes get content-derived ids (rdflib's canonicalisation), whose cost grows steeply:
 # 200 took 0.5 s, 400 took 3.4 s, 2,000 ten minutes (measured here). Name the resources
@@ -216,15 +206,7 @@ def literals_as_written() -> Iterator[None]:
         rdflib.NORMALIZE_LITERALS = before
 
 
-# pyoxigraph parses these: fast, and it keeps every lexical form as written (rdflib's Turtle
-# parser turns the integer token 007 into "7"). rdflib reads JSON-LD and N3.
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+_OX_FORMATS = OX_PARSERS  # pyoxigraph parses these; rdflib reads JSON-LD and N3
 
 
 class _Reader:

@@ -26,7 +26,7 @@ from rdflib import URIRef
 
 from graph import asof, queries
 from graph.deadline import WATCHDOG
-from graph.errors import InputError, NotFound, QueryError
+from graph.errors import InputError, NotFound, QueryError, QueryTimeout
 from graph.mapping import normalise_text
 from graph.present import (
     actor_summary,
@@ -44,7 +44,6 @@ from graph.present import (
 )
 from graph.readonly import check_read_only
 from graph.registry import Registry, local_name
-from graph.sparql import QueryTimeout
 from graph.store import CommitLockTimeout, Store, translate_errors
 from graph.vocab import SAHEL, SAHEL_NS
 

@@ -21,13 +21,14 @@ from graph import queries
 from graph.errors import InputError, NotFound
 from graph.match import Candidate, Entity, Index, Query
 from graph.match_store import cache_for
+from graph.namespaces import WIKIDATA_NS
 from graph.present import as_list, date_text, resolve, slug
 from graph.read import Reader
 from graph.vocab import KG_NS, SAHEL, SAHEL_NS
 
 MAX_LIMIT = 100
 MAX_BATCH = 1000  # queries or ids per request (OpenRefine sends 10 at a time)
-WIKIDATA = "http://www.wikidata.org/entity/"
+WIKIDATA = WIKIDATA_NS
 # Data extension: id -> (name, description). Dated relations honour the `at` setting.
 PROPERTIES: dict[str, tuple[str, str]] = {
     "foundedDate": ("founded", "the date the group or organisation was founded"),

@@ -13,13 +13,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from graph.errors import MappingError
+from graph.namespaces import GEO, prefixes
 from graph.vocab import SAHEL_NS
-
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 
 # Property keys the graph layer writes itself; no predicate may map onto them.
 RESERVED_KEYS = frozenset({"iri", "rdfTypes", "loadId", "name", "search", "sources"})
@@ -28,12 +27,7 @@ RESOURCE_LABEL = "Resource"
 LOAD_LABEL = "Load"
 
 # Prefixes used to shorten datatype IRIs inside property keys (e.g. "price^^xsd:decimal").
-PREFIXES: dict[str, str] = {
-    "xsd": str(XSD),
-    "rdf": str(RDF),
-    "geo": str(GEO),
-    "sahel": SAHEL_NS,
-}
+PREFIXES: dict[str, str] = prefixes("xsd", "rdf", "geo", "sahel")
 
 _BUILTIN_CLASSES: dict[URIRef, str] = {
     OWL.Class: "Class",

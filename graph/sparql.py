@@ -35,27 +35,15 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from graph.errors import QueryError, ReadOnlyViolation, StoreUnavailable
+from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
 from graph.export import to_ox
+from graph.formats import RDF_FORMATS as GRAPH_FORMATS
+from graph.formats import RESULT_FORMATS
 
 MAX_QUERY_CHARS = 50_000
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 
-# Result formats: name -> (pyoxigraph format, media type).
-RESULT_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str]] = {
-    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
-    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
-    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
-    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
-}
-GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
-    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
-    "trig": (ox.RdfFormat.TRIG, "application/trig"),
-    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
-}
+# Result and graph formats: name -> (pyoxigraph format, media type), graph/formats.py.
 # Which of them a request gets: graph/sparql_protocol.py (format parameters, Accept).
 
 # Words that only SPARQL Update uses (a query never contains them as bare words).
@@ -76,10 +64,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL | re.MULTILINE,
 )
-
-
-class QueryTimeout(QueryError):
-    """A query ran longer than the configured timeout and was stopped."""
 
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")

@@ -15,45 +15,19 @@ import re
 from dataclasses import dataclass
 
 import mimeparse
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
-from graph.errors import InputError, QueryError
-from graph.vocab import KG_NS, SAHEL_NS
+from graph.errors import NotAcceptable, QueryError
+from graph.formats import RDF_FORMATS, RDFLIB_NAMES, RESULT_FORMATS, media_types
+from graph.namespaces import FORMATS, SD
+from graph.namespaces import PREFIXES as NAMESPACE_PREFIXES
 
 # Predeclared in every query (a query may redeclare any of them).
-PREFIXES: dict[str, str] = {
-    "sahel": SAHEL_NS,
-    "kg": KG_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "time": "http://www.w3.org/2006/time#",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "wd": "http://www.wikidata.org/entity/",
-    "dcterms": "http://purl.org/dc/terms/",
-}
-
+PREFIXES = NAMESPACE_PREFIXES
 # name -> canonical media type (what the answer's Content-Type says).
-RESULT_TYPES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_TYPES: dict[str, str] = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-    "trig": "application/trig",  # a graph result is TriG's default graph
-    "nquads": "application/n-quads",
-}
+RESULT_TYPES: dict[str, str] = media_types(RESULT_FORMATS)
+GRAPH_TYPES: dict[str, str] = media_types(RDF_FORMATS)  # a graph result in TriG: its default graph
 # Every media type accepted per kind, the default LAST (mimeparse breaks ties, `*/*`
 # included, in favour of the last).
 _ACCEPTED: dict[str, dict[str, str]] = {
@@ -108,10 +82,6 @@ _NAMES: dict[str, dict[str, str]] = {
     "nq": {"graph": "nquads"},
 }
 FORMAT_PARAMS = ("format", "output", "results")
-
-
-class NotAcceptable(InputError):
-    """No format the client accepts fits the answer (HTTP 406)."""
 
 
 def kind_of(form: str) -> str:
@@ -254,8 +224,6 @@ def tidy_syntax_error(message: str, shift: int) -> str:
 
 # ------------------------------------------------------------------ service description
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _FORMAT_IRIS = {
     "json": FORMATS.SPARQL_Results_JSON,
     "xml": FORMATS.SPARQL_Results_XML,
@@ -310,11 +278,4 @@ def service_description(endpoint: str, triples: int | None) -> Graph:
     return g
 
 
-RDFLIB_FORMATS = {
-    "turtle": "turtle",
-    "ntriples": "nt",
-    "jsonld": "json-ld",
-    "rdfxml": "xml",
-    "trig": "trig",
-    "nquads": "nquads",
-}
+RDFLIB_FORMATS = RDFLIB_NAMES

@@ -6,10 +6,10 @@ tests/unit/test_vocab.py checks this list against ontology/sahel.ttl in both dir
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-ONTOLOGY_IRI = "https://w3id.org/sahel-kg/ontology"
-SAHEL_NS = "https://w3id.org/sahel-kg/ontology#"
-KG_NS = "https://w3id.org/sahel-kg/id/"
-KG = Namespace(KG_NS)
+# The namespaces are graph/namespaces.py's; these names stay importable from here.
+from graph.namespaces import KG, KG_NS, ONTOLOGY_IRI, SAHEL_NS
+
+__all__ = ["KG", "KG_NS", "ONTOLOGY_IRI", "SAHEL", "SAHEL_NS"]
 
 
 class SAHEL(DefinedNamespace):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.load import Ontology
+from graph.ontology import Ontology
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

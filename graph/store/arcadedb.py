@@ -20,7 +20,7 @@ from typing import Any
 
 import neo4j
 
-from graph.errors import StoreError
+from graph.errors import CommitLockTimeout, StoreError
 from graph.store.base import Capabilities, Store
 
 
@@ -128,10 +128,6 @@ def _flock(fd: int, mode: int, deadline: float | None) -> None:
         fcntl.flock(fd, mode)
     else:
         _flock_until(fd, mode, deadline)
-
-
-class CommitLockTimeout(Exception):
-    """A reader's deadline passed while a commit held the lock."""
 
 
 def _flock_until(fd: int, mode: int, deadline: float) -> None:

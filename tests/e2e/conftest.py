@@ -99,7 +99,7 @@ def _stop(proc: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
 
 def _sahelkg() -> list[str]:
     exe = Path(sys.executable).with_name("sahelkg")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "graph.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
 
 
 @pytest.fixture(scope="session")

@@ -5,77 +5,21 @@ The fixtures here (`seeded`, `api`, `http`) are imported by the other test_api_*
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import neo4j
 import pytest
-import uvicorn
 
-from api.app import create_app
-from graph.load import Ontology, clear, load, prepare
+from graph.load import load, prepare
+from graph.ontology import Ontology
 from graph.settings import Settings
 from graph.store import Store
-from tests.conftest import ONTOLOGY, SEEDS
-from tests.integration.conftest import free_port
+from tests.integration.conftest import Server, api_settings, free_port
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def seeded(opened: Store, ontology: Ontology) -> Store:
-    """The graph holds exactly the ontology and the seeds for the whole module."""
-    st = opened
-    st.ensure_schema()
-    clear(st)
-    load(st, prepare([ONTOLOGY, SEEDS], ontology), ontology.registry)
-    return st
-
-
-class Server:
-    """uvicorn serving the app on 127.0.0.1:<free port>, in a thread of this process."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
-def api_settings(settings: Settings, **overrides: Any) -> Settings:
-    return settings.model_copy(update=overrides)
-
-
-@pytest.fixture(scope="module")
-def api(seeded: Store, settings: Settings) -> Iterator[str]:
-    with Server(api_settings(settings, query_timeout_s=5.0, max_rows=50)) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="module")
-def http(api: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=api, timeout=60) as client:
-        yield client
 
 
 def no_traceback(r: httpx.Response) -> None:

@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from graph.export import graph_hash
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.store import Store
-from tests.integration.test_api import api, http, no_traceback, seeded  # noqa: F401 (fixtures)
+from tests.integration.test_api import no_traceback
 from tests.unit.test_readonly import WRITES
 
 pytestmark = pytest.mark.integration
@@ -40,17 +40,12 @@ SERVICE_QUERIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def before(seeded: Store, ontology: Ontology) -> str:  # noqa: F811
-    return graph_hash(seeded, ontology.registry)
-
-
 def test_corpus_size() -> None:
     assert len(WRITES) >= 30
 
 
 @pytest.mark.parametrize("query", WRITES)
-def test_cypher_writes_are_refused(http: httpx.Client, before: str, query: str) -> None:  # noqa: F811
+def test_cypher_writes_are_refused(http: httpx.Client, hash_before: str, query: str) -> None:
     r = http.post("/cypher", json={"query": query, "parameters": {}})
     assert r.status_code in (400, 403), r.text
     no_traceback(r)
@@ -59,7 +54,7 @@ def test_cypher_writes_are_refused(http: httpx.Client, before: str, query: str) 
 
 
 @pytest.mark.parametrize("update", SPARQL_UPDATES)
-def test_sparql_updates_are_refused(http: httpx.Client, before: str, update: str) -> None:  # noqa: F811
+def test_sparql_updates_are_refused(http: httpx.Client, hash_before: str, update: str) -> None:
     attempts = [
         http.get("/sparql", params={"query": update}),
         http.get("/sparql", params={"update": update}),
@@ -75,19 +70,19 @@ def test_sparql_updates_are_refused(http: httpx.Client, before: str, update: str
 
 
 @pytest.mark.parametrize("query", SERVICE_QUERIES)
-def test_sparql_service_is_refused(http: httpx.Client, query: str) -> None:  # noqa: F811
+def test_sparql_service_is_refused(http: httpx.Client, query: str) -> None:
     r = http.get("/sparql", params={"query": query})
     assert r.status_code == 403 and "SERVICE" in r.json()["detail"]
 
 
 def test_the_graph_is_unchanged(
-    http: httpx.Client,  # noqa: F811
-    seeded: Store,  # noqa: F811
+    http: httpx.Client,
+    seeded: Store,
     ontology: Ontology,
-    before: str,
+    hash_before: str,
 ) -> None:
     """Runs after the attacks in this module (pytest keeps file order)."""
-    assert graph_hash(seeded, ontology.registry) == before
+    assert graph_hash(seeded, ontology.registry) == hash_before
     ask = "ASK { <https://w3id.org/sahel-kg/id/x> ?p ?o }"
     assert http.get("/sparql", params={"query": ask}).json()["boolean"] is False
     count = http.post("/cypher", json={"query": "MATCH (n:Hacked) RETURN count(n) AS c"}).json()

@@ -14,13 +14,12 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from graph.settings import Settings
 from graph.store import Store
 from tests.competency import QUESTIONS, answers
-from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.integration
 IDS = [q["id"] for q in QUESTIONS]
 
 
-def rest(http: httpx.Client, q: dict[str, Any]) -> set[Any]:  # noqa: F811
+def rest(http: httpx.Client, q: dict[str, Any]) -> set[Any]:
     r = http.get(q["rest"]["path"], params=q["rest"]["params"])
     assert r.status_code == 200, r.text
     return q["rest"]["pick"](r.json())  # type: ignore[no-any-return]
@@ -32,19 +31,19 @@ def sparql_rows(body: dict[str, Any]) -> list[list[Any]]:
 
 
 @pytest.mark.parametrize("q", QUESTIONS, ids=IDS)
-def test_rest(http: httpx.Client, q: dict[str, Any]) -> None:  # noqa: F811
+def test_rest(http: httpx.Client, q: dict[str, Any]) -> None:
     assert rest(http, q) == q["expected"]
 
 
 @pytest.mark.parametrize("q", QUESTIONS, ids=IDS)
-def test_cypher_endpoint(http: httpx.Client, q: dict[str, Any]) -> None:  # noqa: F811
+def test_cypher_endpoint(http: httpx.Client, q: dict[str, Any]) -> None:
     r = http.post("/cypher", json={"query": q["cypher"]})
     assert r.status_code == 200, r.text
     assert answers(r.json()["rows"]) == q["expected"]
 
 
 @pytest.mark.parametrize("q", QUESTIONS, ids=IDS)
-def test_sparql_endpoint(http: httpx.Client, q: dict[str, Any]) -> None:  # noqa: F811
+def test_sparql_endpoint(http: httpx.Client, q: dict[str, Any]) -> None:
     r = http.get("/sparql", params={"query": q["sparql"]},
                  headers={"Accept": "application/sparql-results+json"})  # fmt: skip
     assert r.status_code == 200, r.text
@@ -55,8 +54,8 @@ def test_sparql_endpoint(http: httpx.Client, q: dict[str, Any]) -> None:  # noqa
 
 @pytest.mark.parametrize("q", QUESTIONS, ids=IDS)
 def test_sparqlwrapper_agrees_with_rest(
-    api: str,  # noqa: F811
-    http: httpx.Client,  # noqa: F811
+    api: str,
+    http: httpx.Client,
     q: dict[str, Any],
 ) -> None:
     client = SPARQLWrapper(api + "/sparql")
@@ -71,8 +70,8 @@ def test_sparqlwrapper_agrees_with_rest(
 def test_neo4j_driver_agrees_with_rest(
     driver: neo4j.Driver,
     settings: Settings,
-    seeded: Store,  # noqa: F811
-    http: httpx.Client,  # noqa: F811
+    seeded: Store,
+    http: httpx.Client,
     q: dict[str, Any],
 ) -> None:
     records, _, _ = driver.execute_query(

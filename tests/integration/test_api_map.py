@@ -7,12 +7,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)
-
 pytestmark = pytest.mark.integration
 
 
-def test_bamako_attack_is_at_bamako_with_its_contested_toll(http: httpx.Client) -> None:  # noqa: F811
+def test_bamako_attack_is_at_bamako_with_its_contested_toll(http: httpx.Client) -> None:
     body = http.get("/map/events", params={"actor": "jnim"}).json()
     by_id = {e["id"]: e for e in body["events"]}
     attack = by_id["event-2024-09-17-bamako-attack"]
@@ -24,7 +22,7 @@ def test_bamako_attack_is_at_bamako_with_its_contested_toll(http: httpx.Client) 
     assert school["point"]["place"] == "bamako" and school["point"]["inherited"]
 
 
-def test_filters_by_dates_and_actor(http: httpx.Client) -> None:  # noqa: F811
+def test_filters_by_dates_and_actor(http: httpx.Client) -> None:
     every = http.get("/map/events").json()["events"]
     in_2024 = http.get("/map/events", params={"from": "2024-01-01", "to": "2024-12-31"}).json()
     assert in_2024["events"] and all(e["date"].startswith("2024") for e in in_2024["events"])
@@ -38,7 +36,7 @@ def test_filters_by_dates_and_actor(http: httpx.Client) -> None:  # noqa: F811
     assert http.get("/map/events", params={"actor": "nobody"}).status_code == 404
 
 
-def test_places_have_precision_and_an_existing_source(http: httpx.Client) -> None:  # noqa: F811
+def test_places_have_precision_and_an_existing_source(http: httpx.Client) -> None:
     places = http.get("/map/events").json()["places"]
     assert {"bamako", "mali", "niamey", "ouagadougou"} <= {p["id"] for p in places}
     for p in places:

@@ -13,8 +13,6 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests.integration.test_api import api, seeded  # noqa: F401  (fixtures)
-
 pytestmark = pytest.mark.integration
 
 
@@ -24,7 +22,7 @@ def operations(api_url: str) -> list[schemathesis.APIOperation]:
     return [op for op in ops if op.path != "/export"]
 
 
-def test_no_server_error_and_responses_match_the_schema(api: str) -> None:  # noqa: F811
+def test_no_server_error_and_responses_match_the_schema(api: str) -> None:
     ops = operations(api)
     assert len(ops) >= 10  # every resource is in the schema
     for op in ops:
@@ -46,7 +44,7 @@ def test_no_server_error_and_responses_match_the_schema(api: str) -> None:  # no
         check()
 
 
-def test_an_integer_the_store_cannot_hold_is_a_400(api: str) -> None:  # noqa: F811
+def test_an_integer_the_store_cannot_hold_is_a_400(api: str) -> None:
     """The case schemathesis found: a 2**111 parameter reached HTTP as a 500."""
     import httpx
 

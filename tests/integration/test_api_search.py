@@ -6,8 +6,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)
-
 pytestmark = pytest.mark.integration
 
 
@@ -15,14 +13,14 @@ def ids(body: dict, kind: str) -> list[str]:
     return [x["id"] for x in body["groups"][kind]]
 
 
-def test_bamako_finds_the_city_first_and_its_events(http: httpx.Client) -> None:  # noqa: F811
+def test_bamako_finds_the_city_first_and_its_events(http: httpx.Client) -> None:
     body = http.get("/search", params={"q": "Bamako"}).json()
     assert ids(body, "Place")[0] == "bamako"
     assert "event-2024-09-17-bamako-attack" in ids(body, "Event")
     assert all(x["kind"] == "Place" for x in body["groups"]["Place"])
 
 
-def test_aliases_and_date_words(http: httpx.Client) -> None:  # noqa: F811
+def test_aliases_and_date_words(http: httpx.Client) -> None:
     assert ids(http.get("/search", params={"q": "GSIM"}).json(), "Actor") == ["jnim"]
     day = http.get("/search", params={"q": "17 septembre 2024"}).json()
     assert day["from"] == day["to"] == "2024-09-17"
@@ -31,6 +29,6 @@ def test_aliases_and_date_words(http: httpx.Client) -> None:  # noqa: F811
     assert not day["groups"]["Actor"] and not day["groups"]["Place"]
 
 
-def test_bad_search_requests(http: httpx.Client) -> None:  # noqa: F811
+def test_bad_search_requests(http: httpx.Client) -> None:
     assert http.get("/search").status_code == 422
     assert http.get("/search", params={"q": "x", "limit": 0}).status_code == 422

@@ -13,10 +13,9 @@ import httpx
 import pytest
 
 from graph import asof
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.store import Store
 from tests.integration.conftest import load_paths
-from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +30,7 @@ QUESTIONS = [
 ]
 
 
-def channels(http: httpx.Client, actor: str, type_: str, at: str) -> dict[str, set[str]]:  # noqa: F811
+def channels(http: httpx.Client, actor: str, type_: str, at: str) -> dict[str, set[str]]:
     q = http.get("/asof/queries", params={"actor": actor, "type": type_, "at": at})
     assert q.status_code == 200, q.text
     body = q.json()
@@ -55,7 +54,7 @@ def channels(http: httpx.Client, actor: str, type_: str, at: str) -> dict[str, s
 
 @pytest.mark.parametrize(("actor", "type_", "at", "want"), QUESTIONS)
 def test_rest_cypher_and_sparql_agree(
-    http: httpx.Client,  # noqa: F811
+    http: httpx.Client,
     actor: str,
     type_: str,
     at: str,
@@ -65,7 +64,7 @@ def test_rest_cypher_and_sparql_agree(
     assert got == {"rest": want, "cypher": want, "sparql": want}
 
 
-def test_the_console_queries_carry_the_rule(http: httpx.Client) -> None:  # noqa: F811
+def test_the_console_queries_carry_the_rule(http: httpx.Client) -> None:
     body = http.get("/asof/queries", params={"actor": "mali", "at": "2019-06-01"}).json()
     assert body["rule"] == asof.RULE
     assert "validToPrecision" in body["cypher"] and "validToPrecision" in body["sparql"]
@@ -81,7 +80,7 @@ def _day(text: str | None) -> dt.date | None:
 
 
 @pytest.mark.parametrize("actor", ["mali", "jnim", "ecowas", "france", "mauritania"])
-def test_relations_at_a_day_follow_the_rule(http: httpx.Client, actor: str) -> None:  # noqa: F811
+def test_relations_at_a_day_follow_the_rule(http: httpx.Client, actor: str) -> None:
     every = http.get(f"/actors/{actor}/relations").json()["items"]
     assert every
     for day in (dt.date(y, m, 1) for y in range(2000, 2026, 3) for m in (1, 7)):
@@ -98,7 +97,7 @@ def test_relations_at_a_day_follow_the_rule(http: httpx.Client, actor: str) -> N
         assert all(r[4] is not None and r[4][:4] <= str(day.year) for r in extra), extra
 
 
-def test_one_relation_per_interval_with_all_sources(http: httpx.Client) -> None:  # noqa: F811
+def test_one_relation_per_interval_with_all_sources(http: httpx.Client) -> None:
     items = http.get("/actors/mali/relations", params={"type": "MEMBER_OF"}).json()["items"]
     aes = [r for r in items if r["other"]["id"] == "aes"]
     assert len(aes) == 1 and len(aes[0]["sources"]) >= 3  # one relation, all its sources
@@ -109,7 +108,7 @@ def test_one_relation_per_interval_with_all_sources(http: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize("hops", [1, 2])
-def test_neighbourhood_edges_are_one_per_relation(http: httpx.Client, hops: int) -> None:  # noqa: F811
+def test_neighbourhood_edges_are_one_per_relation(http: httpx.Client, hops: int) -> None:
     for at in (None, "2024-10-01"):
         params: dict[str, Any] = {"hops": hops}
         if at:
@@ -136,8 +135,8 @@ def test_neighbourhood_edges_are_one_per_relation(http: httpx.Client, hops: int)
 
 
 def test_two_statements_of_one_relation_make_one_edge(
-    http: httpx.Client,  # noqa: F811
-    seeded: Store,  # noqa: F811
+    http: httpx.Client,
+    seeded: Store,
     ontology: Ontology,
     tmp_path: Path,
 ) -> None:

@@ -15,13 +15,11 @@ import pandas as pd
 import pytest
 from rdflib import Graph
 
-from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)
-
 pytestmark = pytest.mark.integration
 KG = "https://w3id.org/sahel-kg/id/"
 
 
-def test_jsonld_is_compact_and_the_same_graph(http: httpx.Client) -> None:  # noqa: F811
+def test_jsonld_is_compact_and_the_same_graph(http: httpx.Client) -> None:
     r = http.get("/export", params={"format": "jsonld"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
     doc = r.json()
@@ -39,7 +37,7 @@ def test_jsonld_is_compact_and_the_same_graph(http: httpx.Client) -> None:  # no
     assert set(from_jsonld) == set(from_turtle)  # no blank nodes in the export
 
 
-def test_graphml_into_networkx_typed(http: httpx.Client) -> None:  # noqa: F811
+def test_graphml_into_networkx_typed(http: httpx.Client) -> None:
     health = http.get("/health").json()
     r = http.get("/export", params={"format": "graphml"})
     assert r.status_code == 200
@@ -57,7 +55,7 @@ def test_graphml_into_networkx_typed(http: httpx.Client) -> None:  # noqa: F811
     assert with_sources and all(s.startswith(KG) for s in with_sources)
 
 
-def test_csv_zip_into_pandas_typed(http: httpx.Client) -> None:  # noqa: F811
+def test_csv_zip_into_pandas_typed(http: httpx.Client) -> None:
     health = http.get("/health").json()
     r = http.get("/export", params={"format": "csv"})
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"

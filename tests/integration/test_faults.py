@@ -15,70 +15,28 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import neo4j
 import pytest
 
-from bench import synth
 from graph import embedded, export
 from graph.errors import InputError, StoreUnavailable
-from graph.load import Ontology, Prepared, clear, load, prepare
+from graph.load import Prepared, load, prepare
 from graph.mapping import canonicalise
+from graph.ontology import Ontology
 from graph.rdf import parse_files
 from graph.settings import Settings
-from graph.store import Store, open_store
+from graph.store import Store
 from tests.conftest import DATA, ONTOLOGY
-from tests.integration.conftest import BACKEND, embedded_server, load_paths
+from tests.integration.conftest import load_paths, snapshot
 
 pytestmark = pytest.mark.integration
 
 BAD = DATA / "bad"
-Snapshot = tuple[tuple[int, int], str]
-
-
-def snapshot(store: Store, ontology: Ontology) -> Snapshot:
-    return store.counts(), export.graph_hash(store, ontology.registry)
 
 
 # ------------------------------------------------------------------ a server we may kill
-
-
-@pytest.fixture(scope="module")
-def own_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    if os.environ.get("SAHELKG_NEO4J_URI") or BACKEND == "neo4j":
-        pytest.skip(
-            "these tests SIGKILL and restart the embedded server's process mid-load; the same "
-            "kills against the Neo4j server are not written yet (Neo4j commits atomically "
-            "to readers, which test_load_while_serving checks on it)"
-        )
-    with embedded_server(tmp_path_factory.mktemp("faults"), embedded_heap="1g") as settings:
-        yield settings
-
-
-@pytest.fixture(scope="module")
-def own_opened(own_settings: Settings) -> Iterator[Store]:
-    """ONE store (drivers) for the whole module, as the API holds one: it must outlive
-    restarts."""
-    store = open_store(own_settings)
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def own_driver(own_opened: Store) -> neo4j.Driver:
-    return own_opened.driver
-
-
-@pytest.fixture
-def own_store(own_settings: Settings, own_opened: Store) -> Store:
-    embedded.start(own_settings)  # a no-op when it runs; a restart after a failed test
-    store = own_opened
-    store.ensure_schema()
-    clear(store)
-    return store
 
 
 def kill_server(settings: Settings) -> None:
@@ -95,38 +53,6 @@ def assert_clear_message(exc: BaseException) -> None:
     message = str(exc)
     assert "Bolt server" in message or "Bolt driver" in message, message
     assert "Traceback" not in message and "\n" not in message, message
-
-
-@pytest.fixture(scope="module")
-def synth_load(
-    tmp_path_factory: pytest.TempPathFactory, ontology: Ontology
-) -> tuple[Path, Prepared]:
-    path = tmp_path_factory.mktemp("synth") / "synth.nt"
-    synth.write(path, 20_000)
-    return path, prepare([path], ontology, validate=False)
-
-
-@pytest.fixture(scope="module")
-def states(
-    own_settings: Settings,
-    own_opened: Store,
-    ontology: Ontology,
-    synth_load: tuple[Path, Prepared],
-) -> dict[str, Any]:
-    """The graph before (ontology + tricky.ttl) and after the synthetic load, and how long
-    that load takes here (to aim the kills)."""
-    embedded.start(own_settings)
-    store = own_opened
-    store.ensure_schema()
-    clear(store)
-    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
-    old = snapshot(store, ontology)
-    started = time.perf_counter()
-    load(store, synth_load[1], ontology.registry)
-    seconds = time.perf_counter() - started
-    new = snapshot(store, ontology)
-    clear(store)
-    return {"old": old, "new": new, "seconds": seconds}
 
 
 # ------------------------------------------------------------------ kill during a load

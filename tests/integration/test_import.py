@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from graph import export
-from graph.ingest.draft import source_iri
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.store import Store
+from ingest.draft import source_iri
 from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
 from tests.integration.conftest import load_paths
 
@@ -26,7 +26,7 @@ PUBLISHED = dt.date(2024, 3, 5)
 
 def sahelkg(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "graph.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 
@@ -97,7 +97,7 @@ def test_an_accepted_draft_loads_and_reloading_it_changes_nothing(
         {"djibo": KG + "djibo", "src": source_iri(TITLE, "Synthetic Times", PUBLISHED)},
     )
     # the 12 soldiers wounded "yesterday" belong to the clashes of the next day, an event of
-    # their own (graph/ingest/events.py)
+    # their own (ingest/events.py)
     assert [(r["value"], r["who"]) for r in rows] == [
         (15, ["residents reached by telephone"]), (30, ["a local official"]),
     ]  # fmt: skip

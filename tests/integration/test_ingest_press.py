@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.store import Store
 from tests.conftest import DATA, ONTOLOGY, SEEDS
 from tests.integration.conftest import load_paths

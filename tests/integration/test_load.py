@@ -15,8 +15,9 @@ from rdflib import Graph
 from bench import synth
 from graph import export
 from graph.errors import InputError
-from graph.load import Ontology, load, prepare
+from graph.load import load, prepare
 from graph.mapping import canonicalise
+from graph.ontology import Ontology
 from graph.rdf import parse_files
 from graph.store import Store
 from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
@@ -217,7 +218,8 @@ def test_a_load_failing_midway_commits_nothing(
 KILL_SCRIPT = """
 import sys
 from pathlib import Path
-from graph.load import Ontology, load, prepare
+from graph.load import load, prepare
+from graph.ontology import Ontology
 from graph.settings import Settings
 from graph.store import open_store
 

@@ -14,12 +14,12 @@ import httpx
 import pytest
 
 from bench import synth
-from graph.load import Ontology, clear, load, prepare
+from graph.load import clear, load, prepare
+from graph.ontology import Ontology
 from graph.settings import Settings
 from graph.store import Store
 from tests.conftest import ONTOLOGY, SEEDS
-from tests.integration.conftest import load_paths
-from tests.integration.test_api import Server, api_settings
+from tests.integration.conftest import Server, api_settings, load_paths
 
 pytestmark = pytest.mark.integration
 

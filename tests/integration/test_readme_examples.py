@@ -10,8 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)
-
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +38,7 @@ def test_the_readmes_have_examples() -> None:
 
 @pytest.mark.parametrize(("lang", "text", "where"), BLOCKS, ids=[b[2] for b in BLOCKS])
 def test_example_runs_as_pasted(
-    http: httpx.Client,  # noqa: F811
+    http: httpx.Client,
     lang: str,
     text: str,
     where: str,

@@ -19,10 +19,10 @@ from jsonschema import Draft7Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
-from graph.load import Ontology, load, prepare
+from graph.load import load, prepare
+from graph.ontology import Ontology
 from graph.store import Store
 from tests.conftest import DATA
-from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.integration
 SCHEMAS = DATA / "reconcile" / "schemas"
@@ -57,7 +57,7 @@ def form(client: httpx.Client, field: str, payload: Any) -> httpx.Response:
 # ------------------------------------------------------------------ 0.2
 
 
-def test_manifest_02(http: httpx.Client) -> None:  # noqa: F811
+def test_manifest_02(http: httpx.Client) -> None:
     r = http.get("/reconcile")
     assert r.status_code == 200
     manifest = r.json()
@@ -69,7 +69,7 @@ def test_manifest_02(http: httpx.Client) -> None:  # noqa: F811
     assert manifest["preview"]["url"].endswith("/reconcile/preview?id={{id}}")
 
 
-def test_cors_on_reconcile_only(http: httpx.Client) -> None:  # noqa: F811
+def test_cors_on_reconcile_only(http: httpx.Client) -> None:
     origin = {"Origin": "http://127.0.0.1:3333"}
     assert http.get("/reconcile", headers=origin).headers["access-control-allow-origin"] == "*"
     pre = http.options(
@@ -80,7 +80,7 @@ def test_cors_on_reconcile_only(http: httpx.Client) -> None:  # noqa: F811
     assert "access-control-allow-origin" not in http.get("/health", headers=origin).headers
 
 
-def test_batch_as_openrefine_sends_it(http: httpx.Client) -> None:  # noqa: F811
+def test_batch_as_openrefine_sends_it(http: httpx.Client) -> None:
     batch = {
         "q0": {
             "query": "Jamaat Nosrat al Islam wal Mouslimine",
@@ -119,7 +119,7 @@ def test_batch_as_openrefine_sends_it(http: httpx.Client) -> None:  # noqa: F811
     assert {f["id"]: f["value"] for f in top["q6"]["features"]}["co_located"] is True
 
 
-def test_get_with_queries_answers_the_same(http: httpx.Client) -> None:  # noqa: F811
+def test_get_with_queries_answers_the_same(http: httpx.Client) -> None:
     batch = {"q0": {"query": "Iyad Agh Ghali"}}
     via_get = http.get("/reconcile", params={"queries": json.dumps(batch)}).json()
     via_post = form(http, "queries", batch).json()
@@ -136,12 +136,12 @@ def test_get_with_queries_answers_the_same(http: httpx.Client) -> None:  # noqa:
         (json.dumps({f"q{i}": {"query": "x"} for i in range(1001)}), "at most 1,000"),
     ],
 )
-def test_bad_batches_name_the_field(http: httpx.Client, payload: str, needle: str) -> None:  # noqa: F811
+def test_bad_batches_name_the_field(http: httpx.Client, payload: str, needle: str) -> None:
     r = http.post("/reconcile", data={"queries": payload})
     assert r.status_code == 422 and needle in r.json()["detail"], r.text
 
 
-def test_suggest_entity_type_property(http: httpx.Client) -> None:  # noqa: F811
+def test_suggest_entity_type_property(http: httpx.Client) -> None:
     entities = http.get("/reconcile/suggest/entity", params={"prefix": "jama"}).json()
     validate("0.2", "suggest-entities-response", entities)
     assert {"jnim", "boko-haram"} <= {e["id"] for e in entities["result"]}
@@ -159,8 +159,8 @@ def test_suggest_entity_type_property(http: httpx.Client) -> None:  # noqa: F811
 
 
 def test_preview_is_a_small_escaped_card(
-    http: httpx.Client,  # noqa: F811
-    seeded: Store,  # noqa: F811
+    http: httpx.Client,
+    seeded: Store,
     ontology: Ontology,
     tmp_path: Path,
 ) -> None:
@@ -186,7 +186,7 @@ def test_preview_is_a_small_escaped_card(
     assert http.get("/reconcile/preview", params={"id": "no-such-actor"}).status_code == 404
 
 
-def test_propose_and_extend(http: httpx.Client) -> None:  # noqa: F811
+def test_propose_and_extend(http: httpx.Client) -> None:
     proposal = http.get("/reconcile/extend/propose", params={"type": "JihadistGroup"}).json()
     validate("1.0-draft", "data-extension-property-proposal", proposal)
     assert {"foundedDate", "ledBy", "memberOf", "wikidata"} <= {
@@ -220,7 +220,7 @@ def test_propose_and_extend(http: httpx.Client) -> None:  # noqa: F811
 # ------------------------------------------------------------------ 1.0 draft
 
 
-def test_v1_manifest_match_extend_suggest(http: httpx.Client) -> None:  # noqa: F811
+def test_v1_manifest_match_extend_suggest(http: httpx.Client) -> None:
     manifest = http.get("/reconcile/v1").json()
     validate("1.0-draft", "manifest", manifest)
     assert manifest["suggest"] == {"entity": True, "type": True, "property": True}
@@ -260,7 +260,7 @@ def test_v1_manifest_match_extend_suggest(http: httpx.Client) -> None:  # noqa: 
 # ------------------------------------------------------------------ the same matcher elsewhere
 
 
-def test_actor_search_finds_close_spellings(http: httpx.Client) -> None:  # noqa: F811
+def test_actor_search_finds_close_spellings(http: httpx.Client) -> None:
     found = http.get("/actors", params={"q": "Jamaat Nosrat al Islam wal Mouslimine"}).json()
     assert found["items"][0]["id"] == "jnim" and found["total"] >= 1
     exact_first = http.get("/actors", params={"q": "Islamic State"}).json()["items"]
@@ -268,7 +268,7 @@ def test_actor_search_finds_close_spellings(http: httpx.Client) -> None:  # noqa
 
 
 def test_sahelkg_match_on_mixed_spellings(
-    seeded: Store,  # noqa: F811
+    seeded: Store,
     cli_env: dict[str, str],
     tmp_path: Path,
 ) -> None:
@@ -322,7 +322,7 @@ def test_sahelkg_match_bad_input_names_the_column(
     assert "row, actor, source" in run.stderr
 
 
-def test_the_store_index_is_the_seed_index(seeded: Store, ontology: Ontology) -> None:  # noqa: F811
+def test_the_store_index_is_the_seed_index(seeded: Store, ontology: Ontology) -> None:
     """The index the API builds from the store holds the same actors, names, dates and
     places as the one bench/match_eval.py scores, built from the seeds' RDF."""
     from bench.match_eval import seed_index

@@ -19,12 +19,11 @@ import pytest
 from graph import embedded
 from graph.errors import QueryError, ReadOnlyViolation, StoreError
 from graph.export import graph_hash
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.read import Reader
 from graph.settings import Settings
 from graph.store import Store
 from tests.integration.conftest import embedded_server, load_paths, server_pid
-from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)
 from tests.unit.test_readonly import WRITES
 
 pytestmark = pytest.mark.integration
@@ -43,15 +42,10 @@ SMUGGLED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def before(seeded: Store, ontology: Ontology) -> tuple[tuple[int, int], str]:  # noqa: F811
-    return seeded.counts(), graph_hash(seeded, ontology.registry)
-
-
 @pytest.mark.parametrize("query", SMUGGLED)
 def test_the_server_refuses_writes_past_the_checker(
-    seeded: Store,  # noqa: F811
-    before: tuple[tuple[int, int], str],
+    seeded: Store,
+    state_before: tuple[tuple[int, int], str],
     query: str,
 ) -> None:
     """The reader's session is what every read path uses (REST, /cypher, `sahelkg query`,
@@ -64,7 +58,7 @@ def test_the_server_refuses_writes_past_the_checker(
 
 
 def test_on_neo4j_explain_refuses_what_looks_like_a_read(
-    seeded: Store,  # noqa: F811
+    seeded: Store,
     ontology: Ontology,
 ) -> None:
     """A write procedure inside an allowed-looking query is refused by the server's own plan
@@ -81,13 +75,13 @@ def test_on_neo4j_explain_refuses_what_looks_like_a_read(
 
 
 @pytest.mark.parametrize("query", WRITES)
-def test_cypher_corpus_changes_nothing(http: httpx.Client, query: str) -> None:  # noqa: F811
+def test_cypher_corpus_changes_nothing(http: httpx.Client, query: str) -> None:
     r = http.post("/cypher", json={"query": query})
     assert r.status_code in (400, 403), r.text
     assert "root:" not in r.text
 
 
-def test_load_csv_of_a_host_file_returns_nothing(http: httpx.Client) -> None:  # noqa: F811
+def test_load_csv_of_a_host_file_returns_nothing(http: httpx.Client) -> None:
     for query in (
         "//\rLOAD CSV FROM 'file:///etc/passwd' AS l RETURN l",
         "LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l",
@@ -108,7 +102,7 @@ def test_load_csv_of_a_host_file_returns_nothing(http: httpx.Client) -> None:  #
     ],
 )
 def test_sparql_never_calls_out(
-    http: httpx.Client,  # noqa: F811
+    http: httpx.Client,
     listener: tuple[int, list[bytes]],
     template: str,
 ) -> None:
@@ -120,15 +114,15 @@ def test_sparql_never_calls_out(
 
 
 def test_nothing_was_written(
-    seeded: Store,  # noqa: F811
+    seeded: Store,
     ontology: Ontology,
-    before: tuple[tuple[int, int], str],
+    state_before: tuple[tuple[int, int], str],
 ) -> None:
     """Runs after the attacks above (pytest keeps file order)."""
-    assert (seeded.counts(), graph_hash(seeded, ontology.registry)) == before
+    assert (seeded.counts(), graph_hash(seeded, ontology.registry)) == state_before
 
 
-def test_cross_site_requests_are_refused(http: httpx.Client, api: str) -> None:  # noqa: F811
+def test_cross_site_requests_are_refused(http: httpx.Client, api: str) -> None:
     ask = {"query": "ASK { ?s ?p ?o }"}
     img = http.get("/sparql", params=ask, headers={"Sec-Fetch-Site": "cross-site"})
     assert img.status_code == 403 and "cross-site" in img.json()["detail"]
@@ -150,13 +144,13 @@ def test_cross_site_requests_are_refused(http: httpx.Client, api: str) -> None: 
     assert bad_host.status_code == 400
 
 
-def test_health_names_the_backend_and_shows_no_folders(http: httpx.Client) -> None:  # noqa: F811
+def test_health_names_the_backend_and_shows_no_folders(http: httpx.Client) -> None:
     body = http.get("/health").json()
     assert body["server"] and body["backend"] in ("arcadedb-embedded", "neo4j")
     assert "/" not in json.dumps(body["last_load"]["files"])
 
 
-def test_cypher_answer_is_capped_in_bytes(seeded: Store, ontology: Ontology) -> None:  # noqa: F811
+def test_cypher_answer_is_capped_in_bytes(seeded: Store, ontology: Ontology) -> None:
     reader = Reader(seeded, ontology.registry, max_rows=10_000, max_response_bytes=2048)
     answer = reader.cypher("MATCH (n:Resource) RETURN n.iri, n.name")
     assert answer["truncated"] is True
@@ -170,7 +164,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def test_runaway_queries_stop_on_the_server(
-    http: httpx.Client,  # noqa: F811
+    http: httpx.Client,
     settings: Settings,
 ) -> None:
     """Ten reads that would run for minutes: each a 504, the server's CPU idle again within
@@ -195,8 +189,8 @@ def test_runaway_queries_stop_on_the_server(
 
 
 def test_a_stalled_export_does_not_hold_a_load(
-    api: str,  # noqa: F811
-    seeded: Store,  # noqa: F811
+    api: str,
+    seeded: Store,
     ontology: Ontology,
 ) -> None:
     """A client that asks for the whole graph and never reads it: a load still commits."""
@@ -279,7 +273,7 @@ def test_store_stop_signals_only_our_server(tmp_path: Path) -> None:
     assert not (s.embedded_dir / "server.pid").exists()  # and this process lives on
 
 
-def test_a_bad_date_parameter_is_a_client_error(seeded: Store, ontology: Ontology) -> None:  # noqa: F811
+def test_a_bad_date_parameter_is_a_client_error(seeded: Store, ontology: Ontology) -> None:
     reader = Reader(seeded, ontology.registry)
     with pytest.raises(QueryError):
         reader.cypher("RETURN date($d) AS d", {"d": "2024-13-45"})

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.integration
 def _serve(env: dict[str, str], log: Path, *args: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--port", str(port), *args],
+        [sys.executable, "-m", "cli", "serve", "--port", str(port), *args],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -62,7 +62,7 @@ def test_store_stop_refuses_while_serve_uses_the_store_and_ctrl_c_keeps_it(
     try:
         started = time.monotonic()
         stop = subprocess.run(
-            [sys.executable, "-m", "graph.cli", "store", "stop"],
+            [sys.executable, "-m", "cli", "store", "stop"],
             cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert time.monotonic() - started < 30

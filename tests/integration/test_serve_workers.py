@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.store import Store
 from tests.conftest import ONTOLOGY, ROOT, SEEDS
 from tests.integration.conftest import free_port, load_paths
@@ -40,7 +40,7 @@ def test_serve_with_two_worker_processes(
     load_paths(store, ontology, ONTOLOGY, SEEDS)
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
-    command = [sys.executable, "-m", "graph.cli", "serve", "--no-seed", "--workers", "2"]
+    command = [sys.executable, "-m", "cli", "serve", "--no-seed", "--workers", "2"]
     proc = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=cli_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

@@ -19,8 +19,6 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from tests.integration.test_api import api, http, seeded  # noqa: F401 (fixtures)
-
 pytestmark = pytest.mark.integration
 
 SAHEL = Namespace("https://w3id.org/sahel-kg/ontology#")
@@ -32,7 +30,7 @@ CONSTRUCT = "CONSTRUCT { kg:jnim ?p ?o } WHERE { kg:jnim ?p ?o }"
 DESCRIBE = "DESCRIBE kg:jnim"
 
 
-def wrapper(api: str, query: str, fmt: str | None = None) -> SPARQLWrapper:  # noqa: F811
+def wrapper(api: str, query: str, fmt: str | None = None) -> SPARQLWrapper:
     sw = SPARQLWrapper(f"{api}/sparql")  # method GET, return format XML: its defaults
     sw.setQuery(query)
     if fmt is not None:
@@ -43,7 +41,7 @@ def wrapper(api: str, query: str, fmt: str | None = None) -> SPARQLWrapper:  # n
 # ------------------------------------------------------------------ SPARQLWrapper
 
 
-def test_sparqlwrapper_select_in_every_format(api: str) -> None:  # noqa: F811
+def test_sparqlwrapper_select_in_every_format(api: str) -> None:
     body = wrapper(api, GROUPS, JSON).query().convert()
     groups = {b["g"]["value"] for b in body["results"]["bindings"]}
     assert str(KG.jnim) in groups and str(KG.aqim) in groups
@@ -57,7 +55,7 @@ def test_sparqlwrapper_select_in_every_format(api: str) -> None:  # noqa: F811
 
 
 @pytest.mark.parametrize("fmt", [JSON, XML])
-def test_sparqlwrapper_ask(api: str, fmt: str) -> None:  # noqa: F811
+def test_sparqlwrapper_ask(api: str, fmt: str) -> None:
     yes = wrapper(api, "ASK { kg:jnim a sahel:JihadistGroup }", fmt).query().convert()
     no = wrapper(api, "ASK { kg:mali a sahel:JihadistGroup }", fmt).query().convert()
     if fmt == JSON:
@@ -77,7 +75,7 @@ def _graph(converted: Any) -> Graph:
 
 @pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE], ids=["construct", "describe"])
 @pytest.mark.parametrize("fmt", [None, TURTLE, JSONLD, RDFXML], ids=str)
-def test_sparqlwrapper_graphs(api: str, query: str, fmt: str | None) -> None:  # noqa: F811
+def test_sparqlwrapper_graphs(api: str, query: str, fmt: str | None) -> None:
     result = wrapper(api, query, fmt).query()
     media = result.response.headers["Content-Type"]
     expected = {None: "application/rdf+xml", TURTLE: "text/turtle", JSONLD: "application/ld+json"}
@@ -90,7 +88,7 @@ def test_sparqlwrapper_graphs(api: str, query: str, fmt: str | None) -> None:  #
 # ------------------------------------------------------------------ rdflib SPARQLStore
 
 
-def test_rdflib_sparqlstore_through_the_graph_api(api: str) -> None:  # noqa: F811
+def test_rdflib_sparqlstore_through_the_graph_api(api: str) -> None:
     g = Graph(store=SPARQLStore(f"{api}/sparql"))
     assert (KG.jnim, RDF.type, SAHEL.JihadistGroup) in g
     labels = {str(o) for o in g.objects(KG.jnim, RDFS.label)}
@@ -105,7 +103,7 @@ def test_rdflib_sparqlstore_through_the_graph_api(api: str) -> None:  # noqa: F8
 # ------------------------------------------------------------------ plain HTTP (curl)
 
 
-def test_curl_get_and_both_posts(http: httpx.Client) -> None:  # noqa: F811
+def test_curl_get_and_both_posts(http: httpx.Client) -> None:
     q = "SELECT (COUNT(?g) AS ?n) WHERE { ?g a sahel:JihadistGroup }"
     counts = [
         http.get("/sparql", params={"query": q}),
@@ -131,7 +129,7 @@ def test_curl_get_and_both_posts(http: httpx.Client) -> None:  # noqa: F811
         ("application/n-quads", "application/n-quads"),
     ],
 )
-def test_graph_results_by_accept(http: httpx.Client, accept: str, media: str) -> None:  # noqa: F811
+def test_graph_results_by_accept(http: httpx.Client, accept: str, media: str) -> None:
     r = http.get("/sparql", params={"query": CONSTRUCT}, headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(media), r.text
     parser = {
@@ -145,7 +143,7 @@ def test_graph_results_by_accept(http: httpx.Client, accept: str, media: str) ->
     assert (KG.jnim, RDF.type, SAHEL.JihadistGroup) in g
 
 
-def test_nothing_acceptable_is_406_listing_the_supported(http: httpx.Client) -> None:  # noqa: F811
+def test_nothing_acceptable_is_406_listing_the_supported(http: httpx.Client) -> None:
     r = http.get("/sparql", params={"query": GROUPS}, headers={"Accept": "image/png"})
     assert r.status_code == 406
     body = r.json()
@@ -154,7 +152,7 @@ def test_nothing_acceptable_is_406_listing_the_supported(http: httpx.Client) -> 
     assert r.status_code == 406 and "text/turtle" in r.json()["detail"]
 
 
-def test_undeclared_prefix_is_a_one_line_400(http: httpx.Client) -> None:  # noqa: F811
+def test_undeclared_prefix_is_a_one_line_400(http: httpx.Client) -> None:
     r = http.get("/sparql", params={"query": "SELECT * WHERE {\n  ?s foo:bar ?o }"})
     assert r.status_code == 400
     detail = r.json()["detail"]
@@ -162,7 +160,7 @@ def test_undeclared_prefix_is_a_one_line_400(http: httpx.Client) -> None:  # noq
     assert "sahel" in detail and "\n" not in detail
 
 
-def test_syntax_errors_are_short(http: httpx.Client) -> None:  # noqa: F811
+def test_syntax_errors_are_short(http: httpx.Client) -> None:
     # 33 characters, then the end: the parser wants more at column 34 (counted without
     # the PREFIX line put in front of the query)
     r = http.get("/sparql", params={"query": "SELECT * WHERE { ?s sahel:name ?o"})
@@ -180,8 +178,8 @@ def test_syntax_errors_are_short(http: httpx.Client) -> None:  # noqa: F811
     [(None, "turtle"), ("text/turtle", "turtle"), ("application/ld+json", "json-ld")],
 )
 def test_service_description(
-    http: httpx.Client,  # noqa: F811
-    api: str,  # noqa: F811
+    http: httpx.Client,
+    api: str,
     accept: str | None,
     parser: str,
 ) -> None:
@@ -203,7 +201,7 @@ def test_service_description(
     assert {"sahel", "kg", "rdf", "rdfs", "owl", "xsd", "skos", "prov", "org", "time"} <= prefixes
 
 
-def test_browser_gets_a_query_form(http: httpx.Client) -> None:  # noqa: F811
+def test_browser_gets_a_query_form(http: httpx.Client) -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     r = http.get("/sparql", headers={"Accept": browser})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")

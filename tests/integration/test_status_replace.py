@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.load import Ontology, prepare
+from graph.load import prepare
+from graph.ontology import Ontology
 from graph.store import Store
 from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
 from tests.integration.conftest import load_paths

@@ -9,21 +9,10 @@ import re
 from typing import Any
 from unittest import mock
 
-import pytest
-import yaml
-
 from graph.settings import Settings
 from tests.conftest import ROOT
 
-COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
-
-
-@pytest.fixture(scope="module")
-def compose() -> dict[str, Any]:
-    data = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
 
 
 def substitute(value: str, env: dict[str, str] | None = None) -> str:
@@ -76,5 +65,5 @@ def test_dockerfile_serves_the_api() -> None:
     assert "EXPOSE 8000" in text and "HEALTHCHECK" in text and "/health" in text
     assert '"sahelkg", "serve"' in text
     assert re.search(r"^USER (?!root)", text, re.M)
-    for path in ("graph", "api", "ontology", "seeds", "pyproject.toml"):
+    for path in ("graph", "api", "cli", "ingest", "ontology", "seeds", "pyproject.toml"):
         assert re.search(rf"^COPY {re.escape(path)}\b", text, re.M), path

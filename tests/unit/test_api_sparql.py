@@ -6,30 +6,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
 from typing import IO
 
 import pytest
-from rdflib import Literal, URIRef
 
-from graph.errors import QueryError, ReadOnlyViolation
-from graph.sparql import QueryTimeout, SparqlEngine, check_query, write_ntriples
-
-EX = "http://example.org/"
-
-
-def data(out: IO[bytes], n: int = 60) -> None:
-    triples = [(URIRef(f"{EX}s{i}"), URIRef(f"{EX}p"), Literal(i)) for i in range(n)]
-    triples.append((URIRef(f"{EX}s0"), URIRef(f"{EX}label"), Literal("zéro", lang="fr")))
-    write_ntriples(triples, out)
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[SparqlEngine]:
-    e = SparqlEngine(timeout_s=1.5)
-    e.refresh(("v1",), data)
-    yield e
-    e.close()
+from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation
+from graph.sparql import SparqlEngine, check_query
+from tests.unit.conftest import sparql_data as data
 
 
 @pytest.mark.parametrize(

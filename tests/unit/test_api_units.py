@@ -1,4 +1,4 @@
-"""API pieces without a graph server: error mapping, JSON values, dates, ids, the GraphML
+"""API pieces without a graph server: JSON values, dates, ids, the GraphML
 and CSV writers, the path statement builder, and the app factory (routes, OpenAPI, CORS,
 body size limit, bind address)."""
 
@@ -15,43 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.errors import status_of
-from graph.errors import (
-    EmbeddedServerError,
-    InputError,
-    MappingError,
-    NotFound,
-    QueryError,
-    ReadOnlyViolation,
-    SahelKGError,
-    StoreError,
-    StoreUnavailable,
-)
+from graph.errors import InputError, NotFound
 from graph.pg_export import write_csv_zip, write_graphml
 from graph.present import jsonable, parse_day, resolve, slug
 from graph.settings import Settings
-from graph.sparql import QueryTimeout
 
 KG = "https://w3id.org/sahel-kg/id/"
-
-
-@pytest.mark.parametrize(
-    ("exc", "status"),
-    [
-        (NotFound("x"), 404),
-        (InputError("x"), 422),
-        (MappingError("x"), 422),
-        (QueryError("x"), 400),
-        (ReadOnlyViolation("x"), 403),
-        (QueryTimeout("x"), 504),
-        (StoreUnavailable("x"), 503),
-        (EmbeddedServerError("x"), 503),
-        (StoreError("x"), 503),
-        (SahelKGError("x"), 500),
-    ],
-)
-def test_error_mapping(exc: SahelKGError, status: int) -> None:
-    assert status_of(exc)[0] == status
 
 
 def test_jsonable() -> None:

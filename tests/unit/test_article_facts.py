@@ -342,16 +342,6 @@ def _short(term) -> str:
     return text
 
 
-@pytest.fixture(scope="module")
-def graph() -> Graph:
-    g = Graph()
-    files = sorted(SEEDS.glob("*.ttl"))
-    assert files, "no seeds/*.ttl"
-    for f in files:
-        g.parse(f, format="turtle")
-    return g
-
-
 ASK = """
 ASK {
     ?s ?p ?o .
@@ -365,8 +355,8 @@ ASK {
     FACTS,
     ids=[f"{_short(a)} {_short(b)} {_short(c)} [{_short(e)}]" for a, b, c, e in FACTS],
 )
-def test_fact_in_seeds(graph: Graph, subject, relation, obj, source) -> None:
-    found = graph.query(
+def test_fact_in_seeds(seeds: Graph, subject, relation, obj, source) -> None:
+    found = seeds.query(
         ASK,
         initNs={"sahel": S},
         initBindings={"s": subject, "p": relation, "o": obj, "src": source},
@@ -378,11 +368,11 @@ def test_no_duplicate_rows() -> None:
     assert len(FACTS) == len(set(FACTS))
 
 
-def test_every_cited_source_is_a_source_with_label(graph: Graph) -> None:
+def test_every_cited_source_is_a_source_with_label(seeds: Graph) -> None:
     for src in {row[3] for row in FACTS}:
-        assert (src, RDF.type, S.Source) in graph, _short(src)
-        assert graph.value(src, S.published) is not None, _short(src)
-        assert graph.value(src, RDFS.label) is not None, _short(src)
+        assert (src, RDF.type, S.Source) in seeds, _short(src)
+        assert seeds.value(src, S.published) is not None, _short(src)
+        assert seeds.value(src, RDFS.label) is not None, _short(src)
 
 
 def test_article_document_is_verbatim_copy() -> None:
@@ -390,31 +380,21 @@ def test_article_document_is_verbatim_copy() -> None:
     assert hashlib.sha256(data).hexdigest() == DOCUMENT_SHA256
 
 
-def test_claims_never_merged(graph: Graph) -> None:
+def test_claims_never_merged(seeds: Graph) -> None:
     """One claim node per figure and attribution: the article's tolls stay side by side."""
-    values = {graph.value(c, S.value) for c in (C77, C81, C70, C50)}
+    values = {seeds.value(c, S.value) for c in (C77, C81, C70, C50)}
     assert values == {i(77), i(81), i(70), i(50)}
     for c in (C77, C81, C70, C200, C255, C50, CJNIM, CAIR):
-        assert len(set(graph.objects(c, S.value))) == 1, _short(c)
+        assert len(set(seeds.objects(c, S.value))) == 1, _short(c)
 
 
-def test_attack_date_resolution_is_explained(graph: Graph) -> None:
-    comment = " ".join(str(c) for c in graph.objects(ATTACK, RDFS.comment))
+def test_attack_date_resolution_is_explained(seeds: Graph) -> None:
+    comment = " ".join(str(c) for c in seeds.objects(ATTACK, RDFS.comment))
     assert "Tuesday" in comment and "earlier this week" in comment
-    assert URIRef(S.Battle) in set(graph.objects(ATTACK, RDF.type))
+    assert URIRef(S.Battle) in set(seeds.objects(ATTACK, RDF.type))
 
 
 # --- the context events that go with the article (seeds/events.ttl) ---
-
-MY_FILES = ("article.ttl", "events.ttl", "sources_events.ttl")
-
-
-@pytest.fixture(scope="module")
-def mine() -> Graph:
-    g = Graph()
-    for name in MY_FILES:
-        g.parse(SEEDS / name, format="turtle")
-    return g
 
 
 def _events(g: Graph) -> set:

@@ -6,13 +6,11 @@ tests/integration/test_asof_channels.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from graph import asof, queries
-from tests.conftest import ONTOLOGY, SEEDS
 
 D = dt.date
 
@@ -68,14 +66,6 @@ def test_console_text_has_no_parameter_left() -> None:
     )
     assert "$" not in text
     assert "date('2019-06-01')" in text and "date('2019-01-01')" in text
-
-
-@pytest.fixture(scope="module")
-def rdf() -> ox.Store:
-    store = ox.Store()
-    for path in [ONTOLOGY, *sorted(Path(SEEDS).glob("*.ttl"))]:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return store
 
 
 DAYS = [D(y, m, d) for y in (2000, 2012, 2015, 2017, 2019, 2021, 2022, 2024, 2025)

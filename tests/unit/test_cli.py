@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from graph.cli import _parse_params, app
+from cli.app import app
+from cli.data import _parse_params
 from graph.errors import InputError
 
 runner = CliRunner()

@@ -3,21 +3,11 @@ exactly the expected answers. The README section is the rendering of tests/compe
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
 from tests.competency import END, QUESTIONS, START, answers, render
-from tests.conftest import ONTOLOGY, ROOT, SEEDS
-
-
-@pytest.fixture(scope="module")
-def rdf() -> ox.Store:
-    store = ox.Store()
-    for path in [ONTOLOGY, *sorted(Path(SEEDS).glob("*.ttl"))]:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return store
+from tests.conftest import ROOT
 
 
 def test_enough_questions() -> None:

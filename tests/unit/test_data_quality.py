@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from pathlib import Path
 
-import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
-
-from tests.conftest import ONTOLOGY, SEEDS
 
 S = Namespace("https://w3id.org/sahel-kg/ontology#")
 KG = Namespace("https://w3id.org/sahel-kg/id/")
@@ -40,19 +36,6 @@ BALANCE_CLASSES = (
     ("person", S.Person),
 )
 STATE_SIDE = {"state security force", "foreign military operation", "junta or government", "state"}
-
-
-@pytest.fixture(scope="module")
-def onto() -> Graph:
-    return Graph().parse(ONTOLOGY, format="turtle")
-
-
-@pytest.fixture(scope="module")
-def seeds() -> Graph:
-    g = Graph()
-    for path in sorted(Path(SEEDS).glob("*.ttl")):
-        g.parse(path, format="turtle")
-    return g
 
 
 def _instances(g: Graph, onto: Graph, cls: URIRef) -> set[URIRef]:
@@ -213,13 +196,6 @@ def balance(seeds: Graph, onto: Graph) -> tuple[Counter[str], Counter[str], str]
     per_actor = ", ".join(f"{a} {n}" for a, n in by_actor.most_common())
     lines.append(f"Events per perpetrator: {per_actor}")
     return by_class, by_actor, "\n".join(lines)
-
-
-@pytest.fixture(scope="module")
-def balance_report(seeds: Graph, onto: Graph) -> tuple[Counter[str], Counter[str], str]:
-    result = balance(seeds, onto)
-    print("\n" + result[2])
-    return result
 
 
 def test_balance_of_perpetrators(balance_report: tuple[Counter[str], Counter[str], str]) -> None:

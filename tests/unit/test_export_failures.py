@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.deps import get_reader
-from graph import cli
+from cli import data
+from cli.app import app as cli_app
 from graph import export as exporter
 from graph.errors import StoreUnavailable
 from graph.settings import Settings
@@ -65,10 +66,10 @@ def test_cli_export_removes_its_partial_file(
         out.write(b"@prefix sahel: <https://w3id.org/sahel-kg/ontology#> .\n")
         raise StoreUnavailable("connection lost after 1 page")
 
-    monkeypatch.setattr(cli, "connect", connect)
+    monkeypatch.setattr(data, "connect", connect)
     monkeypatch.setattr(exporter, "write", half_then_fail)
     target = tmp_path / "graph.ttl"
-    result = CliRunner().invoke(cli.app, ["export", "-o", str(target)])
+    result = CliRunner().invoke(cli_app, ["export", "-o", str(target)])
     assert result.exit_code == 5, result.output
     assert "connection lost" in result.output
     assert list(tmp_path.iterdir()) == []  # neither graph.ttl nor graph.ttl.partial

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from rdflib import RDFS, Graph, Literal
 
-from graph.ingest.aliases import AliasTable
-from graph.ingest.article import extract
-from graph.ingest.evaluate import _norm as norm
-from graph.ingest.pipeline import Context, ingest_article, read_text
-from graph.load import Ontology, prepare
+from graph.load import prepare
+from graph.ontology import Ontology
 from graph.vocab import KG_NS, SAHEL
+from ingest.aliases import AliasTable
+from ingest.article import extract
+from ingest.evaluate import _norm as norm
+from ingest.pipeline import Context, ingest_article, read_text
 from tests.conftest import DATA, ONTOLOGY, SEEDS
 
 INGEST = DATA / "ingest"
@@ -26,17 +27,6 @@ CASES = [
     (ARTICLE, dt.date(2024, 9, 19), INGEST / "gold_000_ba3847952c0dce03.json"),
     (INGEST / "synthetic_djibo.txt", dt.date(2024, 3, 5), INGEST / "gold_synthetic_djibo.json"),
 ]
-
-
-@pytest.fixture(scope="module")
-def ctx(ontology: Ontology) -> Context:
-    return Context.read(ontology, SEEDS)
-
-
-@pytest.fixture(scope="module")
-def fresh(ontology: Ontology) -> Context:
-    """Aliases from the seeds, but nothing known: every fact is new."""
-    return Context.read(ontology, SEEDS, against=[ONTOLOGY])
 
 
 def gold(path: Path) -> set[tuple[str, ...]]:

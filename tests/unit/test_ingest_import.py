@@ -11,19 +11,15 @@ import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 
 from graph.errors import InputError
-from graph.ingest import acled
-from graph.ingest.pipeline import Context, convert_dataset
-from graph.load import Ontology, prepare
+from graph.load import prepare
+from graph.ontology import Ontology
 from graph.vocab import KG, SAHEL
-from tests.conftest import DATA, SEEDS
+from ingest import acled
+from ingest.pipeline import Context, convert_dataset
+from tests.conftest import DATA
 
 ACLED_CSV = DATA / "ingest" / "acled_synthetic.csv"
 UCDP_CSV = DATA / "ingest" / "ucdp_ged_synthetic.csv"
-
-
-@pytest.fixture(scope="module")
-def ctx(ontology: Ontology) -> Context:
-    return Context.read(ontology, SEEDS)
 
 
 def convert(ctx: Context, dataset: str, path: Path, out: Path) -> tuple[object, Graph]:
@@ -128,7 +124,7 @@ def test_a_large_import_prepares_without_shapes_and_keeps_every_triple(
 def test_cli_writes_with_o_and_refuses_bad_input(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from graph.cli import app
+    from cli.app import app
 
     runner = CliRunner()
     out = tmp_path / "acled.ttl"

@@ -9,11 +9,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from graph.errors import InputError
-from graph.ingest.pipeline import Context, ingest_article
-from graph.ingest.turtle import http_iri
-from graph.load import Ontology
 from graph.vocab import SAHEL
-from tests.conftest import ONTOLOGY, SEEDS
+from ingest.pipeline import Context, ingest_article
+from ingest.turtle import http_iri
 
 TEXT = (
     'Gunmen "attack" <Djibo> market\n'
@@ -21,11 +19,6 @@ TEXT = (
     "a local official said.\n"
 )
 HOSTILE = 'Evil "Times" >\n<https://x.org/a> <https://x.org/b> <https://x.org/c> .\n# '
-
-
-@pytest.fixture(scope="module")
-def fresh(ontology: Ontology) -> Context:
-    return Context.read(ontology, SEEDS, against=[ONTOLOGY])
 
 
 def test_a_hostile_publisher_and_title_stay_literals(fresh: Context) -> None:

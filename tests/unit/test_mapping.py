@@ -9,7 +9,6 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from graph.errors import MappingError
-from graph.load import Ontology
 from graph.mapping import (
     decode_key,
     encode_key,
@@ -19,9 +18,10 @@ from graph.mapping import (
     to_property_graph,
     to_rdf,
 )
+from graph.ontology import Ontology
 from graph.rdf import parse_files
 from graph.vocab import KG, SAHEL
-from tests.conftest import DATA, ONTOLOGY, SEEDS
+from tests.conftest import ONTOLOGY, SEEDS
 
 
 def assert_isomorphic(expected: Graph, actual: Graph) -> None:
@@ -32,13 +32,6 @@ def assert_isomorphic(expected: Graph, actual: Graph) -> None:
         f"+ {t}" for t in sorted(only_actual)[:20]
     ]
     pytest.fail("graphs differ:\n" + "\n".join(lines))
-
-
-@pytest.fixture(scope="module")
-def tricky(ontology: Ontology) -> Graph:
-    from graph.mapping import canonicalise
-
-    return canonicalise(parse_files([DATA / "tricky.ttl"]).graph)
 
 
 def test_tricky_fixture_round_trips(tricky: Graph, ontology: Ontology) -> None:

@@ -6,14 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bench.match_eval import seed_index
 from graph.match import Entity, Index, Query, acronym, name_forms, norm, translit
 from graph.vocab import KG_NS
-
-
-@pytest.fixture(scope="module")
-def index() -> Index:
-    return seed_index()
 
 
 def top(index: Index, text: str, **kw: object) -> tuple[str, float, bool]:

@@ -1,4 +1,4 @@
-"""The ACLED/UCDP actor linking goes through the one matcher (graph/ingest/tabular.py
+"""The ACLED/UCDP actor linking goes through the one matcher (ingest/tabular.py
 Actors.link -> graph.match.Index): spellings the alias table does not hold link when one
 actor clearly stands out; ambiguous and unknown names stay unlinked and are counted."""
 
@@ -6,16 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.ingest.pipeline import Context
-from graph.ingest.tabular import Actors, ImportResult
-from graph.load import Ontology
+from graph.ontology import Ontology
 from graph.vocab import KG_NS
+from ingest.pipeline import Context
+from ingest.tabular import Actors
 from tests.conftest import SEEDS
-
-
-@pytest.fixture(scope="module")
-def actors(ontology: Ontology) -> Actors:
-    return Actors(Context.read(ontology, SEEDS).aliases, ImportResult("ACLED", "kg:src"))
 
 
 @pytest.mark.parametrize(
@@ -43,7 +38,7 @@ def test_unknown_and_ambiguous_names_are_kept_for_review(actors: Actors) -> None
 def test_new_entities_get_merge_suggestions_from_the_matcher(ontology: Ontology) -> None:
     """A candidate that is a known node under another spelling is offered for merging; a
     truly new one is offered nothing."""
-    from graph.ingest.candidates import Candidate, merge_suggestions
+    from ingest.candidates import Candidate, merge_suggestions
 
     aliases = Context.read(ontology, SEEDS).aliases
     found = [

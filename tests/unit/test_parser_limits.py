@@ -12,7 +12,8 @@ import pytest
 
 from graph import rdf
 from graph.errors import InputError, RDFSyntaxError
-from graph.load import Ontology, prepare
+from graph.load import prepare
+from graph.ontology import Ontology
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,8 @@ import pytest
 from neo4j import exceptions as nx
 
 from graph.deadline import Watchdog
-from graph.errors import StoreError
+from graph.errors import QueryTimeout, StoreError
 from graph.read import Reader
-from graph.sparql import QueryTimeout
 from graph.store import ArcadeDBStore, CommitLock, CommitLockTimeout, Neo4jStore
 
 REGISTRY: Any = None  # run() does not use the ontology

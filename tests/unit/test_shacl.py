@@ -16,7 +16,6 @@ from graph import shacl
 from graph.errors import InputError, ShapeViolation
 from graph.load import Ontology
 from graph.rdf import check, parse_files
-from tests.conftest import SEEDS
 
 Report = set[tuple[Node | None, Node | None, str, Node | None]]
 
@@ -52,11 +51,6 @@ def mutations(seed: int, triples: list[tuple[Node, Node, Node]]) -> Iterator[Gra
             if x > 0.98:
                 graph.add((s, p, rng.choice(objects)))
         yield graph
-
-
-@pytest.fixture(scope="module")
-def seed_triples() -> list[tuple[Node, Node, Node]]:
-    return sorted(parse_files(sorted(SEEDS.glob("*.ttl"))).triples)
 
 
 def test_groups_of_subjects_report_what_the_whole_graph_reports(

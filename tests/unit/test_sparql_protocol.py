@@ -7,11 +7,10 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from graph.errors import QueryError
+from graph.errors import NotAcceptable, QueryError
 from graph.sparql_protocol import (
     PREFIXES,
     SD,
-    NotAcceptable,
     choose,
     prepare,
     service_description,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.cli import app
+from cli.app import app
 from tests.conftest import DATA, ONTOLOGY, SEEDS
 
 runner = CliRunner()

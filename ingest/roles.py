@@ -21,13 +21,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from graph.ingest.aliases import AliasTable, Mention
-from graph.ingest.article import EventFact, FigureFact, StatementFact, _unique
-from graph.ingest.candidates import Candidate
-from graph.ingest.dates import DateMention
-from graph.ingest.events import Segment, Sentence, fallback_date
-from graph.ingest.figures import figures
-from graph.ingest.lang import Lexicon
+from ingest.aliases import AliasTable, Mention
+from ingest.candidates import Candidate
+from ingest.dates import DateMention
+from ingest.events import Segment, Sentence, fallback_date
+from ingest.facts import EventFact, FigureFact, StatementFact, _unique
+from ingest.figures import figures
+from ingest.lang import Lexicon
 
 _SUSPECTED = ("suspected", "presumed", "alleged", "présumé", "présumés", "soupçonné")
 
@@ -199,7 +199,7 @@ def facts(
                 found.append(f)
     unique: dict[tuple[object, ...], FigureFact] = {}
     for f in found:
-        from graph.ingest.article import figure_key
+        from ingest.facts import figure_key
 
         unique.setdefault((f.event, *figure_key(f)), f)
     return list(unique.values()), list(statements.values())
@@ -208,7 +208,7 @@ def facts(
 def _figures(
     ctx: Context, u: Sentence, claimant: str, ev: int | None, last_group: str, last_force: str
 ) -> list[FigureFact]:
-    from graph.ingest.article import _short
+    from ingest.facts import _short
 
     lex = ctx.lex
     name = _short(ctx.aliases.entities[claimant].label) if claimant else ""

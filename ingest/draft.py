@@ -20,13 +20,13 @@ from dataclasses import dataclass
 
 from rdflib import RDFS, Graph, Literal, URIRef
 
-from graph.ingest import EXTRACTOR, EXTRACTOR_VERSION, turtle
-from graph.ingest.aliases import AliasTable
-from graph.ingest.article import EventFact, Extraction, FigureFact, Sentence, StatementFact
-from graph.ingest.candidates import PRECISION, Candidate
-from graph.ingest.review import CONTRADICTS, KNOWN, NEW, Review
-from graph.ingest.turtle import Block, date, integer, ref, string
 from graph.vocab import KG_NS, SAHEL_NS
+from ingest import EXTRACTOR, EXTRACTOR_VERSION, turtle
+from ingest.aliases import AliasTable
+from ingest.article import EventFact, Extraction, FigureFact, Sentence, StatementFact
+from ingest.candidates import PRECISION, Candidate
+from ingest.review import CONTRADICTS, KNOWN, NEW, Review
+from ingest.turtle import Block, date, integer, ref, string
 
 CANDIDATE = "new entity"
 _RELS = [("location", "locations"), ("target", "targets"), ("perpetrator", "perpetrators"),

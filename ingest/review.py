@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.ingest.article import EventFact, Extraction, FigureFact, StatementFact
 from graph.mapping import normalise_text
 from graph.vocab import SAHEL, SAHEL_NS
+from ingest.article import EventFact, Extraction, FigureFact, StatementFact
 
 NEW, KNOWN, CONTRADICTS = "new", "known", "contradicts"
 _EVENT_RELS = {

@@ -12,15 +12,9 @@ from typing import IO
 
 from rdflib import Graph, Literal
 
-PREFIXES = {
-    "sahel": "https://w3id.org/sahel-kg/ontology#",
-    "kg": "https://w3id.org/sahel-kg/id/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "prov": "http://www.w3.org/ns/prov#",
-}
-KG_NS = PREFIXES["kg"]
+from graph.namespaces import KG_NS, prefixes
+
+PREFIXES = prefixes("sahel", "kg", "rdfs", "skos", "xsd", "prov")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ESCAPE_RE = re.compile(r'[\\"\n\r\t]')
 

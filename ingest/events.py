@@ -21,8 +21,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from graph.ingest.dates import DateMention, best
-from graph.ingest.lang import Lexicon
+from ingest.dates import DateMention, best
+from ingest.lang import Lexicon
 
 
 @dataclass(frozen=True)

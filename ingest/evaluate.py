@@ -9,10 +9,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.ingest.aliases import AliasTable
-from graph.ingest.article import extract
 from graph.mapping import normalise_text
 from graph.vocab import KG_NS
+from ingest.aliases import AliasTable
+from ingest.article import extract
 
 
 @dataclass

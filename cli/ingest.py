@@ -1,23 +1,26 @@
-"""The bodies of `sahelkg ingest` and `sahelkg import ...`; graph/cli.py only declares them."""
+"""`sahelkg ingest` (a news report to a reviewed draft) and `sahelkg import acled | ucdp`
+(event exports to the graph): the commands and what they print; the work is ingest/'s."""
 
 from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
-from rich.console import Console
-from rich.progress import Progress
+import typer
 from rich.table import Table
 
+from cli.common import connect, ontology
+from cli.console import err, out, phase_reporter, progress
+from cli.errors import errors_as_exit
 from graph.errors import InputError
-from graph.ingest.candidates import merge_suggestions
-from graph.ingest.dates import parse_iso
-from graph.ingest.draft import CANDIDATE, report_lines
-from graph.ingest.pipeline import (
+from graph.registry import local_name
+from graph.settings import Settings, get_settings
+from ingest.candidates import merge_suggestions
+from ingest.dates import parse_iso
+from ingest.draft import CANDIDATE, report_lines
+from ingest.pipeline import (
     SHACL_ROW_LIMIT,
     Context,
     check_import,
@@ -25,18 +28,67 @@ from graph.ingest.pipeline import (
     ingest_article,
     read_text,
 )
-from graph.ingest.turtle import http_iri
-from graph.load import Ontology
-from graph.registry import local_name
-from graph.settings import Settings
+from ingest.tabular import ImportResult
+from ingest.turtle import http_iri
+
+import_app = typer.Typer(help="Import event exports (ACLED, UCDP GED).", no_args_is_help=True)
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Only write the Turtle here; load nothing")
+]
+ValidateOpt = Annotated[
+    bool | None,
+    typer.Option("--validate/--no-validate", help="SHACL (default: up to 5,000 events)"),
+]
+
+
+def ingest(
+    article: Annotated[Path, typer.Argument(help="The report, as UTF-8 text")],
+    published: Annotated[str, typer.Option(help="Publication date, YYYY-MM-DD")],
+    publisher: Annotated[str, typer.Option(help="Who published it")],
+    url: Annotated[str | None, typer.Option(help="Where it can be read")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Draft file")] = None,
+    against: Annotated[
+        list[Path] | None, typer.Option(help="RDF to review against (default: seeds/)")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="The report's language, en or fr (default: detected)")
+    ] = None,
+) -> None:
+    """Draft sourced facts from a news report (offline, deterministic) and review them."""
+    with errors_as_exit():
+        run_ingest(get_settings(), article, published, publisher, url, output, against, lang)
+
+
+@import_app.command("acled")
+def import_acled(
+    file: Annotated[Path, typer.Argument(help="ACLED export (CSV)")],
+    output: OutputOpt = None,
+    validate: ValidateOpt = None,
+) -> None:
+    """ACLED rows -> events, actors linked by alias, fatalities as claims; then load."""
+    _import("acled", file, output, validate)
+
+
+@import_app.command("ucdp")
+def import_ucdp(
+    file: Annotated[Path, typer.Argument(help="UCDP GED export (CSV)")],
+    output: OutputOpt = None,
+    validate: ValidateOpt = None,
+) -> None:
+    """UCDP GED rows -> events, sides linked by alias, low/best/high deaths as claims."""
+    _import("ucdp", file, output, validate)
+
+
+def _import(dataset: str, file: Path, output: Path | None, validate: bool | None) -> None:
+    with errors_as_exit():
+        run_import(get_settings(), dataset, file, output, validate)
+
 
 SHOWN = 30  # rows of errors and unmatched names printed; the rest are counted
 
 
 def run_ingest(
     settings: Settings,
-    out: Console,
-    err: Console,
     article: Path,
     published: str,
     publisher: str,
@@ -48,9 +100,8 @@ def run_ingest(
     day = parse_iso(published, "--published")
     if url is not None:
         http_iri(url)
-    onto = Ontology.read(settings.ontology_path, settings.shapes_path)
-    ctx = Context.read(onto, settings.seeds_dir, against)
-    _dangling(err, ctx)
+    ctx = Context.read(ontology(settings), settings.seeds_dir, against)
+    _dangling(ctx)
     result = ingest_article(ctx, read_text(article), day, publisher, url, lang)
     text = result.draft.turtle()
     if output is None:
@@ -92,22 +143,15 @@ def run_ingest(
 
 
 def run_import(
-    settings: Settings,
-    out: Console,
-    err: Console,
-    dataset: str,
-    path: Path,
-    output: Path | None,
-    validate: bool | None,
-    progress: Callable[[], Progress],
-    connect: Callable[[Settings], AbstractContextManager[Any]],
+    settings: Settings, dataset: str, path: Path, output: Path | None, validate: bool | None
 ) -> None:
-    from graph.cli import phase_reporter
+    """Convert, check (terms; SHACL with the seeds when small enough), then load. The
+    written Turtle is parsed once (by prepare), the seeds once (by Context.read)."""
     from graph.load import load, prepare
 
-    onto = Ontology.read(settings.ontology_path, settings.shapes_path)
+    onto = ontology(settings)
     ctx = Context.read(onto, settings.seeds_dir)
-    _dangling(err, ctx)
+    _dangling(ctx)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sahelkg-import-") as tmp:
         target = output or Path(tmp) / f"{dataset}.ttl"
@@ -119,15 +163,15 @@ def run_import(
 
             result = convert_dataset(ctx.aliases, ctx.seeds, dataset, path, target, tick)
         converted = time.perf_counter() - started
-        _summary(err, result, converted)
+        _summary(result, converted)
         if result.events == 0:
             raise InputError(f"{path}: no row could be imported")
         shapes = validate if validate is not None else result.events <= SHACL_ROW_LIMIT
-        if shapes:
-            check_import(ctx, settings.seeds_dir, target, shapes=True)
         with progress() as bar:
             # terms checked, triples mapped: nothing touches the store before this passes
             prepared = prepare([target], onto, validate=False, progress=phase_reporter(bar))
+        if shapes:
+            check_import(ctx, prepared.parsed)
         err.print(
             "checked: ontology terms" + (" and SHACL shapes (with the seeds)" if shapes else "")
         )
@@ -147,12 +191,12 @@ def run_import(
     )
 
 
-def _dangling(err: Console, ctx: Context) -> None:
+def _dangling(ctx: Context) -> None:
     for alias, iri in ctx.aliases.dangling:
         err.print(f"warning: seeds/aliases.csv: {alias!r} -> {iri}: no such actor or place")
 
 
-def _summary(err: Console, result: Any, seconds: float) -> None:
+def _summary(result: ImportResult, seconds: float) -> None:
     err.print(
         f"{result.rows:,} rows read in {seconds:.1f}s: {result.events:,} events, "
         f"{result.claims:,} claims, {result.places_minted:,} new places, "

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from graph.ingest.aliases import AliasTable, Mention, fold_accents
+from ingest.aliases import AliasTable, Mention, fold_accents
 
 _UP = r"[A-ZÀ-ÖØ-Þ]"
 _WORD = rf"{_UP}[\w’'-]*"

@@ -20,19 +20,15 @@ from typing import IO
 
 from rdflib import Graph
 
-from graph.errors import InputError
-from graph.ingest import EXTRACTOR, EXTRACTOR_VERSION, turtle
-from graph.ingest.aliases import AliasTable
-from graph.ingest.turtle import Block, date, ref, string
+from graph.errors import InputError, RowProblem
 from graph.match import Index, Query
+from ingest import EXTRACTOR, EXTRACTOR_VERSION, turtle
+from ingest.aliases import AliasTable
+from ingest.turtle import Block, date, ref, string
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # ACLED notes can be long
 Row = dict[str, str]
 Progress = Callable[[int, int], None]  # (lines read, lines in the file)
-
-
-class RowProblem(ValueError):
-    """A row that cannot become an event; reported with its row number, the rest goes on."""
 
 
 @dataclass

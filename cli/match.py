@@ -17,6 +17,9 @@ from typing import IO, Annotated
 
 import typer
 
+from cli.common import connect, ontology
+from cli.console import err, progress
+from cli.errors import errors_as_exit
 from graph.errors import InputError
 
 ADDED = ("id", "label", "score", "match")
@@ -34,7 +37,6 @@ def match(
     ] = None,
 ) -> None:
     """Link a CSV column of names (any spelling, EN/FR/AR) to the graph's actors."""
-    from graph.cli import _ontology, _progress, connect, err, errors_as_exit
     from graph.match import Query
     from graph.match_store import cache_for
     from graph.read import Reader
@@ -45,7 +47,7 @@ def match(
     with errors_as_exit():
         day = _day(at)
         header, rows = _read(file, column)
-        onto = _ontology(settings, shapes=False)
+        onto = ontology(settings, shapes=False)
         with connect(settings) as store:
             reader = Reader(store, onto.registry, timeout_s=settings.query_timeout_s)
             label = reader.check_label(type_, SAHEL.Actor)
@@ -54,7 +56,7 @@ def match(
         seen: dict[str, list[str]] = {}
         counts: Counter[str] = Counter()
         out_rows: list[list[str]] = []
-        with _progress() as bar:
+        with progress() as bar:
             task = bar.add_task("matching", total=len(rows))
             for row in rows:
                 name = row[header.index(column)].strip()

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from graph.ingest import turtle
-from graph.ingest.dates import coarsen, parse_dataset_date
-from graph.ingest.tabular import (
+from ingest import turtle
+from ingest.dates import coarsen, parse_dataset_date
+from ingest.tabular import (
     Actors,
     Converted,
     Places,
@@ -24,7 +24,7 @@ from graph.ingest.tabular import (
     claim_block,
     to_int,
 )
-from graph.ingest.turtle import Block, date, ref, string
+from ingest.turtle import Block, date, ref, string
 
 COLUMNS = [
     "id",

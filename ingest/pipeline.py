@@ -9,14 +9,14 @@ from pathlib import Path
 from rdflib import Graph
 
 from graph.errors import InputError
-from graph.ingest import aliases as alias_mod
-from graph.ingest import tabular
-from graph.ingest.article import Extraction, extract
-from graph.ingest.draft import Draft, build
-from graph.ingest.review import Review, review
-from graph.ingest.turtle import http_iri
-from graph.load import Ontology
-from graph.rdf import parse_files
+from graph.ontology import Ontology
+from graph.rdf import Parsed, check, parse_files
+from ingest import aliases as alias_mod
+from ingest import tabular
+from ingest.article import Extraction, extract
+from ingest.draft import Draft, build
+from ingest.review import Review, review
+from ingest.turtle import http_iri
 
 PRESS_ALIASES = Path(__file__).with_name("press_aliases.csv")
 
@@ -29,12 +29,14 @@ class Context:
     known: Graph
     aliases: alias_mod.AliasTable
     seeds: Graph
+    seeds_parsed: Parsed  # as read, to check an import together with the seeds it names
 
     @classmethod
     def read(
         cls, ontology: Ontology, seeds_dir: Path, against: list[Path] | None = None
     ) -> Context:
-        seeds = parse_files([seeds_dir]).graph
+        seeds_parsed = parse_files([seeds_dir])
+        seeds = seeds_parsed.graph
         known = parse_files(against).graph if against else seeds
         table = alias_mod.AliasTable.build(
             seeds + ontology.graph, ontology.registry, seeds_dir / alias_mod.ALIASES_CSV
@@ -46,7 +48,7 @@ class Context:
                 table.add(alias, iri)
             else:
                 table.dangling.append((alias, iri))
-        return cls(ontology, known, table, seeds)
+        return cls(ontology, known, table, seeds, seeds_parsed)
 
 
 @dataclass
@@ -90,7 +92,7 @@ SHACL_ROW_LIMIT = 5000  # pyshacl takes minutes beyond this; terms are still che
 
 
 def spec_for(dataset: str) -> tabular.Spec:
-    from graph.ingest import acled, ucdp
+    from ingest import acled, ucdp
 
     specs = {"acled": acled.SPEC, "ucdp": ucdp.SPEC}
     if dataset not in specs:
@@ -117,12 +119,14 @@ def convert_dataset(
     return result
 
 
-def check_import(ctx: Context, seeds_dir: Path, out_path: Path, shapes: bool) -> None:
-    """Terms always; SHACL on the import together with the seeds it links to (the places and
-    actors it names are typed there), when the file is small enough for pyshacl."""
-    from graph.rdf import check
-
-    parsed = parse_files([seeds_dir, out_path])
-    check(
-        parsed, ctx.ontology.registry, ctx.ontology.shapes if shapes else None, ctx.ontology.graph
+def check_import(ctx: Context, parsed: Parsed) -> None:
+    """SHACL on the import together with the seeds it links to (the places and actors it
+    names are typed there), from the triples already read: no file is parsed again."""
+    seeds = ctx.seeds_parsed
+    both = Parsed(
+        triples=list(dict.fromkeys([*seeds.triples, *parsed.triples])),
+        files=[*seeds.files, *parsed.files],
+        origins={**parsed.origins, **seeds.origins},  # the file a subject was first seen in
+        has_bnodes=seeds.has_bnodes or parsed.has_bnodes,
     )
+    check(both, ctx.ontology.registry, ctx.ontology.shapes, ctx.ontology.graph)

@@ -1,0 +1,194 @@
+"""`sahelkg validate | load | export | query | status`: the graph's data in and out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from cli.common import PathsArg, connect, default_paths, ontology
+from cli.console import err, out, phase_reporter, progress
+from cli.errors import errors_as_exit
+from graph import embedded
+from graph.errors import InputError
+from graph.settings import get_settings
+
+
+def validate(paths: PathsArg = None) -> None:
+    """Check RDF files: syntax, ontology terms and SHACL shapes. Writes nothing."""
+    from graph.load import prepare
+
+    settings = get_settings()
+    with errors_as_exit():
+        prepared = prepare(paths or default_paths(settings), ontology(settings))
+        out.print(
+            f"valid: {len(prepared.parsed.files)} file(s), {prepared.triples:,} triples, "
+            f"{len(prepared.pg.nodes):,} nodes and {len(prepared.pg.rels):,} relationships "
+            "when loaded"
+        )
+
+
+def load(
+    paths: PathsArg = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Empty the graph first (same transaction)")
+    ] = False,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip SHACL (terms are still checked)")
+    ] = False,
+    batch_size: Annotated[int | None, typer.Option(help="Rows per UNWIND batch")] = None,
+) -> None:
+    """Load RDF (default: ontology + seeds) into the graph, atomically and idempotently."""
+    from graph.load import load as run_load
+    from graph.load import prepare
+    from graph.touched import stored_types
+
+    settings = get_settings()
+    with errors_as_exit():
+        onto = ontology(settings, shapes=not no_validate)
+        with progress() as bar, connect(settings) as store:
+            on_progress = phase_reporter(bar)
+            # Everything is read and checked before anything is written; SHACL sees the
+            # stored classes of what the input names (not after --replace: all goes).
+            prepared = prepare(
+                paths or default_paths(settings),
+                onto,
+                validate=not no_validate,
+                progress=on_progress,
+                known_types=None
+                if replace
+                else partial(stored_types, store, registry=onto.registry),
+            )
+            report = run_load(
+                store,
+                prepared,
+                onto.registry,
+                batch_size=batch_size or settings.batch_size,
+                replace=replace,
+                progress=on_progress,
+            )
+        out.print(
+            f"loaded {report.triples:,} triples as {report.nodes:,} nodes and "
+            f"{report.relationships:,} relationships in {report.seconds:.1f}s "
+            f"(load {report.load_id}: {report.created_nodes:,} nodes created, "
+            f"{report.updated_nodes:,} updated; {report.created_relationships:,} relationships "
+            f"created, {report.updated_relationships:,} updated"
+            + (f"; {report.deleted_nodes:,} nodes removed first" if replace else "")
+            + ")"
+        )
+        steps = ", ".join(f"{k} {v:.1f}s" for k, v in report.phases.items())
+        err.print(f"steps: {steps}", soft_wrap=True)
+
+
+def export(
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="turtle, ntriples, nquads, jsonld, trig, rdfxml")
+    ] = "turtle",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default: stdout)")
+    ] = None,
+) -> None:
+    """Export the stored graph as RDF, streamed."""
+    from graph import export as exporter
+
+    settings = get_settings()
+    with errors_as_exit():
+        fmt = exporter.format_of(format)
+        onto = ontology(settings, shapes=False)
+        with connect(settings) as store:
+            if output is None:
+                count = exporter.write(store, onto.registry, fmt, sys.stdout.buffer)
+            else:
+                tmp = output.with_name(output.name + ".partial")
+                try:
+                    with tmp.open("wb") as fh:
+                        count = exporter.write(store, onto.registry, fmt, fh)
+                except BaseException:  # a failed export leaves nothing behind
+                    tmp.unlink(missing_ok=True)
+                    raise
+                tmp.replace(output)  # never leave a half-written export under the real name
+        err.print(f"exported {count:,} triples as {fmt}")
+
+
+def query(
+    cypher: Annotated[str, typer.Argument(help="A read-only Cypher query")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="name=value, value as JSON if it parses (repeatable)"),
+    ] = None,
+) -> None:
+    """Run a read-only Cypher query and print a table (the API's read path: the checker,
+    the store's reader account, its timeout and row cap)."""
+    from graph.read import Reader
+    from graph.readonly import check_read_only
+
+    settings = get_settings()
+    with errors_as_exit():
+        check_read_only(cypher)
+        params = _parse_params(param or [])
+        registry = ontology(settings, shapes=False).registry
+        with connect(settings) as store:
+            reader = Reader(
+                store,
+                registry,
+                timeout_s=settings.query_timeout_s,
+                max_rows=settings.max_rows,
+                max_response_bytes=settings.max_response_bytes,
+            )
+            answer = reader.cypher(cypher, params)
+        table = Table(*answer["columns"])
+        for row in answer["rows"]:
+            table.add_row(*(_cell(v) for v in row))
+        out.print(table)
+        cut = " (cut: more rows than the limits allow)" if answer["truncated"] else ""
+        err.print(f"{answer['row_count']} row(s){cut}")
+
+
+def status() -> None:
+    """Backend, server and what the graph holds."""
+    from graph import queries
+
+    settings = get_settings()
+    with errors_as_exit():
+        if settings.embedded:
+            info = embedded.running(settings)
+            where = f"pid {info.pid}, bolt port {info.bolt_port}" if info else "not running"
+            out.print(f"backend: arcadedb-embedded ({where}); data in {settings.embedded_dir}")
+        else:
+            out.print(f"backend: neo4j at {settings.bolt_uri}, database {settings.database}")
+        with connect(settings) as store:
+            nodes, rels = store.counts()
+            out.print(f"nodes: {nodes:,}  relationships: {rels:,}")
+            for row in store.read(queries.COUNT_LABELS):
+                out.print(f"  {row['label']}: {row['count']:,}")
+            last = store.read(queries.LAST_LOAD)
+            if last:
+                files = ", ".join(last[0]["files"] or [])
+                out.print(
+                    f"last load: {last[0]['id']} at {last[0]['startedAt']} "
+                    f"({last[0]['triples'] or 0:,} triples from {files})"
+                )
+
+
+def _parse_params(pairs: list[str]) -> dict[str, Any]:
+    """name=value pairs; a value that reads as JSON (5, true, ["a"]) is taken as such."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.isidentifier():
+            raise InputError(f"--param {pair!r}: expected name=value")
+        try:
+            params[name] = json.loads(raw)
+        except ValueError:
+            params[name] = raw
+    return params
+
+
+def _cell(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 200 else text[:197] + "..."
