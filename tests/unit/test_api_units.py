@@ -28,7 +28,7 @@ from graph.errors import (
     StoreUnavailable,
 )
 from graph.pg_export import write_csv_zip, write_graphml
-from graph.present import jsonable, parse_day, resolve, slug
+from graph.read.present import jsonable, parse_day, resolve, slug
 from graph.settings import Settings
 from graph.sparql import QueryTimeout
 

@@ -22,17 +22,20 @@ from graph.errors import StoreUnavailable
 from graph.settings import Settings
 
 
-class _FailingReader:
-    """Healthy when asked, gone as soon as the export reads."""
+class _GoneStore:
+    """A store that is gone as soon as the export reads."""
 
-    store: Any = None
-
-    def health(self) -> dict[str, Any]:
-        return {"status": "ok"}
-
-    def export_pages(self) -> Iterator[dict[str, Any]]:
+    @contextlib.contextmanager
+    def read_transaction(self, deadline: float | None = None) -> Iterator[Any]:
         raise StoreUnavailable("the graph store went away during the export")
-        yield {}  # pragma: no cover - makes this a generator
+        yield None  # pragma: no cover - makes this a generator
+
+
+class _FailingReader:
+    """A reader whose store goes away when the export reads."""
+
+    store: Any = _GoneStore()
+    registry: Any = None
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "csv", "turtle"])
