@@ -115,7 +115,9 @@ def export(
         media, ext = rdf_export.FORMATS[fmt][1], EXTENSIONS.get(fmt, fmt)
 
         def write(out: IO[bytes]) -> Any:
-            return rdf_export.write(reader.store, ontology.registry, fmt, out)
+            return rdf_export.write(
+                reader.store, ontology.registry, fmt, out, snapshot=reader.snapshot
+            )
 
     chunks, size = spooled(write)
     return StreamingResponse(

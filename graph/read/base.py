@@ -16,6 +16,8 @@ short answer (`scan` is for the whole-graph reads: the name matcher's index, loa
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +75,9 @@ class Reader:
     # The service's own statements: a bound on memory, far above what a request needs (the
     # statements page or cap themselves); `max_rows` is the cap of a client's Cypher.
     max_statement_rows: int = 200_000
+    # Whole-graph reads (exports, the SPARQL view's copy): a deadline of their own, far
+    # above the request's, so that a stuck server cannot hold an export forever.
+    snapshot_timeout_s: float = 1800.0
 
     # -- running statements
 
@@ -132,6 +137,36 @@ class Reader:
                 ) from exc
             raise
         return keys, rows, truncated
+
+    @contextmanager
+    def snapshot(self) -> Iterator[neo4j.Transaction]:
+        """One read transaction of the reader account (a consistent view across the pages
+        of a whole-graph read), under `snapshot_timeout_s`: the server's transaction
+        timeout, the commit lock's wait and the watchdog, as for `run`."""
+        timeout = self.snapshot_timeout_s
+        deadline = time.monotonic() + timeout + 1.0
+        watch = WATCHDOG.watch(deadline)
+        try:
+            with (
+                translate_errors(),
+                self.store.reading(deadline),
+                self.store.read_session(
+                    connection_acquisition_timeout=max(deadline - time.monotonic(), 0.001),
+                ) as session,
+            ):
+                watch.session = session
+                try:
+                    with session.begin_transaction(timeout=timeout) as tx:
+                        yield tx
+                finally:
+                    WATCHDOG.finish(watch)
+        except Exception as exc:
+            WATCHDOG.finish(watch)
+            if watch.expired or isinstance(exc, CommitLockTimeout):
+                raise QueryTimeout(
+                    f"the read did not finish within {timeout:g}s and was stopped"
+                ) from exc
+            raise
 
     def rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Rows of one of the service's statements, as dicts, under the deadline and the

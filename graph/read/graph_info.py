@@ -1,7 +1,8 @@
 """The graph as a whole: what it holds (health), the ids of its loads (the SPARQL view is
 rebuilt when they change), its triples for that view, and the pages of the GraphML and CSV
 exports. The whole-graph reads run in one read transaction of the reader account (a
-consistent view while a load commits); they are bounded by the graph, not by the row cap."""
+consistent view while a load commits, `Reader.snapshot`), under a deadline of their own and
+bounded by the graph rather than by the row cap."""
 
 from __future__ import annotations
 
@@ -48,14 +49,14 @@ def write_ntriples(reader: Reader, out: IO[bytes]) -> None:
     from graph.sparql import write_ntriples as write
 
     with translate_errors():
-        write(iter_triples(reader.store, reader.registry), out)
+        write(iter_triples(reader.store, reader.registry, snapshot=reader.snapshot), out)
 
 
 def export_pages(reader: Reader, page_size: int = 1000) -> Iterator[dict[str, Any]]:
     """Nodes with their labels, properties and outgoing relationships, page by page (keyset
     by iri), for graph.pg_export: rows of the driver, as they come."""
     after = ""
-    with reader.store.read_transaction() as tx:
+    with reader.snapshot() as tx:
         while True:
             rows = list(tx.run(queries.API_EXPORT_PAGE, after=after, limit=page_size))
             if not rows:

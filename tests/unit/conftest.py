@@ -63,6 +63,7 @@ class FakeStore:
         self.answers: dict[str, Answer] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.sessions: list[dict[str, Any]] = []
+        self.transactions: list[float | None] = []  # the timeout of each one begun
         self.driver: Any = object()
         self.database = "fake"
 
@@ -95,17 +96,17 @@ class FakeStore:
                 text = query.text if isinstance(query, neo4j.Query) else query
                 return store._run(str(text), params)
 
+            @contextmanager
+            def begin_transaction(self, timeout: float | None = None) -> Iterator[Any]:
+                store.transactions.append(timeout)
+
+                class Tx:
+                    def run(self, text: str, **params: Any) -> list[_Record]:
+                        return list(store._run(text, params))
+
+                yield Tx()
+
         yield Session()
-
-    @contextmanager
-    def read_transaction(self, deadline: float | None = None) -> Iterator[Any]:
-        store = self
-
-        class Tx:
-            def run(self, text: str, **params: Any) -> list[_Record]:
-                return list(store._run(text, params))
-
-        yield Tx()
 
     def refuse_writes(self, session: Any, query: str, params: dict[str, Any]) -> None:
         pass

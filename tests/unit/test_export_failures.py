@@ -22,27 +22,23 @@ from graph.errors import StoreUnavailable
 from graph.settings import Settings
 
 
-class _GoneStore:
-    """A store that is gone as soon as the export reads."""
-
-    @contextlib.contextmanager
-    def read_transaction(self, deadline: float | None = None) -> Iterator[Any]:
-        raise StoreUnavailable("the graph store went away during the export")
-        yield None  # pragma: no cover - makes this a generator
-
-
 class _FailingReader:
     """A reader whose store goes away when the export reads."""
 
-    store: Any = _GoneStore()
+    store: Any = None
     registry: Any = None
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        raise StoreUnavailable("the graph store went away during the export")
+        yield None  # pragma: no cover - makes this a generator
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "csv", "turtle"])
 def test_export_failing_before_its_first_bytes_is_an_error_status(
     fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def failing_write(*args: Any) -> int:
+    def failing_write(*args: Any, **kwargs: Any) -> int:
         raise StoreUnavailable("the graph store went away during the export")
 
     monkeypatch.setattr(exporter, "write", failing_write)
