@@ -75,11 +75,33 @@ class CypherRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
 
+class OntologyClass(Model):
+    label: str = Field(description="the node label", examples=["JihadistGroup"])
+    iri: str
+    name: str | None = Field(None, description="rdfs:label, in English where there is one")
+    parents: list[str] = Field(default_factory=list, description="labels of its superclasses")
+    comment: str | None = None
+
+
+class OntologyRelationType(Model):
+    type: str = Field(examples=["PARTNER_OF"])
+    iri: str
+    name: str | None = None
+    symmetric: bool
+    comment: str | None = None
+
+
+class PropertyKey(Model):
+    key: str
+    iri: str
+    name: str | None = None
+
+
 class OntologySummary(Model):
     iri: str
-    classes: list[dict[str, Any]]
-    relationship_types: list[dict[str, Any]]
-    property_keys: list[dict[str, Any]]
+    classes: list[OntologyClass]
+    relationship_types: list[OntologyRelationType]
+    property_keys: list[PropertyKey]
 
 
 __all__ = [
@@ -106,10 +128,13 @@ __all__ = [
     "MapView",
     "Model",
     "Neighbourhood",
+    "OntologyClass",
+    "OntologyRelationType",
     "OntologySummary",
     "Path",
     "PathList",
     "PathRel",
+    "PropertyKey",
     "Ref",
     "Relation",
     "RelationList",
