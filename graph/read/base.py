@@ -99,6 +99,35 @@ class Reader:
         and for a pooled connection are bounded by the same deadline. `untrusted`: a
         client's statement, which the server is asked to classify first where it can."""
         timeout = timeout_s or self.timeout_s
+        with self._session(timeout) as session:
+            if untrusted:
+                self.store.refuse_writes(session, query, params or {})
+            result = session.run(neo4j.Query(query, timeout=timeout), params or {})
+            keys = list(result.keys())
+            rows: list[list[Any]] = []
+            truncated = False
+            for record in result:
+                if limit is not None and len(rows) >= limit:
+                    truncated = True
+                    result.consume()  # discard the rest while still watched
+                    break
+                rows.append(list(record.values()))
+        return keys, rows, truncated
+
+    @contextmanager
+    def snapshot(self) -> Iterator[neo4j.Transaction]:
+        """One read transaction of the reader account (a consistent view across the pages
+        of a whole-graph read), under `snapshot_timeout_s` as `run` is under its timeout."""
+        timeout = self.snapshot_timeout_s
+        with self._session(timeout) as session, session.begin_transaction(timeout=timeout) as tx:
+            yield tx
+
+    @contextmanager
+    def _session(self, timeout: float) -> Iterator[neo4j.Session]:
+        """A READ session of the reader account, watched until `timeout` + 1 s: waiting for
+        a commit and for a pooled connection are bounded by that deadline, the watchdog
+        cuts the connection at it, and every way of running out of time (the cut, the
+        commit lock, the server's own timeout) comes out as QueryTimeout."""
         deadline = time.monotonic() + timeout + 1.0
         watch = WATCHDOG.watch(deadline)
         try:
@@ -111,60 +140,15 @@ class Reader:
             ):
                 watch.session = session
                 try:
-                    if untrusted:
-                        self.store.refuse_writes(session, query, params or {})
-                    result = session.run(neo4j.Query(query, timeout=timeout), params or {})
-                    keys = list(result.keys())
-                    rows: list[list[Any]] = []
-                    truncated = False
-                    for record in result:
-                        if limit is not None and len(rows) >= limit:
-                            truncated = True
-                            result.consume()  # discard the rest while still watched
-                            break
-                        rows.append(list(record.values()))
+                    yield session
                 finally:  # before the session hands its connection back to the pool
                     WATCHDOG.finish(watch)
         except Exception as exc:
             WATCHDOG.finish(watch)
-            if watch.expired or isinstance(exc, CommitLockTimeout):
+            stopped = watch.expired or isinstance(exc, CommitLockTimeout)
+            if stopped or (isinstance(exc, QueryError) and _server_timeout(str(exc))):
                 raise QueryTimeout(
                     f"the query did not finish within {timeout:g}s and was stopped"
-                ) from exc
-            if isinstance(exc, QueryError) and _server_timeout(str(exc)):
-                raise QueryTimeout(  # the server stopped it itself
-                    f"the query did not finish within {timeout:g}s and was stopped"
-                ) from exc
-            raise
-        return keys, rows, truncated
-
-    @contextmanager
-    def snapshot(self) -> Iterator[neo4j.Transaction]:
-        """One read transaction of the reader account (a consistent view across the pages
-        of a whole-graph read), under `snapshot_timeout_s`: the server's transaction
-        timeout, the commit lock's wait and the watchdog, as for `run`."""
-        timeout = self.snapshot_timeout_s
-        deadline = time.monotonic() + timeout + 1.0
-        watch = WATCHDOG.watch(deadline)
-        try:
-            with (
-                translate_errors(),
-                self.store.reading(deadline),
-                self.store.read_session(
-                    connection_acquisition_timeout=max(deadline - time.monotonic(), 0.001),
-                ) as session,
-            ):
-                watch.session = session
-                try:
-                    with session.begin_transaction(timeout=timeout) as tx:
-                        yield tx
-                finally:
-                    WATCHDOG.finish(watch)
-        except Exception as exc:
-            WATCHDOG.finish(watch)
-            if watch.expired or isinstance(exc, CommitLockTimeout):
-                raise QueryTimeout(
-                    f"the read did not finish within {timeout:g}s and was stopped"
                 ) from exc
             raise
 
