@@ -125,6 +125,7 @@ def query(
     """Run a read-only Cypher query and print a table (the API's read path: the checker,
     the store's reader account, its timeout and row cap)."""
     from graph.read import Reader
+    from graph.read.cypher import cypher as run_cypher
     from graph.readonly import check_read_only
 
     settings = get_settings()
@@ -140,13 +141,13 @@ def query(
                 max_rows=settings.max_rows,
                 max_response_bytes=settings.max_response_bytes,
             )
-            answer = reader.cypher(cypher, params)
-        table = Table(*answer["columns"])
-        for row in answer["rows"]:
+            answer = run_cypher(reader, cypher, params)
+        table = Table(*answer.columns)
+        for row in answer.rows:
             table.add_row(*(_cell(v) for v in row))
         out.print(table)
-        cut = " (cut: more rows than the limits allow)" if answer["truncated"] else ""
-        err.print(f"{answer['row_count']} row(s){cut}")
+        cut = " (cut: more rows than the limits allow)" if answer.truncated else ""
+        err.print(f"{answer.row_count} row(s){cut}")
 
 
 def status() -> None:

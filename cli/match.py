@@ -51,7 +51,7 @@ def match(
         with connect(settings) as store:
             reader = Reader(store, onto.registry, timeout_s=settings.query_timeout_s)
             label = reader.check_label(type_, SAHEL.Actor)
-            index = cache_for(store.driver, store.database).get(reader.rows, onto.registry)
+            index = cache_for(store.driver, store.database).get(reader.scan, onto.registry)
         types = (label or "Actor",)
         seen: dict[str, list[str]] = {}
         counts: Counter[str] = Counter()

@@ -6,7 +6,8 @@ resource's triples in the named graph of the load that last wrote it."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -26,6 +27,9 @@ FORMATS = RDF_FORMATS
 ALIASES = RDF_ALIASES
 EXPORT_PREFIXES = {**prefixes("sahel", "kg", "rdfs", "owl", "skos", "wd"), **PREFIXES}
 LOAD_GRAPH = "urn:sahelkg:load:"
+# Opens the read transaction the pages are read in: the store's by default, or a Reader's
+# `snapshot` (the API, the SPARQL view: its deadline on top of the reader account).
+Snapshot = Callable[[], AbstractContextManager[Any]]
 
 
 def format_of(name: str) -> str:
@@ -36,11 +40,11 @@ def format_of(name: str) -> str:
 
 
 def iter_quads(
-    store: Store, registry: Registry, page_size: int = 2000
+    store: Store, registry: Registry, page_size: int = 2000, snapshot: Snapshot | None = None
 ) -> Iterator[tuple[Triple, str | None]]:
     """Every triple of the stored graph, with the load id that wrote it."""
     after = ""
-    with store.read_transaction() as tx:
+    with (snapshot or store.read_transaction)() as tx:
         while True:
             rows = list(tx.run(queries.EXPORT_PAGE, after=after, limit=page_size))
             if not rows:
@@ -59,16 +63,20 @@ def iter_quads(
             after = rows[-1]["iri"]
 
 
-def iter_triples(store: Store, registry: Registry, page_size: int = 2000) -> Iterator[Triple]:
-    for t, _ in iter_quads(store, registry, page_size):
+def iter_triples(
+    store: Store, registry: Registry, page_size: int = 2000, snapshot: Snapshot | None = None
+) -> Iterator[Triple]:
+    for t, _ in iter_quads(store, registry, page_size, snapshot):
         yield t
 
 
-def write(store: Store, registry: Registry, fmt: str, out: IO[bytes]) -> int:
+def write(
+    store: Store, registry: Registry, fmt: str, out: IO[bytes], snapshot: Snapshot | None = None
+) -> int:
     """Serialise the whole graph to `out`; returns the number of triples written."""
     name = format_of(fmt)
     if name == "jsonld":  # compact, with an @context (pyoxigraph writes expanded JSON-LD)
-        return write_compact(iter_triples(store, registry), EXPORT_PREFIXES, out)
+        return write_compact(iter_triples(store, registry, snapshot=snapshot), EXPORT_PREFIXES, out)
     rdf_format = FORMATS[name][0]
     # Only TriG and N-Quads name the load graphs; JSON-LD readers expect the default graph.
     quads = rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
@@ -76,7 +84,7 @@ def write(store: Store, registry: Registry, fmt: str, out: IO[bytes]) -> int:
 
     def terms() -> Iterator[ox.Triple | ox.Quad]:
         nonlocal count
-        for (s, p, o), load in iter_quads(store, registry):
+        for (s, p, o), load in iter_quads(store, registry, snapshot=snapshot):
             count += 1
             if quads:
                 graph = ox.NamedNode(LOAD_GRAPH + load) if load else ox.DefaultGraph()

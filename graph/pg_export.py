@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from graph.present import jsonable
+from graph.read.present import jsonable
 
 LIST_SEPARATOR = " | "
 _NUMERIC = {"decimal": "double", "double": "double", "float": "double", "integer": "long"}

@@ -179,7 +179,7 @@ DELETE_LOADS = "MATCH (l:Load) DELETE l"
 
 
 # ---- API reads
-# Used by graph/read.py. The "as of" rule (graph/asof.py says it in words and tests it): with
+# Used by graph/read/. The "as of" rule (graph/asof.py says it in words and tests it): with
 # `$at` (a date or null) a relation counts when it has a validFrom on or before $at and no
 # validTo, or a validTo whose period (its day, month or year, by validToPrecision) ends on or
 # after $at. `$atMonth` and `$atYear` are the first days of $at's month and year
@@ -380,7 +380,7 @@ RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, x.name AS name,
        r.validFrom AS validFrom, r.validTo AS validTo
 """
 
-# ---- the map and the chart (graph/geo.py)
+# ---- the map and the chart (graph/read/geo.py)
 # Every place with its coordinates (stored under their datatype key), the places it is
 # located in and the sources of its coordinates: few rows (one per place).
 API_PLACES = """
@@ -418,7 +418,7 @@ OPTIONAL MATCH (c)-[:SOURCE]->(s:Resource)
 RETURN iri AS event, c.value AS value, c.valueQualifier AS qualifier, collect(s.iri) AS sources
 """
 
-# ---- search over actors, places and events (graph/search.py)
+# ---- search over actors, places and events (graph/read/search.py)
 # Text matches on the normalised labels and aliases (`search`), date words as an event date
 # range; ranked as the actor search ranks (whole name, name start, anywhere), per kind.
 API_SEARCH_KINDS = """

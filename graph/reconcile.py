@@ -22,8 +22,8 @@ from graph.errors import InputError, NotFound
 from graph.match import Candidate, Entity, Index, Query
 from graph.match_store import cache_for
 from graph.namespaces import WIKIDATA_NS
-from graph.present import as_list, date_text, resolve, slug
-from graph.read import Reader
+from graph.read import Reader, actors
+from graph.read.present import as_list, date_text, resolve, slug
 from graph.vocab import KG_NS, SAHEL, SAHEL_NS
 
 MAX_LIMIT = 100
@@ -52,7 +52,7 @@ class Reconciler:
 
     def index(self) -> Index:
         store = self.reader.store
-        return cache_for(store.driver, store.database).get(self.reader.rows, self.reader.registry)
+        return cache_for(store.driver, store.database).get(self.reader.scan, self.reader.registry)
 
     # ---------------------------------------------------------------- types
 
@@ -258,21 +258,23 @@ class Reconciler:
 
     def preview(self, id_: str) -> str:
         """A small HTML card; every value is escaped."""
-        actor = self.reader.actor(id_)
+        actor = actors.detail(self.reader, id_)
         e = html.escape
-        rows = [
-            f"<strong>{e(actor['label'])}</strong> <small>{e(', '.join(actor['types']))}</small>"
+        rows = [f"<strong>{e(actor.label)}</strong> <small>{e(', '.join(actor.types))}</small>"]
+        if actor.aliases:
+            rows.append(f"<div>also: {e('; '.join(actor.aliases[:12]))}</div>")
+        dates = [
+            f"{k} {day}"
+            for k, day in (("founded", actor.founded), ("dissolved", actor.dissolved))
+            if day is not None
         ]
-        if actor["aliases"]:
-            rows.append(f"<div>also: {e('; '.join(actor['aliases'][:12]))}</div>")
-        dates = [f"{k} {actor[k]}" for k in ("founded", "dissolved") if actor.get(k) is not None]
         if dates:
             rows.append(f"<div>{e(', '.join(dates))}</div>")
-        if actor.get("description"):
-            rows.append(f"<p>{e(str(actor['description']))}</p>")
+        if actor.description:
+            rows.append(f"<p>{e(str(actor.description))}</p>")
         sources = [
-            " ".join(str(s[k]) for k in ("publisher", "title", "published") if s.get(k))
-            for s in actor["sources"][:5]
+            " ".join(str(v) for v in (s.publisher, s.title, s.published) if v)
+            for s in actor.sources[:5]
         ]
         if sources:
             items = "".join(f"<li>{e(s)}</li>" for s in sources)
@@ -280,7 +282,7 @@ class Reconciler:
         body = "".join(rows)
         return (
             '<!doctype html><html><head><meta charset="utf-8"><title>'
-            + e(actor["label"])
+            + e(actor.label)
             + '</title></head><body style="font:13px sans-serif;margin:6px">'
             + body
             + "</body></html>"

@@ -5,9 +5,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from api.deps import ReaderDep, ReadsDep, SettingsDep
-from api.models import ActorDetail, ActorPage, Error, Neighbourhood, RelationList
+from api.models import Error
 from graph.errors import InputError
-from graph.present import parse_day
+from graph.read import actors
+from graph.read import relations as rels
+from graph.read.models import ActorDetail, ActorPage, Neighbourhood, RelationList
+from graph.read.present import parse_day
 
 router = APIRouter(prefix="/actors", tags=["actors"])
 
@@ -53,7 +56,7 @@ async def search_actors(
 ) -> Any:
     """Search actors by label or alias; exact alias matches come first."""
     check_page(limit, settings)
-    return await reads.run(reader.search_actors, q, type, limit, offset)
+    return await reads.run(actors.search, reader, q, type, limit, offset)
 
 
 # The suffixed routes come first: an IRI id contains slashes ({id:path}).
@@ -75,7 +78,7 @@ async def relations(
     """The actor's relations, each with its direction, other end, validity and sources;
     with `at`, only those known to hold that day: validFrom <= at and (no validTo or
     validTo >= at). A relation without validFrom (start unknown, or undated) is left out."""
-    return await reads.run(reader.relations, id, parse_day(at, "at"), type)
+    return await reads.run(rels.relations, reader, id, parse_day(at, "at"), type)
 
 
 @router.get(
@@ -89,10 +92,10 @@ async def neighbourhood(
     at: AtQuery = None,
 ) -> Any:
     """Nodes and edges within `hops` actor relations, ready for a graph view."""
-    return await reads.run(reader.neighbourhood, id, hops, parse_day(at, "at"))
+    return await reads.run(rels.neighbourhood, reader, id, hops, parse_day(at, "at"))
 
 
 @router.get("/{id:path}", response_model=ActorDetail, responses=NOT_FOUND)
 async def actor(reader: ReaderDep, reads: ReadsDep, id: IdPath) -> Any:
     """One actor: labels, aliases, types, description, dates, sources, all properties."""
-    return await reads.run(reader.actor, id)
+    return await reads.run(actors.detail, reader, id)

@@ -9,17 +9,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import ReaderDep, ReadsDep
-from api.models import AsOfQueries
 from api.routes.actors import BAD, NOT_FOUND
 from graph import asof
 from graph.errors import InputError
-from graph.present import parse_day, slug
 from graph.read import Reader
+from graph.read.models import AsOfQueries
+from graph.read.present import parse_day, slug
 
 router = APIRouter(tags=["as of"])
 
 
-def _queries(reader: Reader, actor: str, type_: str, at: str) -> dict[str, Any]:
+def _queries(reader: Reader, actor: str, type_: str, at: str) -> AsOfQueries:
     day = parse_day(at, "at")
     if day is None:
         raise InputError("at: a day is needed (YYYY-MM-DD)")
@@ -28,15 +28,15 @@ def _queries(reader: Reader, actor: str, type_: str, at: str) -> dict[str, Any]:
         raise InputError(f"actor: {actor!r} cannot be written into a query")
     rel_type = reader.check_rel_type(type_)[0]
     predicate = str(reader.registry.rel_to_predicate[rel_type])
-    return {
-        "actor": slug(iri),
-        "type": rel_type,
-        "at": day.isoformat(),
-        "rule": asof.RULE,
-        "rest": f"/actors/{slug(iri)}/relations?at={day.isoformat()}&type={rel_type}",
-        "cypher": asof.cypher_relations_at_text(rel_type, iri, day),
-        "sparql": asof.sparql_relations_at(iri, predicate, day),
-    }
+    return AsOfQueries(
+        actor=slug(iri),
+        type=rel_type,
+        at=day.isoformat(),
+        rule=asof.RULE,
+        rest=f"/actors/{slug(iri)}/relations?at={day.isoformat()}&type={rel_type}",
+        cypher=asof.cypher_relations_at_text(rel_type, iri, day),
+        sparql=asof.sparql_relations_at(iri, predicate, day),
+    )
 
 
 @router.get("/asof/queries", response_model=AsOfQueries, responses={**NOT_FOUND, **BAD})

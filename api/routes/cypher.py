@@ -5,7 +5,9 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import CypherReadsDep, ReaderDep
-from api.models import CypherRequest, CypherResult, Error
+from api.models import CypherRequest, Error
+from graph.read.cypher import cypher as run_cypher
+from graph.read.models import CypherResult
 
 router = APIRouter(tags=["cypher"])
 
@@ -24,4 +26,4 @@ async def cypher(reader: ReaderDep, cypher_reads: CypherReadsDep, body: CypherRe
     LOAD CSV, FOREACH, writing or admin procedures...) are refused before they reach the
     server, in any letter case, behind comments or inside subqueries; reads are routed as
     reads, stopped after the configured timeout, and cut at the row cap (`truncated`)."""
-    return await cypher_reads.run(reader.cypher, body.query, body.parameters)
+    return await cypher_reads.run(run_cypher, reader, body.query, body.parameters)

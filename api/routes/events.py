@@ -5,9 +5,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from api.deps import ReaderDep, ReadsDep, SettingsDep
-from api.models import EventDetail, EventPage
 from api.routes.actors import BAD, NOT_FOUND, check_page
-from graph.present import parse_day
+from graph.read import events as reading
+from graph.read.models import EventDetail, EventPage
+from graph.read.present import parse_day
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -47,7 +48,8 @@ async def list_events(
     """Events by actor (and role), type, place and date range, oldest first."""
     check_page(limit, settings)
     return await reads.run(
-        reader.events,
+        reading.events,
+        reader,
         actor,
         type,
         place,
@@ -67,4 +69,4 @@ async def event(
 ) -> Any:
     """One event with its places, actors, sources and claims (each figure with its value,
     attribution and source: sources that disagree give separate claims)."""
-    return await reads.run(reader.event, id)
+    return await reads.run(reading.event, reader, id)

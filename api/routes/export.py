@@ -20,6 +20,7 @@ from api.models import Error
 from graph import export as rdf_export
 from graph.errors import InputError
 from graph.pg_export import write_csv_zip, write_graphml
+from graph.read.graph_info import export_pages
 
 router = APIRouter(tags=["export"])
 
@@ -101,7 +102,7 @@ def export(
         classes = list(ontology.registry.labels.values())
 
         def write(out: IO[bytes]) -> Any:
-            return writer(reader.export_pages(), out, classes)
+            return writer(export_pages(reader), out, classes)
 
     else:
         try:
@@ -114,7 +115,9 @@ def export(
         media, ext = rdf_export.FORMATS[fmt][1], EXTENSIONS.get(fmt, fmt)
 
         def write(out: IO[bytes]) -> Any:
-            return rdf_export.write(reader.store, ontology.registry, fmt, out)
+            return rdf_export.write(
+                reader.store, ontology.registry, fmt, out, snapshot=reader.snapshot
+            )
 
     chunks, size = spooled(write)
     return StreamingResponse(

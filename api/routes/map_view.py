@@ -1,5 +1,5 @@
 """What the explorer's map and chart draw: dated events with their point, class and
-reported fatalities, and the places that have coordinates (graph/geo.py)."""
+reported fatalities, and the places that have coordinates (graph/read/geo.py)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import ReaderDep, ReadsDep
-from api.models import MapView
 from api.routes.actors import BAD, NOT_FOUND
-from graph import geo
 from graph.errors import InputError
-from graph.present import parse_day
-from graph.read import Reader
+from graph.read import Reader, geo
+from graph.read.models import MapView
+from graph.read.present import parse_day
 
 router = APIRouter(prefix="/map", tags=["map"])
 
 
-def _view(reader: Reader, actor: str | None, from_: str | None, to: str | None) -> Any:
+def _view(reader: Reader, actor: str | None, from_: str | None, to: str | None) -> MapView:
     start, end = parse_day(from_, "from"), parse_day(to, "to")
     if start and end and start > end:
         raise InputError("'from' is after 'to'")

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
 from api.deps import OntologyDep, SettingsDep
-from api.models import OntologySummary
+from api.models import OntologyClass, OntologyRelationType, OntologySummary, PropertyKey
 from graph.errors import InputError
 from graph.vocab import ONTOLOGY_IRI, SAHEL_NS
 
@@ -61,32 +61,29 @@ def ontology(
             if isinstance(p, URIRef) and p in reg.labels
         )
         classes.append(
-            {
-                "label": label,
-                "iri": str(cls),
-                "name": _label(graph, cls),
-                "parents": parents,
-                "comment": _comment(graph, cls),
-            }
+            OntologyClass(
+                label=label,
+                iri=str(cls),
+                name=_label(graph, cls),
+                parents=parents,
+                comment=_comment(graph, cls),
+            )
         )
     rels = []
     for rel_type, pred in sorted(reg.relationship_types().items()):
         rels.append(
-            {
-                "type": rel_type,
-                "iri": str(pred),
-                "name": _label(graph, pred),
-                "symmetric": (pred, RDF.type, OWL.SymmetricProperty) in graph,
-                "comment": _comment(graph, pred),
-            }
+            OntologyRelationType(
+                type=rel_type,
+                iri=str(pred),
+                name=_label(graph, pred),
+                symmetric=(pred, RDF.type, OWL.SymmetricProperty) in graph,
+                comment=_comment(graph, pred),
+            )
         )
     keys = []
     for term in sorted(set(graph.subjects(RDF.type, OWL.DatatypeProperty)), key=str):
         if isinstance(term, URIRef) and term in reg.keys:
-            keys.append({"key": reg.keys[term], "iri": str(term), "name": _label(graph, term)})
-    return {
-        "iri": ONTOLOGY_IRI,
-        "classes": classes,
-        "relationship_types": rels,
-        "property_keys": keys,
-    }
+            keys.append(PropertyKey(key=reg.keys[term], iri=str(term), name=_label(graph, term)))
+    return OntologySummary(
+        iri=ONTOLOGY_IRI, classes=classes, relationship_types=rels, property_keys=keys
+    )

@@ -5,9 +5,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import ReaderDep, ReadsDep
-from api.models import PathList
 from api.routes.actors import BAD, NOT_FOUND
-from graph.present import parse_day
+from graph.read import paths as reading
+from graph.read.models import PathList
+from graph.read.present import parse_day
 
 router = APIRouter(tags=["paths"])
 
@@ -24,4 +25,4 @@ async def paths(
     """The shortest connections between two actors over actor relations (all of the
     shortest ones, up to 20), with the relations on the way; with `at`, every relation on
     the way must hold that day."""
-    return await reads.run(reader.paths, from_, to, max_hops, parse_day(at, "at"))
+    return await reads.run(reading.paths, reader, from_, to, max_hops, parse_day(at, "at"))

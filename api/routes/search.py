@@ -1,4 +1,4 @@
-"""One search box for actors, places and events (graph/search.py)."""
+"""One search box for actors, places and events (graph/read/search.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import ReaderDep, ReadsDep
-from api.models import SearchResult
 from api.routes.actors import BAD
-from graph import search as searching
+from graph.read import search as searching
+from graph.read.models import SearchResult
 
 router = APIRouter(tags=["search"])
 

@@ -16,6 +16,7 @@ UPDATE (any form, or `update=`, or application/sparql-update) and SERVICE are re
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Annotated, Any
 from urllib.parse import parse_qs
@@ -29,6 +30,7 @@ from api.models import Error
 from graph import sparql_protocol as protocol
 from graph.errors import QueryError, ReadOnlyViolation
 from graph.read import Reader
+from graph.read.graph_info import graph_version, write_ntriples
 from graph.sparql import SparqlEngine, check_query
 
 router = APIRouter(tags=["sparql"])
@@ -62,7 +64,7 @@ def _answer(
     kind = protocol.kind_of(prepared.form)
     name = protocol.choose(kind, formats, accept)
     results, graph = (name, "turtle") if kind == "results" else ("json", name)
-    engine.refresh(reader.graph_version(), reader.write_ntriples)
+    engine.refresh(graph_version(reader), functools.partial(write_ntriples, reader))
     try:
         answer = engine.query(prepared.text, results, graph)
     except QueryError as exc:
@@ -180,7 +182,7 @@ def _describe(
     if not formats and protocol.best_of(["text/html", "text/turtle"], accept) == "text/html":
         return HTMLResponse(_form(endpoint), headers=_VARY)
     name = protocol.choose("graph", formats, accept)
-    engine.refresh(reader.graph_version(), reader.write_ntriples)
+    engine.refresh(graph_version(reader), functools.partial(write_ntriples, reader))
     graph = protocol.service_description(endpoint, engine.triples)
     body = graph.serialize(format=protocol.RDFLIB_FORMATS[name], encoding="utf-8")
     media = _with_charset(protocol.GRAPH_TYPES[name])

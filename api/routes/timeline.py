@@ -5,9 +5,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import ReaderDep, ReadsDep
-from api.models import Timeline
 from api.routes.actors import BAD, NOT_FOUND
-from graph.present import parse_day
+from graph.read import timeline as reading
+from graph.read.models import Timeline
+from graph.read.present import parse_day
 
 router = APIRouter(tags=["timeline"])
 
@@ -22,4 +23,6 @@ async def timeline(
 ) -> Any:
     """An actor's dated history: the events it had a role in, and the starts and ends of
     its relations, in date order."""
-    return await reads.run(reader.timeline, actor, parse_day(from_, "from"), parse_day(to, "to"))
+    return await reads.run(
+        reading.timeline, reader, actor, parse_day(from_, "from"), parse_day(to, "to")
+    )

@@ -21,6 +21,7 @@ from graph.errors import QueryError, ReadOnlyViolation, StoreError
 from graph.export import graph_hash
 from graph.ontology import Ontology
 from graph.read import Reader
+from graph.read.cypher import cypher
 from graph.settings import Settings
 from graph.store import Store
 from tests.integration.conftest import embedded_server, load_paths, server_pid
@@ -152,10 +153,10 @@ def test_health_names_the_backend_and_shows_no_folders(http: httpx.Client) -> No
 
 def test_cypher_answer_is_capped_in_bytes(seeded: Store, ontology: Ontology) -> None:
     reader = Reader(seeded, ontology.registry, max_rows=10_000, max_response_bytes=2048)
-    answer = reader.cypher("MATCH (n:Resource) RETURN n.iri, n.name")
-    assert answer["truncated"] is True
-    assert 0 < answer["row_count"] < 200
-    assert len(json.dumps(answer["rows"], ensure_ascii=False)) <= 2048
+    answer = cypher(reader, "MATCH (n:Resource) RETURN n.iri, n.name")
+    assert answer.truncated is True
+    assert 0 < answer.row_count < 200
+    assert len(json.dumps(answer.rows, ensure_ascii=False)) <= 2048
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -276,4 +277,4 @@ def test_store_stop_signals_only_our_server(tmp_path: Path) -> None:
 def test_a_bad_date_parameter_is_a_client_error(seeded: Store, ontology: Ontology) -> None:
     reader = Reader(seeded, ontology.registry)
     with pytest.raises(QueryError):
-        reader.cypher("RETURN date($d) AS d", {"d": "2024-13-45"})
+        cypher(reader, "RETURN date($d) AS d", {"d": "2024-13-45"})

@@ -1,13 +1,16 @@
-"""The unit tests' fixtures (no server): the seeds and the ontology as rdflib graphs or an
+"""The unit tests' fixtures (no server): a small fake of the store contract that answers canned
+rows per statement (the read functions' tests), the seeds and the ontology as rdflib graphs or an
 oxigraph store, the ingestion contexts, the name index, a SPARQL engine over sample data."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import IO, Any
 
+import neo4j
 import pyoxigraph as ox
 import pytest
 import yaml
@@ -18,7 +21,9 @@ from bench.match_eval import seed_index
 from graph.match import Index
 from graph.ontology import Ontology
 from graph.rdf import parse_files
+from graph.read import Reader
 from graph.sparql import SparqlEngine, write_ntriples
+from graph.store import Capabilities
 from ingest.pipeline import Context
 from ingest.tabular import Actors, ImportResult
 from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
@@ -124,3 +129,114 @@ def actors(ontology: Ontology) -> Actors:
 def seed_triples() -> list[tuple[Node, Node, Node]]:
     """The seeds' triples, in a fixed order (SHACL's differential test mutates them)."""
     return sorted(parse_files(sorted(SEEDS.glob("*.ttl"))).triples)
+
+
+Answer = list[dict[str, Any]] | Callable[[dict[str, Any]], list[dict[str, Any]]]
+
+
+class _Record:
+    def __init__(self, row: dict[str, Any]) -> None:
+        self._row = row
+
+    def values(self) -> list[Any]:
+        return list(self._row.values())
+
+    def data(self) -> dict[str, Any]:
+        return dict(self._row)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._row[key]
+
+
+class _Result:
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self._rows = rows
+        self.consumed = False
+
+    def keys(self) -> list[str]:
+        return list(self._rows[0]) if self._rows else []
+
+    def __iter__(self) -> Iterator[_Record]:
+        return (_Record(r) for r in self._rows)
+
+    def consume(self) -> None:
+        self.consumed = True
+
+
+class FakeStore:
+    """Canned rows by statement text; an unknown statement fails the test, naming it."""
+
+    capabilities = Capabilities(
+        backend="fake",
+        enforces_read_mode=True,
+        reader_account=True,
+        classifies_queries=False,
+        keeps_datetime_zones=True,
+        atomic_commits=True,
+    )
+
+    def __init__(self) -> None:
+        self.answers: dict[str, Answer] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.sessions: list[dict[str, Any]] = []
+        self.transactions: list[float | None] = []  # the timeout of each one begun
+        self.driver: Any = object()
+        self.database = "fake"
+
+    def answer(self, statement: str, rows: Answer) -> None:
+        self.answers[statement] = rows
+
+    def asked(self, statement: str) -> list[dict[str, Any]]:
+        """The parameters of every run of `statement`."""
+        return [params for text, params in self.calls if text == statement]
+
+    def _run(self, text: str, params: dict[str, Any]) -> _Result:
+        self.calls.append((text, dict(params)))
+        if text not in self.answers:
+            raise AssertionError(f"unexpected statement:\n{text}")
+        found = self.answers[text]
+        return _Result(found(params) if callable(found) else found)
+
+    # -- the contract, as graph.read uses it
+
+    def reading(self, deadline: float | None = None) -> AbstractContextManager[Any]:
+        return nullcontext()
+
+    @contextmanager
+    def read_session(self, **config: Any) -> Iterator[Any]:
+        self.sessions.append(config)
+        store = self
+
+        class Session:
+            def run(self, query: neo4j.Query | str, params: dict[str, Any]) -> _Result:
+                text = query.text if isinstance(query, neo4j.Query) else query
+                return store._run(str(text), params)
+
+            @contextmanager
+            def begin_transaction(self, timeout: float | None = None) -> Iterator[Any]:
+                store.transactions.append(timeout)
+
+                class Tx:
+                    def run(self, text: str, **params: Any) -> list[_Record]:
+                        return list(store._run(text, params))
+
+                yield Tx()
+
+        yield Session()
+
+    def refuse_writes(self, session: Any, query: str, params: dict[str, Any]) -> None:
+        pass
+
+    def server_version(self) -> str:
+        return "Fake/1.0"
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    return FakeStore()
+
+
+@pytest.fixture
+def reader(store: FakeStore, ontology: Ontology) -> Reader:
+    fake: Any = store
+    return Reader(fake, ontology.registry, timeout_s=5, max_rows=100)

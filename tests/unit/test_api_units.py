@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from graph.errors import InputError, NotFound
 from graph.pg_export import write_csv_zip, write_graphml
-from graph.present import jsonable, parse_day, resolve, slug
+from graph.read.present import jsonable, parse_day, resolve, slug
 from graph.settings import Settings
 
 KG = "https://w3id.org/sahel-kg/id/"

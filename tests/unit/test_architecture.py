@@ -50,10 +50,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     "read": (
         "graph.read",
-        "graph.present",
         "graph.asof",
-        "graph.search",
-        "graph.geo",
         "graph.match",
         "graph.match_text",
         "graph.match_store",
@@ -75,9 +72,7 @@ KNOWN_UPWARD = {
     ("graph.rdf", "graph.mapping"),
 }
 # Over MAX_LINES, each with the branch that splits it.
-KNOWN_LONG = {
-    "graph/read.py",  # split on h-read; remove on merge
-}
+KNOWN_LONG = {}
 
 
 def _modules() -> dict[str, Path]:
@@ -230,9 +225,7 @@ def test_lower_packages_import_neither_api_nor_cli(package: str) -> None:
 
 
 # Files that still spell a namespace out, each with the branch that removes it.
-KNOWN_NAMESPACE_LITERALS = {
-    "api/models.py",  # KG: the read model moves on h-read; remove on merge
-}
+KNOWN_NAMESPACE_LITERALS = {}
 
 
 def test_namespaces_are_spelled_out_in_one_module() -> None:

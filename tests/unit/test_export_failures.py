@@ -24,23 +24,22 @@ from graph.settings import Settings
 
 
 class _FailingReader:
-    """Healthy when asked, gone as soon as the export reads."""
+    """A reader whose store goes away when the export reads."""
 
     store: Any = None
+    registry: Any = None
 
-    def health(self) -> dict[str, Any]:
-        return {"status": "ok"}
-
-    def export_pages(self) -> Iterator[dict[str, Any]]:
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Any]:
         raise StoreUnavailable("the graph store went away during the export")
-        yield {}  # pragma: no cover - makes this a generator
+        yield None  # pragma: no cover - makes this a generator
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "csv", "turtle"])
 def test_export_failing_before_its_first_bytes_is_an_error_status(
     fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def failing_write(*args: Any) -> int:
+    def failing_write(*args: Any, **kwargs: Any) -> int:
         raise StoreUnavailable("the graph store went away during the export")
 
     monkeypatch.setattr(exporter, "write", failing_write)

@@ -112,6 +112,18 @@ def test_reader_run_times_out_while_a_commit_holds_the_lock(tmp_path: Path) -> N
         os.close(held)
 
 
+def test_a_snapshot_times_out_while_a_commit_holds_the_lock(tmp_path: Path) -> None:
+    driver: Any = SimpleNamespace()
+    store = ArcadeDBStore(driver, driver, "sahel", tmp_path / "lock" / "commit.lock")
+    reader = Reader(store, REGISTRY, snapshot_timeout_s=0.1)
+    held = store.commit_lock.exclusive()
+    try:
+        with pytest.raises(QueryTimeout, match=r"did not finish within 0\.1s"), reader.snapshot():
+            pass
+    finally:
+        os.close(held)
+
+
 def test_shared_lock_waits_for_a_commit_then_gives_up_at_the_deadline(tmp_path: Path) -> None:
     lock = CommitLock(tmp_path / "missing-dir" / "commit.lock")
     with lock.shared(time.monotonic() + 1), lock.shared():  # readers share it

@@ -1,4 +1,4 @@
-"""Date words in the one search box (graph/search.py): a year, a month (English or French,
+"""Date words in the one search box (graph/read/search.py): a year, a month (English or French,
 any case or accent) or a day narrow to events of that period; the rest is text."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from graph.search import date_words
+from graph.read.search import date_words
 
 D = dt.date
 

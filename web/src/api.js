@@ -46,8 +46,9 @@ const qs = (params) => {
   return s ? `?${s}` : "";
 };
 
-export const items = (body) =>
-  Array.isArray(body) ? body : body?.items ?? body?.results ?? body?.events ?? body?.relations ?? [];
+// The pages and lists of the read model (graph/read/models.py: ActorPage, RelationList,
+// EventPage, Timeline) all hold their entries in `items`.
+export const items = (body) => body?.items ?? [];
 
 /** The short id (slug) the API takes in paths: the IRI's local part under kg:, else as is. */
 export function slugOf(idOrIri) {

@@ -1,6 +1,6 @@
-"""How stored values are shown by the API: slugs and IRIs, driver values as JSON, a
-resource's reference (id, label, classes), an actor's summary, a source's citation, and
-the dates a request may name."""
+"""How stored values become the read model (graph.read.models): slugs and IRIs, driver
+values as JSON, a resource's reference (id, label, classes), an actor's summary, a source's
+citation, merged relations, and the dates a request may name."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import base64
 import datetime as dt
 import math
 import re
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, Protocol, TypeVar
 
 from neo4j import graph as ng
 
 from graph.errors import InputError, NotFound
 from graph.mapping import decode_key
+from graph.read.models import Actor, Ref, SourceRef
 from graph.registry import local_name
 from graph.vocab import KG_NS
 
@@ -109,7 +111,8 @@ def types_of(props: dict[str, Any]) -> list[str]:
     return sorted(local_name(str(t)) for t in as_list(props.get("rdfTypes")))
 
 
-def ref(iri: str, props: dict[str, Any] | None) -> dict[str, Any]:
+def ref_fields(iri: str, props: dict[str, Any] | None) -> dict[str, Any]:
+    """The fields of a Ref, for the models that extend it (GraphNode, EventSummary...)."""
     props = props or {}
     return {
         "id": slug(iri),
@@ -119,28 +122,39 @@ def ref(iri: str, props: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def actor_summary(iri: str, props: dict[str, Any]) -> dict[str, Any]:
+def ref(iri: str, props: dict[str, Any] | None) -> Ref:
+    return Ref(**ref_fields(iri, props))
+
+
+def labels_by_lang(props: dict[str, Any]) -> dict[str, str]:
+    return {lang or "none": sorted(v)[0] for lang, v in by_lang(props, "label").items() if v}
+
+
+def actor_fields(iri: str, props: dict[str, Any]) -> dict[str, Any]:
     aliases: set[str] = set()
     for values in by_lang(props, "altLabel").values():
         aliases.update(values)
-    labels = {lang or "none": sorted(v)[0] for lang, v in by_lang(props, "label").items() if v}
     return {
-        **ref(iri, props),
-        "labels": labels,
+        **ref_fields(iri, props),
+        "labels": labels_by_lang(props),
         "aliases": sorted(aliases - {props.get("name")}),
     }
 
 
-def source_ref(iri: str, props: dict[str, Any] | None) -> dict[str, Any]:
+def actor_summary(iri: str, props: dict[str, Any]) -> Actor:
+    return Actor(**actor_fields(iri, props))
+
+
+def source_ref(iri: str, props: dict[str, Any] | None) -> SourceRef:
     props = props or {}
-    return {
-        "id": slug(iri),
-        "iri": iri,
-        "title": first_value(props, "title") or props.get("name"),
-        "publisher": first_value(props, "publisher"),
-        "published": date_text(props.get("published")),
-        "url": (as_list(props.get("url^^xsd:anyURI")) or as_list(props.get("url")) or [None])[0],
-    }
+    return SourceRef(
+        id=slug(iri),
+        iri=iri,
+        title=first_value(props, "title") or props.get("name"),
+        publisher=first_value(props, "publisher"),
+        published=date_text(props.get("published")),
+        url=(as_list(props.get("url^^xsd:anyURI")) or as_list(props.get("url")) or [None])[0],
+    )
 
 
 def plain_props(props: dict[str, Any]) -> dict[str, Any]:
@@ -160,27 +174,41 @@ def parse_day(value: str | None, name: str) -> dt.date | None:
         raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def merge_relations(items: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One relation per (subject, type, object, interval): rows that name the same relation
+class Qualified(Protocol):
+    """A relation as the read model gives it: its interval, sources and qualified nodes."""
+
+    validFrom: str | None
+    validTo: str | None
+    sources: list[str]
+    iri: str | None
+    iris: list[str]
+    label: str | None
+
+    def model_copy(self: R, *, update: dict[str, Any] | None = None, deep: bool = False) -> R: ...
+
+
+R = TypeVar("R", bound=Qualified)
+
+
+def merge_relations(items: list[R], key: Callable[[R], Hashable]) -> list[R]:
+    """One relation per (subject, type, object, interval): items that name the same relation
     with the same validFrom and validTo (a relation stated by several seeds or reports, each
     its own qualified node) become one, with every source and every qualified node's IRI.
-    `key` names the fields that identify the relation besides the interval. Order is kept."""
-    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    `key` gives what identifies the relation besides the interval. Order is kept."""
+    merged: dict[tuple[Hashable, str | None, str | None], R] = {}
     for item in items:
-        k = (*(_hashable(item.get(f)) for f in key), item["validFrom"], item["validTo"])
-        iri = item.get("iri")
-        if k not in merged:
-            merged[k] = {**item, "sources": list(item["sources"]), "iris": [iri] if iri else []}
+        k = (key(item), item.validFrom, item.validTo)
+        iri = item.iri
+        into = merged.get(k)
+        if into is None:
+            merged[k] = item.model_copy(
+                update={"sources": list(item.sources), "iris": [iri] if iri else []}
+            )
             continue
-        into = merged[k]
-        into["sources"] = sorted(set(into["sources"]) | set(item["sources"]))
-        if iri and iri not in into["iris"]:
-            into["iris"] = sorted([*into["iris"], iri])
-        into["iri"] = into["iris"][0] if into["iris"] else None
-        if not into.get("label"):
-            into["label"] = item.get("label")
+        into.sources = sorted(set(into.sources) | set(item.sources))
+        if iri and iri not in into.iris:
+            into.iris = sorted([*into.iris, iri])
+        into.iri = into.iris[0] if into.iris else None
+        if not into.label:
+            into.label = item.label
     return list(merged.values())
-
-
-def _hashable(value: Any) -> Any:
-    return value.get("iri") if isinstance(value, dict) else value

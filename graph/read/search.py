@@ -7,11 +7,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from typing import Any
 
 from graph import queries
 from graph.mapping import normalise_text
-from graph.present import date_text, ref
+from graph.read.base import Reader
+from graph.read.models import SearchHit, SearchResult
+from graph.read.present import date_text, ref_fields
 
 KINDS = ("Actor", "Place", "Event")
 MONTHS = {
@@ -80,9 +81,9 @@ def kind_of(labels: list[str]) -> str | None:
     return next((k for k in KINDS if k in labels), None)
 
 
-def search(reader: Any, q: str, limit: int = 20) -> dict[str, Any]:
-    """Up to `limit` matches of each kind, best first: {"Actor": [...], "Place": [...],
-    "Event": [...]}, each item a reference (with the event's date)."""
+def search(reader: Reader, q: str, limit: int = 20) -> SearchResult:
+    """Up to `limit` matches of each kind, best first, in groups "Actor", "Place" and
+    "Event", each hit a reference (with the event's date)."""
     text, days = date_words(q)
     rows = reader.rows(
         queries.API_SEARCH_KINDS,
@@ -90,22 +91,22 @@ def search(reader: Any, q: str, limit: int = 20) -> dict[str, Any]:
         **{"from": days[0] if days else None, "to": days[1] if days else None},
         limit=limit * 10,
     )
-    groups: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
+    groups: dict[str, list[SearchHit]] = {k: [] for k in KINDS}
     for r in rows:
         kind = kind_of(list(r["labels"]))
         if kind is None or len(groups[kind]) >= limit:
             continue
         groups[kind].append(
-            {
-                **ref(r["iri"], {"name": r["name"], "rdfTypes": r["types"]}),
-                "kind": kind,
-                "date": date_text(r["date"]),
-            }
+            SearchHit(
+                **ref_fields(r["iri"], {"name": r["name"], "rdfTypes": r["types"]}),
+                kind=kind,
+                date=date_text(r["date"]),
+            )
         )
-    return {
-        "q": q,
-        "text": text,
-        "from": days[0].isoformat() if days else None,
-        "to": days[1].isoformat() if days else None,
-        "groups": groups,
-    }
+    return SearchResult(
+        q=q,
+        text=text,
+        from_=days[0].isoformat() if days else None,
+        to=days[1].isoformat() if days else None,
+        groups=groups,
+    )

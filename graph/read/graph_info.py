@@ -1,0 +1,66 @@
+"""The graph as a whole: what it holds (health), the ids of its loads (the SPARQL view is
+rebuilt when they change), its triples for that view, and the pages of the GraphML and CSV
+exports. The whole-graph reads run in one read transaction of the reader account (a
+consistent view while a load commits, `Reader.snapshot`), under a deadline of their own and
+bounded by the graph rather than by the row cap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePath
+from typing import IO, Any
+
+from graph import queries
+from graph.read.base import Reader
+from graph.read.models import GraphInfo, LoadInfo
+from graph.read.present import jsonable
+from graph.store import translate_errors
+
+
+def health(reader: Reader) -> GraphInfo:
+    counts = reader.rows(queries.API_COUNTS)[0]
+    last = reader.rows(queries.LAST_LOAD)
+    load = None
+    if last:
+        row = jsonable(last[0])
+        load = LoadInfo(
+            id=str(row["id"]),
+            startedAt=row.get("startedAt"),
+            # File names only: an HTTP client has no business with the server's folders.
+            files=[PurePath(str(f)).name for f in row.get("files") or []],
+            triples=row.get("triples"),
+        )
+    return GraphInfo(
+        nodes=int(counts["nodes"]),
+        relationships=int(counts["relationships"]),
+        last_load=load,
+        server=reader.store.server_version(),
+    )
+
+
+def graph_version(reader: Reader) -> tuple[str, ...]:
+    """Ids of the loads the graph holds: the SPARQL copy is rebuilt when they change."""
+    return tuple(sorted(str(r["id"]) for r in reader.scan(queries.API_LOAD_IDS)))
+
+
+def write_ntriples(reader: Reader, out: IO[bytes]) -> None:
+    """The whole graph as N-Triples (the export's triples), for the SPARQL copy."""
+    from graph.export import iter_triples
+    from graph.sparql import write_ntriples as write
+
+    with translate_errors():
+        write(iter_triples(reader.store, reader.registry, snapshot=reader.snapshot), out)
+
+
+def export_pages(reader: Reader, page_size: int = 1000) -> Iterator[dict[str, Any]]:
+    """Nodes with their labels, properties and outgoing relationships, page by page (keyset
+    by iri), for graph.pg_export: rows of the driver, as they come."""
+    after = ""
+    with reader.snapshot() as tx:
+        while True:
+            rows = list(tx.run(queries.API_EXPORT_PAGE, after=after, limit=page_size))
+            if not rows:
+                return
+            for row in rows:
+                yield row.data()
+            after = rows[-1]["iri"]

@@ -1,0 +1,521 @@
+"""The read functions (graph/read/) against the fake store of tests/unit/conftest.py: canned
+rows in, typed read-model objects out, with the parameters the statements were given (types
+from the ontology registry, the "as of" day) and the read path's limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from graph import queries
+from graph.errors import InputError, NotFound, QueryError, ReadOnlyViolation
+from graph.read import (
+    Reader,
+    actors,
+    cypher,
+    events,
+    geo,
+    graph_info,
+    paths,
+    relations,
+    search,
+    timeline,
+)
+from graph.read.models import (
+    ActorDetail,
+    ActorPage,
+    CypherResult,
+    EventDetail,
+    EventPage,
+    GraphInfo,
+    MapView,
+    Neighbourhood,
+    PathList,
+    RelationList,
+    SearchResult,
+    Timeline,
+)
+from tests.unit.conftest import FakeStore
+
+KG = "https://w3id.org/sahel-kg/id/"
+S = "https://w3id.org/sahel-kg/ontology#"
+
+
+def refcols(
+    iri: str | None, name: str | None, types: list[str], prefix: str = ""
+) -> dict[str, Any]:
+    return {f"{prefix}name": name, f"{prefix}types": [S + t for t in types] if iri else None}
+
+
+def rel_row(other: str, name: str, rel_type: str, outgoing: bool, **props: Any) -> dict[str, Any]:
+    return {
+        "labels": ["Resource", "Actor", "State"],
+        **refcols(KG + "mali", "Mali", ["State"]),
+        "type": rel_type,
+        "outgoing": outgoing,
+        "other": KG + other,
+        **refcols(KG + other, name, ["State"], "other_"),
+        "props": props,
+    }
+
+
+# ------------------------------------------------------------------ relations
+
+
+def test_relations_are_merged_typed_and_asked_with_the_registry_types(
+    store: FakeStore, reader: Reader
+) -> None:
+    store.answer(
+        queries.API_ACTOR_RELATIONS,
+        [
+            rel_row(
+                "france",
+                "France",
+                "PARTNER_OF",
+                True,
+                validFrom="2013-01-11",
+                sources=[KG + "src-b"],
+                iri=KG + "rel-2",
+            ),
+            rel_row(
+                "france",
+                "France",
+                "PARTNER_OF",
+                True,
+                validFrom="2013-01-11",
+                sources=[KG + "src-a"],
+                iri=KG + "rel-1",
+            ),
+            rel_row("aes", "AES", "MEMBER_OF", True, validFrom="2023-09-16", sources=[]),
+        ],
+    )
+    got = relations.relations(reader, "mali", dt.date(2019, 6, 1))
+    assert isinstance(got, RelationList)
+    assert got.actor.id == "mali" and got.actor.types == ["State"] and got.at == "2019-06-01"
+    france = [r for r in got.items if r.other.id == "france"]
+    assert len(france) == 1  # two qualified nodes, one relation
+    assert france[0].iris == [KG + "rel-1", KG + "rel-2"] and france[0].iri == KG + "rel-1"
+    assert france[0].sources == [KG + "src-a", KG + "src-b"]
+    assert france[0].predicate == S + "partnerOf" and france[0].direction == "out"
+    (asked,) = store.asked(queries.API_ACTOR_RELATIONS)
+    assert asked["iri"] == KG + "mali" and asked["at"] == dt.date(2019, 6, 1)
+    assert "PARTNER_OF" in asked["types"] and "MEMBER_OF" in asked["types"]
+    assert got.model_dump(by_alias=True)["items"][0]["validFrom"] == "2013-01-11"
+
+
+def test_relations_of_a_type_by_its_property_name(store: FakeStore, reader: Reader) -> None:
+    store.answer(queries.API_ACTOR_RELATIONS, [rel_row("x", None, "PARTNER_OF", False)])  # type: ignore[arg-type]
+    got = relations.relations(reader, "mali", None, "partnerOf")
+    assert store.asked(queries.API_ACTOR_RELATIONS)[0]["types"] == ["PARTNER_OF"]
+    assert got.items[0].direction == "in" and got.items[0].other.label == "x"  # no name: local
+
+
+def test_relations_of_an_unknown_actor_and_of_a_non_actor_are_not_found(
+    store: FakeStore, reader: Reader
+) -> None:
+    store.answer(queries.API_ACTOR_RELATIONS, [])
+    with pytest.raises(NotFound, match="nobody"):
+        relations.relations(reader, "nobody")
+    store.answer(
+        queries.API_ACTOR_RELATIONS,
+        [{**rel_row("x", "X", "PARTNER_OF", True), "labels": ["Resource", "Place"]}],
+    )
+    with pytest.raises(NotFound):
+        relations.relations(reader, "bamako")
+
+
+def test_an_unknown_relation_type_names_the_choices(store: FakeStore, reader: Reader) -> None:
+    store.answer(queries.API_RESOURCES, [{"iri": KG + "mali", "labels": ["Actor"], "props": {}}])
+    with pytest.raises(InputError, match=r"choose one of .*PARTNER_OF"):
+        relations.relations(reader, "mali", None, "LIKES")
+    assert not store.asked(queries.API_ACTOR_RELATIONS)
+
+
+def test_neighbourhood_nodes_by_hop_and_edges_once(store: FakeStore, reader: Reader) -> None:
+    def hop(start: str, end: str, other: str, **props: Any) -> dict[str, Any]:
+        return {
+            "type": "PARTNER_OF",
+            "start": KG + start,
+            "end": KG + end,
+            "other": KG + other,
+            "other_labels": ["Actor", "State"],
+            **refcols(KG + other, other.title(), ["State"], "other_"),
+            "props": props,
+        }
+
+    center = {"labels": ["Actor", "State"], **refcols(KG + "mali", "Mali", ["State"])}
+    store.answer(
+        queries.API_CENTER_NEIGHBOURS,
+        [{**center, **hop("mali", "russia", "russia", sources=["s1"], validFrom="2021-12-01")}],
+    )
+    store.answer(
+        queries.API_NEIGHBOUR_REFS,
+        [
+            hop("mali", "russia", "mali", sources=["s1"], validFrom="2021-12-01"),  # seen
+            hop("russia", "syria", "syria"),
+        ],
+    )
+    got = relations.neighbourhood(reader, "mali", 2)
+    assert isinstance(got, Neighbourhood) and not got.truncated
+    assert [(n.id, n.hop) for n in got.nodes] == [("mali", 0), ("russia", 1), ("syria", 2)]
+    assert got.nodes[1].labels == ["Actor", "State"]
+    ids = [e.id for e in got.edges]
+    assert ids == [
+        f"{KG}mali PARTNER_OF {KG}russia 2021-12-01/",
+        f"{KG}russia PARTNER_OF {KG}syria",
+    ]
+    assert store.asked(queries.API_NEIGHBOUR_REFS)[0]["frontier"] == [KG + "russia"]
+
+
+# ------------------------------------------------------------------ paths
+
+
+def test_paths_walk_back_every_shortest_connection(store: FakeStore, reader: Reader) -> None:
+    store.answer(
+        queries.API_REFS,
+        [
+            {"iri": KG + "jnim", "labels": ["Actor"], **refcols(KG, "JNIM", ["JihadistGroup"])},
+            {"iri": KG + "russia", "labels": ["Actor"], **refcols(KG, "Russia", ["State"])},
+        ],
+    )
+
+    def steps(params: dict[str, Any]) -> list[dict[str, Any]]:
+        def step(start: str, end: str, other: str) -> dict[str, Any]:
+            return {
+                "type": "OPPOSES",
+                "start": KG + start,
+                "end": KG + end,
+                "other": KG + other,
+                **refcols(KG + other, other.title(), ["State"], "other_"),
+                "validFrom": None,
+                "validTo": None,
+                "sources": ["s"],
+                "iri": None,
+            }
+
+        if params["frontier"] == [KG + "jnim"]:
+            return [step("jnim", "mali", "mali"), step("jnim", "burkina", "burkina")]
+        return [step("mali", "russia", "russia"), step("russia", "burkina", "russia")]
+
+    store.answer(queries.API_PATH_STEPS, steps)
+    got = paths.paths(reader, "jnim", "russia", 4)
+    assert isinstance(got, PathList)
+    assert [[n.id for n in p.nodes] for p in got.paths] == [
+        ["jnim", "burkina", "russia"],
+        ["jnim", "mali", "russia"],
+    ]
+    assert all(p.length == 2 for p in got.paths)
+    assert got.model_dump(by_alias=True)["from"]["label"] == "JNIM"
+    assert len(store.asked(queries.API_PATH_STEPS)) == 2  # stops at the hop that reaches 'to'
+
+
+def test_paths_between_one_actor_and_itself_is_an_input_error(
+    store: FakeStore, reader: Reader
+) -> None:
+    store.answer(
+        queries.API_REFS, [{"iri": KG + "mali", "labels": ["Actor"], "name": "Mali", "types": []}]
+    )
+    with pytest.raises(InputError, match="same actor"):
+        paths.paths(reader, "mali", "mali", 2)
+
+
+# ------------------------------------------------------------------ actors
+
+
+def test_actor_detail_and_page(store: FakeStore, reader: Reader) -> None:
+    props = {
+        "iri": KG + "jnim",
+        "name": "JNIM",
+        "rdfTypes": [S + "JihadistGroup"],
+        "label@en": ["JNIM"],
+        "label@fr": ["GSIM"],
+        "altLabel@en": ["JNIM", "Group for the Support of Islam and Muslims"],
+        "foundedDate": dt.date(2017, 3, 2),
+        "search": "jnim gsim",
+        "comment@en": ["An alliance."],
+    }
+    store.answer(queries.API_RESOURCES, [{"iri": KG + "jnim", "labels": ["Actor"], "props": props}])
+
+    def links(params: dict[str, Any]) -> list[dict[str, Any]]:
+        if params["types"] == ["SOURCE"]:
+            src = {
+                "name": "X",
+                "title@en": ["A report"],
+                "publisher": "AFP",
+                "published": dt.date(2024, 9, 19),
+            }
+            return [
+                {
+                    "subject": KG + "jnim",
+                    "type": "SOURCE",
+                    "iri": KG + "src",
+                    "labels": [],
+                    "props": src,
+                    "relProps": {},
+                }
+            ]
+        return [
+            {
+                "subject": KG + "jnim",
+                "type": "SAME_AS",
+                "iri": "http://www.wikidata.org/entity/Q1",
+                "labels": [],
+                "props": {},
+                "relProps": {},
+            }
+        ]
+
+    store.answer(queries.API_LINKS_OUT, links)
+    got = actors.detail(reader, "jnim")
+    assert isinstance(got, ActorDetail)
+    assert got.labels == {"en": "JNIM", "fr": "GSIM"} and got.founded == "2017-03-02"
+    assert got.aliases == ["Group for the Support of Islam and Muslims"]  # the name left out
+    assert got.sources[0].title == "A report" and got.sources[0].published == "2024-09-19"
+    assert got.same_as == ["http://www.wikidata.org/entity/Q1"]
+    assert "search" not in got.properties and got.properties["foundedDate"] == "2017-03-02"
+    assert got.description == "An alliance."
+
+    store.answer(queries.API_SEARCH_PAGE, [{"total": 7, "page": [[KG + "jnim", props]]}])
+    page = actors.search(reader, None, "jihadistgroup", 1, 3)
+    assert isinstance(page, ActorPage) and (page.total, page.limit, page.offset) == (7, 1, 3)
+    assert page.items[0].id == "jnim"
+    assert store.asked(queries.API_SEARCH_PAGE)[0]["label"] == "JihadistGroup"
+
+
+def test_an_unknown_actor_class_is_an_input_error(reader: Reader) -> None:
+    with pytest.raises(InputError, match="unknown type 'Dragon'"):
+        actors.search(reader, None, "Dragon", 10, 0)
+
+
+# ------------------------------------------------------------------ events and timeline
+
+
+def test_events_page_and_event_detail_with_claims(store: FakeStore, reader: Reader) -> None:
+    ev = {"name": "Bamako attack", "rdfTypes": [S + "Attack"], "date": dt.date(2024, 9, 17)}
+    store.answer(queries.API_EVENTS, [{"iri": KG + "ev", "labels": ["Event"], "props": ev}])
+    store.answer(queries.API_COUNT_EVENTS, [{"total": 1}])
+    store.answer(queries.API_RESOURCES, [{"iri": KG + "ev", "labels": ["Event"], "props": ev}])
+
+    def links(params: dict[str, Any]) -> list[dict[str, Any]]:
+        def link(subject: str, rel_type: str, iri: str, **props: Any) -> dict[str, Any]:
+            return {
+                "subject": KG + subject,
+                "type": rel_type,
+                "iri": KG + iri,
+                "labels": [],
+                "props": props,
+                "relProps": {},
+            }
+
+        rows = [
+            link("ev", "PERPETRATOR", "jnim", name="JNIM"),
+            link("ev", "LOCATION", "bamako", name="Bamako"),
+            link("ev", "SOURCE", "src", title="Report"),
+            link("claim-1", "CLAIM_KIND", "x"),
+            link("claim-2", "SOURCE", "src2", publisher="Reuters"),
+            link("stmt", "STATED_BY", "mali", name="Mali"),
+        ]
+        return [r for r in rows if r["subject"] in params["iris"]]
+
+    store.answer(queries.API_LINKS_OUT, links)
+    page = events.events(reader, actor=None, from_=dt.date(2024, 1, 1))
+    assert isinstance(page, EventPage) and page.total == 1
+    assert page.items[0].date == "2024-09-17" and page.items[0].perpetrators[0].id == "jnim"
+    assert store.asked(queries.API_EVENTS)[0]["from"] == dt.date(2024, 1, 1)
+
+    store.answer(
+        queries.API_LINKS_IN,
+        [
+            {
+                "type": "ABOUT",
+                "iri": KG + "claim-2",
+                "labels": ["Claim"],
+                "props": {"value": 77, "attribution": "officials"},
+            },
+            {"type": "ABOUT", "iri": KG + "claim-1", "labels": ["Claim"], "props": {"value": 70}},
+            {"type": "ABOUT", "iri": KG + "stmt", "labels": ["Statement"], "props": {"name": "S"}},
+        ],
+    )
+    got = events.event(reader, "ev")
+    assert isinstance(got, EventDetail)
+    assert [c.value for c in got.claims] == [77, 70]  # no kind first, then by kind and value
+    assert got.claims[0].attribution == ["officials"] and got.claims[0].sources[0].id == "src2"
+    assert got.claims[1].kind is None or got.claims[1].kind == KG + "x"
+    assert got.statements[0].statedBy[0].label == "Mali"
+    assert got.places[0].label == "Bamako" and got.sources[0].title == "Report"
+
+
+def test_a_role_needs_an_actor_and_is_one_of_the_roles(reader: Reader) -> None:
+    with pytest.raises(InputError, match="needs an 'actor'"):
+        events.events(reader, role="perpetrator")
+    with pytest.raises(InputError, match="unknown role 'victim'"):
+        events.events(reader, actor="jnim", role="victim")
+
+
+def test_timeline_orders_events_and_relation_bounds_in_the_range(
+    store: FakeStore, reader: Reader
+) -> None:
+    store.answer(
+        queries.API_RESOURCES,
+        [{"iri": KG + "mali", "labels": ["Actor"], "props": {"name": "Mali"}}],
+    )
+    store.answer(
+        queries.API_TIMELINE_EVENTS,
+        [
+            {
+                "iri": KG + "coup",
+                "labels": ["Event"],
+                "roles": ["PARTICIPANT", "TARGET"],
+                "props": {"name": "Coup", "date": dt.date(2021, 5, 24)},
+            }
+        ],
+    )
+    store.answer(
+        queries.API_TIMELINE_RELATIONS,
+        [
+            {
+                "type": "PARTNER_OF",
+                "outgoing": True,
+                "other": KG + "france",
+                "otherLabels": [],
+                "otherProps": {"name": "France"},
+                "props": {"validFrom": "2013-01-11", "validTo": "2022-08-15"},
+            }
+        ],
+    )
+    got = timeline.timeline(reader, "mali", dt.date(2020, 1, 1), None)
+    assert isinstance(got, Timeline)
+    assert [(e.date, e.kind) for e in got.items] == [
+        ("2021-05-24", "event"),
+        ("2022-08-15", "relation-end"),  # the start (2013) is before 'from'
+    ]
+    assert got.items[0].roles == ["PARTICIPANT", "TARGET"]
+    assert got.items[1].relation is not None and got.items[1].item.label == "France"
+    assert got.model_dump(by_alias=True)["from"] == "2020-01-01"
+
+
+# ------------------------------------------------------------------ Cypher and limits
+
+
+def test_cypher_is_cut_at_the_row_cap_and_refuses_writes(store: FakeStore, reader: Reader) -> None:
+    statement = "MATCH (n) RETURN n.iri AS iri"
+    store.answer(statement, [{"iri": f"x{i}"} for i in range(150)])
+    got = cypher.cypher(reader, statement)
+    assert isinstance(got, CypherResult)
+    assert got.truncated and got.row_count == 100 == len(got.rows)  # the reader's max_rows
+    with pytest.raises(ReadOnlyViolation):
+        cypher.cypher(reader, "CREATE (n)")
+    assert len(store.calls) == 1  # the write never reached the store
+
+
+def test_the_service_statements_have_a_row_cap_too(store: FakeStore, reader: Reader) -> None:
+    reader.max_statement_rows = 3
+    store.answer(queries.API_PLACES, [{"iri": str(i)} for i in range(4)])
+    with pytest.raises(QueryError, match="more than 3 rows"):
+        geo.places(reader)
+
+
+def test_every_read_runs_in_a_bounded_read_session(store: FakeStore, reader: Reader) -> None:
+    store.answer(queries.API_COUNTS, [{"nodes": 5, "relationships": 4}])
+    store.answer(
+        queries.LAST_LOAD,
+        [
+            {
+                "id": "l1",
+                "startedAt": dt.datetime(2024, 1, 1, 12),
+                "files": ["/secret/dir/seeds.ttl"],
+                "triples": 9,
+            }
+        ],
+    )
+    got = graph_info.health(reader)
+    assert isinstance(got, GraphInfo) and got.server == "Fake/1.0"
+    assert got.last_load is not None and got.last_load.files == ["seeds.ttl"]
+    assert got.last_load.startedAt == "2024-01-01T12:00:00"
+    assert len(store.sessions) == 2
+    assert all(0 < s["connection_acquisition_timeout"] <= 6 for s in store.sessions)
+
+
+# ------------------------------------------------------------------ map and search
+
+
+def test_map_points_inherit_from_the_place_an_event_is_in(store: FakeStore, reader: Reader) -> None:
+    def place(iri: str, lat: float | None, parents: list[str]) -> dict[str, Any]:
+        return {
+            "iri": KG + iri,
+            "name": iri.title(),
+            "types": [S + "City"],
+            "lat": lat,
+            "lon": lat,
+            "precision": "town",
+            "geonames": None,
+            "parents": [KG + p for p in parents],
+            "sources": ["s"],
+        }
+
+    store.answer(queries.API_PLACES, [place("bamako", 12.6, []), place("camp", None, ["bamako"])])
+    store.answer(
+        queries.API_MAP_EVENTS,
+        [
+            {
+                "iri": KG + "ev",
+                "name": "Attack",
+                "types": [S + "Attack"],
+                "date": "2024-09-17",
+                "datePrecision": None,
+                "places": [KG + "camp"],
+                "perpetrators": [[KG + "jnim", "JNIM"]],
+            }
+        ],
+    )
+    store.answer(
+        queries.API_FATALITY_CLAIMS,
+        [
+            {"event": KG + "ev", "value": "77", "sources": ["a"]},
+            {"event": KG + "ev", "value": "dozens", "sources": ["b"]},
+        ],
+    )
+    got = geo.map_events(reader, KG + "jnim")
+    assert isinstance(got, MapView) and got.actor == "jnim"
+    ev = got.events[0]
+    assert ev.point is not None and ev.point.place == "bamako" and ev.point.inherited
+    assert ev.fatalities is not None and (ev.fatalities.min, ev.fatalities.max) == (77, 77)
+    assert ev.fatalities.contested and ev.datePrecision == "day"
+    assert [p.id for p in got.places] == ["bamako"]  # only places with coordinates
+
+
+def test_search_groups_hits_by_kind_with_date_words(store: FakeStore, reader: Reader) -> None:
+    store.answer(
+        queries.API_SEARCH_KINDS,
+        [
+            {
+                "iri": KG + "ev",
+                "labels": ["Resource", "Event"],
+                "name": "Attack",
+                "types": [S + "Attack"],
+                "date": dt.date(2024, 9, 17),
+                "search": "",
+                "rank": 0,
+            }
+        ],
+    )
+    got = search.search(reader, "Bamako September 2024", 5)
+    assert isinstance(got, SearchResult)
+    assert got.text == "bamako" and got.from_ == "2024-09-01" and got.to == "2024-09-30"
+    assert [h.id for h in got.groups["Event"]] == ["ev"] and got.groups["Actor"] == []
+    assert store.asked(queries.API_SEARCH_KINDS)[0]["limit"] == 50
+
+
+def test_export_pages_are_read_in_one_bounded_snapshot(store: FakeStore, reader: Reader) -> None:
+    def page(params: dict[str, Any]) -> list[dict[str, Any]]:
+        iris = ["a", "b", "c"]
+        after = [i for i in iris if i > params["after"]][: params["limit"]]
+        return [{"iri": i, "labels": [], "props": {}, "rels": []} for i in after]
+
+    store.answer(queries.API_EXPORT_PAGE, page)
+    rows = list(graph_info.export_pages(reader, page_size=2))
+    assert [r["iri"] for r in rows] == ["a", "b", "c"]
+    assert store.transactions == [reader.snapshot_timeout_s]  # one transaction, bounded
+    assert len(store.asked(queries.API_EXPORT_PAGE)) == 3  # two pages, then an empty one
