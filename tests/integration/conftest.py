@@ -111,9 +111,9 @@ def store(opened: Store) -> Store:
 def cli_env(settings: Settings) -> dict[str, str]:
     """Environment for running `sahelkg` as a subprocess against the test server."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAHELKG_")}
+    env["SAHELKG_DATA_DIR"] = str(settings.data_dir)  # the graph-version marker, on both
     if settings.embedded:
         env.update(
-            SAHELKG_DATA_DIR=str(settings.data_dir),
             SAHELKG_EMBEDDED_BOLT_PORT=str(settings.embedded_bolt_port),
             SAHELKG_EMBEDDED_HTTP_PORT=str(settings.embedded_http_port),
         )
