@@ -134,8 +134,11 @@ class Store:
         return int(nodes), int(rels)
 
     def load_ids(self, timeout: float | None = None) -> list[str]:
-        """Ids of the committed loads the graph holds: its version (api/cache.py)."""
-        return [str(r["id"]) for r in self.read(queries.API_LOAD_IDS, timeout=timeout)]
+        """Ids of the committed loads the graph holds: its version (api/cache.py). One
+        attempt in a session, as the API's reads (execute_query would retry for 15 s)."""
+        with translate_errors(), self.reading(), self.read_session() as session:
+            result = session.run(neo4j.Query(queries.API_LOAD_IDS, timeout=timeout))
+            return [str(r["id"]) for r in result]
 
     def server_version(self) -> str:
         """The server's product and version as it announces itself."""

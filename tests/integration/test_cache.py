@@ -220,8 +220,8 @@ def test_two_workers_both_drop_their_cache_when_a_load_commits(
     log = (tmp_path / "serve.log").open("wb")
     env = {**cli_env, "SAHELKG_GRAPH_VERSION_RECHECK_S": "3600"}
     proc = subprocess.Popen(
-        [SAHELKG, "serve", "--no-seed", "--workers", "2", "--host", "127.0.0.1"]
-        + ["--port", str(port)],
+        [SAHELKG, "serve", "--no-seed", "--workers", "2", "--host", "127.0.0.1", "--port",
+         str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
