@@ -1,6 +1,7 @@
 """The HTTP API under load: wrk (Debian package `wrk`), 32 connections, 2 threads, loopback
 only, on the ontology + seeds, on either backend or both, this code against another
-revision ("today's": `main` by default) on the SAME store in the same run.
+revision ("today's": where this branch left `main`, by default) on the SAME store in the
+same run.
 
     apt-get install -y wrk
     python -m bench.api_load                          # both backends, 10 s per run
@@ -112,11 +113,16 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
         return int(answer.status), dict(answer.headers)
 
 
+def git(*args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
 def export_revision(ref: str, into: Path) -> tuple[Path, str]:
     """The files of `ref` (git archive: nothing checked out, no worktree touched)."""
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.strip()
+    if ref == "merge-base":  # where this branch left main: the code before its changes
+        ref = git("merge-base", "HEAD", "main")
+    commit = git("rev-parse", "--short", ref)
     archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True)
     into.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
@@ -176,12 +182,13 @@ def serving(
             time.sleep(0.5)
         yield base, proc.pid
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
         out.close()
 
 
@@ -276,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
-        "--baseline", default="main", help="git revision to compare with ('none': skip)"
+        "--baseline",
+        default="merge-base",
+        help="git revision to compare with (default: where this branch left main; 'none': skip)",
     )
     args = parser.parse_args(argv)
     wrk = shutil.which("wrk")

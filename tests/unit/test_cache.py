@@ -274,3 +274,45 @@ def test_a_marker_that_cannot_be_written_never_fails_the_caller(tmp_path: Path) 
     blocker.write_text("")
     version.mark(blocker / "graph-version")  # its folder is a file: logged, not raised
     assert version.token(blocker / "graph-version") is None
+
+
+class _Session:
+    def __init__(self, fail: bool) -> None:
+        self.fail = fail
+
+    def __enter__(self) -> _Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def execute_write(self, work: Callable[[Any], Any]) -> Any:
+        if self.fail:
+            raise ConnectionError("connection lost while committing")
+        return work(object())
+
+
+class _Driver:
+    def __init__(self) -> None:
+        self.fail = False
+
+    def session(self, **config: Any) -> _Session:
+        return _Session(self.fail)
+
+
+def test_every_store_write_moves_the_marker_even_one_whose_answer_was_lost(
+    tmp_path: Path,
+) -> None:
+    from graph.errors import StoreUnavailable
+    from graph.store.base import Store
+
+    driver = _Driver()
+    store = Store(driver, driver, "db")  # type: ignore[arg-type]
+    store.version_marker = version.marker_path(tmp_path)
+    assert store.write(lambda tx: 7) == 7
+    first = version.token(store.version_marker)
+    assert first is not None
+    driver.fail = True
+    with pytest.raises(StoreUnavailable):
+        store.write(lambda tx: 8)
+    assert version.token(store.version_marker) not in (None, first)
