@@ -10,6 +10,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -18,7 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import graph
 from api import errors
+from api.cache import GraphVersion, HttpCache, build_token
 from api.deps import ReadPool
 from api.routes import (
     actors,
@@ -36,6 +39,7 @@ from api.routes import (
     timeline,
 )
 from api.security import Hygiene
+from graph import version
 from graph.ontology import Ontology
 from graph.settings import Settings, get_settings
 from graph.sparql import SparqlEngine
@@ -129,6 +133,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sparql = SparqlEngine(settings.query_timeout_s)
         app.state.reads = ReadPool(settings.read_threads)
         app.state.cypher_reads = ReadPool(settings.cypher_threads)
+
+        async def load_ids() -> list[str]:
+            ids: list[str] = await app.state.reads.run(store.load_ids, settings.query_timeout_s)
+            return ids
+
+        graph_version.start(load_ids)
         # What start-up made (the ontology's rdflib graph, modules: ~100k objects) lives as
         # long as the app: out of the collector's sight, so that a full collection, which
         # stopped every request in flight for 30-40 ms, scans only what requests make.
@@ -138,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             gc.unfreeze()
+            await graph_version.stop()
             app.state.sparql.close()
             store.close()
 
@@ -155,6 +166,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     errors.install(app)
+    # The graph version and the answers rendered under it (api/cache.py), one per process.
+    graph_version = GraphVersion(
+        version.marker_path(settings.data_dir),
+        build_token(
+            settings.model_dump_json(),
+            [Path(__file__).parent, Path(graph.__file__).parent, settings.ontology_path],
+        ),
+        settings.response_cache_bytes,
+        settings.graph_version_recheck_s,
+    )
+    app.state.graph_version = graph_version
     for module in (
         health,
         actors,
@@ -177,6 +199,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pass
     else:
         mount_ui(app)
+    app.add_middleware(HttpCache, graph=graph_version)  # first added: the innermost
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -1,54 +1,78 @@
-"""The HTTP API under load: wrk (Debian package `wrk`), 32 connections, 2 threads, 30 s per
-endpoint, loopback only, against `sahelkg serve` on the seeds (its own data directory and
-embedded server, stopped by PID at the end).
+"""The HTTP API under load: wrk (Debian package `wrk`), 32 connections, 2 threads, loopback
+only, on the ontology + seeds, on either backend or both, this code against another
+revision ("today's": where this branch left `main`, by default) on the SAME store in the
+same run.
 
     apt-get install -y wrk
-    python -m bench.api_load                 # 30 s per endpoint
-    python -m bench.api_load --duration 10
+    python -m bench.api_load                          # both backends, 10 s per run
+    python -m bench.api_load --backend arcadedb --duration 30 --baseline none
 
-Prints, per endpoint: requests/s, p50, p99, non-2xx responses and socket errors at 32
-connections; the CPU the API process and the JVM used during that run, per request and in
-cores (which of the two sets the pace); and p50/p99 with ONE connection (a request's
-service time, without queueing). Figures are printed, never asserted.
+Per backend: one store of its own (an embedded ArcadeDB server, or a Neo4j 5.26 server
+from scripts/neo4j; stopped by PID at the end), loaded once with the ontology and the
+seeds; two `sahelkg serve --no-seed` processes on it, one per revision (the other one
+exported with `git archive` into a temporary folder and run from there). Per endpoint, in
+turn, on the same machine minutes apart:
+
+- **today**: the baseline revision, the same URL every request;
+- **cached**: this code, the same URL every request (after the first, answered from the
+  worker's cache);
+- **uncached**: this code, a different URL every request (an ignored `_u` parameter: each
+  request misses the cache, renders and is kept, as a first visit would);
+- **304**: this code, the same URL with `If-None-Match` (a client revalidating).
+
+Prints requests/s, p50, p99, non-2xx (wrk counts 4xx and 5xx only; `first_status` is what
+a first request got: 304 for the revalidation runs), socket errors, and the CPU the API
+process(es) and the store's JVM used per request. Figures are printed, never asserted; the
+machine is shared, so compare the ratios of one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+import tomllib
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.common import machine, serve
-from graph import embedded
+from bench.common import ROOT, free_port, machine, neo4j_server, private_server
+from graph.load import Ontology, load, prepare
+from graph.settings import Settings
 
-CYPHER = {
-    "query": "MATCH (a:Actor)-[r]->(b:Actor) WHERE a.name STARTS WITH $p "
-    "RETURN a.name AS a, type(r) AS rel, b.name AS b LIMIT 25",
-    "parameters": {"p": "J"},
-}
-ENDPOINTS: list[tuple[str, str, str | None]] = [
-    ("search", "/actors?q=jnim", None),
-    ("relations at a date", "/actors/jnim/relations?at=2020-06-01", None),
-    ("neighbourhood", "/actors/jnim/neighbourhood", None),
-    ("paths", "/paths?from=jnim&to=russia", None),
-    ("/cypher", "/cypher", json.dumps(CYPHER)),
+ENDPOINTS: list[tuple[str, str]] = [
+    ("search", "/actors?q=jnim"),
+    ("relations", "/actors/jnim/relations?at=2020-06-01"),
+    ("neighbourhood", "/actors/jnim/neighbourhood"),
+    ("paths", "/paths?from=jnim&to=russia"),
 ]
+VARIANTS = ("today", "cached", "uncached", "304")
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+# Each wrk thread numbers its requests; `tid` keeps the two threads' URLs apart.
+UNIQUE_LUA = """
+local n = 0
+local threads = 0
+function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+function request()
+  n = n + 1
+  return wrk.format(nil, wrk.path .. SEP .. "_u=" .. tid .. "-" .. n)
+end
+"""
 
 
 def _ms(text: str) -> float:
     m = re.match(r"([\d.]+)(us|ms|s)", text)
-    if not m:
-        return float("nan")
-    return float(m.group(1)) * _UNITS[m.group(2)]
+    return float(m.group(1)) * _UNITS[m.group(2)] if m else float("nan")
 
 
 def parse_wrk(out: str) -> dict[str, Any]:
@@ -68,122 +92,228 @@ def parse_wrk(out: str) -> dict[str, Any]:
     }
 
 
-def cpu_seconds(pid: int | None, children_but: int | None = None) -> float:
-    """User + system CPU time of a process (all its threads), from /proc; with
-    `children_but`, plus its live child processes' (uvicorn's workers, the SPARQL worker)
-    except that one (the embedded JVM, also a child of `sahelkg serve`)."""
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a process and its live children (uvicorn's workers, the SPARQL
+    worker), from /proc."""
     if pid is None:
         return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
     total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    if children_but is not None:
-        kids = Path(f"/proc/{pid}/task/{pid}/children")
-        for child in kids.read_text().split() if kids.exists() else []:
-            if int(child) != children_but:
-                total += cpu_seconds(int(child), children_but)
+    kids = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in kids.read_text().split() if kids.exists() else []:
+        total += cpu_seconds(int(child))
     return total
 
 
-def wrk_command(
-    wrk: str, url: str, body: str | None, script: Path, connections: int, seconds: int
-) -> list[str]:
-    command = [
-        wrk,
-        f"-c{connections}",
-        f"-t{min(connections, 2)}",
-        f"-d{seconds}s",
-        "--latency",
-        "--timeout",
-        "10s",
-    ]
-    if body:
-        script.write_text(
-            'wrk.method = "POST"\n'
-            f"wrk.body = {json.dumps(body)}\n"
-            'wrk.headers["Content-Type"] = "application/json"\n'
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            answer.read()
+            return int(answer.status), {k.lower(): v for k, v in answer.headers.items()}
+    except urllib.error.HTTPError as exc:  # urllib raises on a 304 too
+        return int(exc.code), {k.lower(): v for k, v in exc.headers.items()}
+
+
+def git(*args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def export_revision(ref: str, into: Path) -> tuple[Path, str]:
+    """The files of `ref` (git archive: nothing checked out, no worktree touched)."""
+    if ref == "merge-base":  # where this branch left main: the code before its changes
+        ref = git("merge-base", "HEAD", "main")
+    commit = git("rev-parse", "--short", ref)
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True)
+    into.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into, commit
+
+
+def serve_command(code: Path | None) -> list[str]:
+    """`sahelkg` of this checkout, or of an exported revision (its own entry point, run
+    with that folder first on the import path)."""
+    if code is None:
+        return [str(Path(sys.executable).parent / "sahelkg")]
+    scripts = tomllib.loads((code / "pyproject.toml").read_text())["project"]["scripts"]
+    module, _, attr = scripts["sahelkg"].partition(":")
+    boot = f"import sys; sys.argv[0] = 'sahelkg'; from {module} import {attr} as m; sys.exit(m())"
+    return [sys.executable, "-c", boot]
+
+
+@contextlib.contextmanager
+def serving(
+    settings: Settings, code: Path | None, workers: int, log: Path
+) -> Iterator[tuple[str, int]]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAHELKG_")}
+    env.update(SAHELKG_DATA_DIR=str(settings.data_dir))
+    if settings.embedded:
+        env.update(
+            SAHELKG_EMBEDDED_BOLT_PORT=str(settings.embedded_bolt_port),
+            SAHELKG_EMBEDDED_HTTP_PORT=str(settings.embedded_http_port),
         )
+    else:
+        env.update(
+            SAHELKG_NEO4J_URI=settings.bolt_uri,
+            SAHELKG_NEO4J_USER=settings.neo4j_user,
+            SAHELKG_NEO4J_PASSWORD=settings.neo4j_password.get_secret_value(),
+            SAHELKG_NEO4J_DATABASE=settings.neo4j_database,
+        )
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    out = log.open("wb")
+    proc = subprocess.Popen(
+        [*serve_command(code), "serve", "--no-seed", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers)],
+        cwd=code or ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"serve exited ({proc.returncode}): {log.read_text()[-2000:]}")
+            with contextlib.suppress(OSError):
+                if fetch(base + "/health")[0] == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("serve did not become healthy in 240 s")
+            time.sleep(0.5)
+        yield base, proc.pid
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        out.close()
+
+
+def wrk_run(
+    wrk: str, url: str, seconds: int, connections: int, tmp: Path, variant: str, etag: str
+) -> dict[str, Any]:
+    command = [wrk, f"-c{connections}", f"-t{min(connections, 2)}", f"-d{seconds}s"]
+    command += ["--latency", "--timeout", "10s"]
+    if variant == "uncached":
+        script = tmp / "unique.lua"
+        sep = "&" if "?" in url else "?"
+        script.write_text(UNIQUE_LUA.replace("SEP", json.dumps(sep)))
         command += ["-s", str(script)]
-    return [*command, url]
+    if variant == "304":
+        command += ["-H", f"If-None-Match: {etag}"]
+    return parse_wrk(subprocess.run([*command, url], capture_output=True, text=True).stdout)
 
 
-def check(base: str, path: str, body: str | None) -> int:
-    request = urllib.request.Request(
-        base + path,
-        data=body.encode() if body else None,
-        headers={"Content-Type": "application/json"} if body else {},
-        method="POST" if body else "GET",
+@contextlib.contextmanager
+def store_for(backend: str) -> Iterator[tuple[Settings, int]]:
+    """A seeded store of the benchmark's own, and its JVM's PID."""
+    cm = private_server(heap="2g") if backend == "arcadedb" else neo4j_server(heap="2g")
+    with cm as server:
+        s = Settings()
+        onto = Ontology.read(s.ontology_path, None)
+        prepared = prepare([s.ontology_path, s.seeds_dir], onto, validate=False)
+        load(server.store, prepared, onto.registry)
+        yield server.settings, server.pid
+
+
+def bench_backend(
+    args: argparse.Namespace, wrk: str, backend: str, baseline: Path | None
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    with store_for(backend) as (settings, jvm), tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        with contextlib.ExitStack() as stack:
+            services: dict[str, tuple[str, int]] = {
+                "new": stack.enter_context(serving(settings, None, args.workers, tmp / "new.log"))
+            }
+            if baseline is not None:
+                log = tmp / "today.log"
+                services["today"] = stack.enter_context(
+                    serving(settings, baseline, args.workers, log)
+                )
+            print(f"[{backend}] {machine()}", flush=True)
+            for name, path in ENDPOINTS:
+                for variant in VARIANTS:
+                    if variant == "today" and "today" not in services:
+                        continue
+                    base, pid = services["today" if variant == "today" else "new"]
+                    status, headers = fetch(base + path)  # it must work (and is now cached)
+                    etag = headers.get("etag", "")
+                    if variant == "304":  # and revalidate: the status wrk will get
+                        status = fetch(base + path, {"If-None-Match": etag})[0]
+                    api0, jvm0 = cpu_seconds(pid), cpu_seconds(jvm)
+                    r = wrk_run(
+                        wrk, base + path, args.duration, args.connections, tmp, variant, etag
+                    )
+                    api_s, jvm_s = cpu_seconds(pid) - api0, cpu_seconds(jvm) - jvm0
+                    n = max(r["requests"], 1)
+                    row = {
+                        "backend": backend, "endpoint": name, "path": path, "variant": variant,
+                        "first_status": status, **r,
+                        "api_cpu_ms": 1000 * api_s / n, "jvm_cpu_ms": 1000 * jvm_s / n,
+                        "load_avg": os.getloadavg()[0],
+                    }  # fmt: skip
+                    print(json.dumps(row), flush=True)
+                    rows.append(row)
+    return rows
+
+
+def table(rows: list[dict[str, Any]]) -> None:
+    print(
+        "| backend | endpoint | variant | req/s | × today | p50 (ms) | p99 (ms) | non-2xx "
+        "| socket errors | API CPU/req (ms) | JVM CPU/req (ms) |"
     )
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        answer.read()
-        return int(answer.status)
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    today = {(r["backend"], r["endpoint"]): r["rps"] for r in rows if r["variant"] == "today"}
+    for r in rows:
+        ref = today.get((r["backend"], r["endpoint"]))
+        ratio = f"{r['rps'] / ref:.1f}" if ref else "–"
+        print(
+            f"| {r['backend']} | {r['endpoint']} | {r['variant']} | {r['rps']:,.0f} | {ratio} "
+            f"| {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['non_2xx']:,} | {r['socket_errors']:,} "
+            f"| {r['api_cpu_ms']:.2f} | {r['jvm_cpu_ms']:.2f} |"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument("--backend", choices=["arcadedb", "neo4j", "both"], default="both")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--single-duration", type=int, default=5, help="the 1-connection run")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--baseline",
+        default="merge-base",
+        help="git revision to compare with (default: where this branch left main; 'none': skip)",
+    )
     args = parser.parse_args(argv)
     wrk = shutil.which("wrk")
     if wrk is None:
         print("wrk is not installed (apt-get install -y wrk): skipped")
         return 0
-    print(f"machine: {machine()}", flush=True)
-    rows = []
-    with serve(workers=args.workers) as service, tempfile.TemporaryDirectory() as tmp:
-        server = embedded.running(service.settings)
-        jvm = server.pid if server else None
-        print(f"service: {service.base} (pid {service.pid}, JVM pid {jvm})", flush=True)
-        script = Path(tmp) / "post.lua"
-        for name, path, body in ENDPOINTS:
-            status = check(service.base, path, body)  # one request first: it must work
-            url = service.base + path
-
-            def run(connections: int, seconds: int, url: str = url, body: str | None = body) -> str:
-                command = wrk_command(wrk, url, body, script, connections, seconds)
-                return subprocess.run(command, capture_output=True, text=True).stdout
-
-            single = parse_wrk(run(1, args.single_duration))
-            api0, jvm0 = cpu_seconds(service.pid, jvm or -1), cpu_seconds(jvm)
-            loaded = parse_wrk(run(args.connections, args.duration))
-            api_s, jvm_s = cpu_seconds(service.pid, jvm or -1) - api0, cpu_seconds(jvm) - jvm0
-            n = max(loaded["requests"], 1)
-            row = {
-                "endpoint": name,
-                "path": path,
-                "first_status": status,
-                **loaded,
-                "api_cpu_ms_per_request": 1000 * api_s / n,
-                "jvm_cpu_ms_per_request": 1000 * jvm_s / n,
-                "api_cores": api_s / args.duration,
-                "jvm_cores": jvm_s / args.duration,
-                "single_rps": single["rps"],
-                "single_p50_ms": single["p50_ms"],
-                "single_p99_ms": single["p99_ms"],
-            }
-            print(json.dumps(row), flush=True)
-            rows.append(row)
-
+    backends = ["arcadedb", "neo4j"] if args.backend == "both" else [args.backend]
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="sahelkg-baseline-") as tmp:
+        baseline = None
+        if args.baseline != "none":
+            baseline, commit = export_revision(args.baseline, Path(tmp) / "code")
+            print(f"today = {args.baseline} ({commit}), exported to {baseline}", flush=True)
+        for backend in backends:
+            rows += bench_backend(args, wrk, backend, baseline)
     print()
     print(
-        f"wrk, {args.connections} connections, 2 threads, {args.duration} s each, seeds; "
-        f"CPU of the API process and the JVM during that run; 1 connection for "
-        f"{args.single_duration} s:"
+        f"wrk, {args.connections} connections, 2 threads, {args.duration} s per run, "
+        f"{args.workers} worker(s), ontology + seeds:"
     )
-    print(
-        "| endpoint | req/s | p50 (ms) | p99 (ms) | requests | non-2xx | socket errors "
-        "| API CPU/req (ms) | JVM CPU/req (ms) | API / JVM cores | 1 conn: p50 / p99 (ms) |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in rows:
-        print(
-            f"| {r['endpoint']} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
-            f"| {r['requests']:,} | {r['non_2xx']:,} | {r['socket_errors']:,} "
-            f"| {r['api_cpu_ms_per_request']:.2f} | {r['jvm_cpu_ms_per_request']:.2f} "
-            f"| {r['api_cores']:.2f} / {r['jvm_cores']:.2f} "
-            f"| {r['single_p50_ms']:.1f} / {r['single_p99_ms']:.1f} |"
-        )
+    table(rows)
     return 0
 
 

@@ -84,6 +84,7 @@ def neo4j_started(data_dir: Path, **env: str) -> Iterator[tuple[Settings, int]]:
     try:
         found = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
         settings = Settings(
+            data_dir=data_dir,  # the graph-version marker (graph/version.py) goes there
             neo4j_uri=found["SAHELKG_NEO4J_URI"],
             neo4j_user=found["SAHELKG_NEO4J_USER"],
             neo4j_password=found["SAHELKG_NEO4J_PASSWORD"],

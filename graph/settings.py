@@ -86,6 +86,16 @@ class Settings(BaseSettings):
         default_factory=list, description="origins allowed by CORS; empty = CORS off"
     )
     max_page_size: int = Field(default=500, ge=1)
+    # HTTP caching (api/cache.py): rendered GET answers kept per worker process, per graph
+    # version; 0 turns the in-process cache off (ETags and 304s stay).
+    response_cache_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=0, description="bytes of rendered answers kept per worker"
+    )
+    graph_version_recheck_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="how often the API asks the store for its load ids (loads from other hosts)",
+    )
     allowed_hosts: list[str] = Field(
         default_factory=lambda: ["127.0.0.1", "localhost", "::1"],
         description="Host header names the API answers ('*' = any); others get 400",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import neo4j
 
+from graph import version
 from graph.settings import Settings
 from graph.store.arcadedb import ArcadeDBStore, CommitLock, CommitLockTimeout
 from graph.store.base import Capabilities, Store, translate_errors
@@ -23,6 +24,12 @@ def open_driver(settings: Settings, auth: tuple[str, str]) -> neo4j.Driver:
 def open_store(settings: Settings) -> Store:
     """The store of a process, with its two drivers: call once from the CLI command or the
     app's lifespan, and close() it at the end. Starts nothing (see graph.embedded)."""
+    store = _open(settings)
+    store.version_marker = version.marker_path(settings.data_dir)
+    return store
+
+
+def _open(settings: Settings) -> Store:
     if settings.embedded:
         from graph import embedded
 

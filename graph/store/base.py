@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j import exceptions as nx
 
-from graph import queries
+from graph import queries, version
 from graph.errors import QueryError, StoreError, StoreUnavailable
 
 T = TypeVar("T")
@@ -55,6 +56,9 @@ class Store:
     """The contract. Subclasses set `capabilities` and may refine the hooks below."""
 
     capabilities: Capabilities
+    # The graph-version marker (graph/version.py) rewritten after each commit, so the API's
+    # caches on this machine drop what they hold; open_store sets it from the data dir.
+    version_marker: Path | None = None
 
     def __init__(self, writer: neo4j.Driver, reader: neo4j.Driver, database: str) -> None:
         self.driver = writer
@@ -129,6 +133,13 @@ class Store:
         rels = self.read(queries.COUNT_RELATIONSHIPS)[0]["count"]
         return int(nodes), int(rels)
 
+    def load_ids(self, timeout: float | None = None) -> list[str]:
+        """Ids of the committed loads the graph holds: its version (api/cache.py). One
+        attempt in a session, as the API's reads (execute_query would retry for 15 s)."""
+        with translate_errors(), self.reading(), self.read_session() as session:
+            result = session.run(neo4j.Query(queries.API_LOAD_IDS, timeout=timeout))
+            return [str(r["id"]) for r in result]
+
     def server_version(self) -> str:
         """The server's product and version as it announces itself."""
         with translate_errors():
@@ -159,6 +170,14 @@ class Store:
                 return session.execute_write(guarded)
         finally:
             release()
+            # Also after a failure: a commit whose answer was lost may have happened.
+            self.committed()
+
+    def committed(self) -> None:
+        """Say that a write committed (the marker): call it after any commit made other
+        than through `write`."""
+        if self.version_marker is not None:
+            version.mark(self.version_marker)
 
     def ensure_schema(self) -> None:
         with translate_errors(), self.driver.session(database=self.database) as session:

@@ -120,9 +120,9 @@ def store(opened: Store) -> Store:
 def cli_env(settings: Settings) -> dict[str, str]:
     """Environment for running `sahelkg` as a subprocess against the test server."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAHELKG_")}
+    env["SAHELKG_DATA_DIR"] = str(settings.data_dir)  # the graph-version marker, on both
     if settings.embedded:
         env.update(
-            SAHELKG_DATA_DIR=str(settings.data_dir),
             SAHELKG_EMBEDDED_BOLT_PORT=str(settings.embedded_bolt_port),
             SAHELKG_EMBEDDED_HTTP_PORT=str(settings.embedded_http_port),
         )
@@ -274,3 +274,11 @@ def state_before(seeded: Store, ontology: Ontology) -> tuple[tuple[int, int], st
 
 
 Snapshot = tuple[tuple[int, int], str]
+
+
+@pytest.fixture
+def cache_server(seeded: Store, settings: Settings) -> Iterator[Server]:
+    """The API on the seeds (tests/integration/test_cache.py)."""
+    # No periodic re-check during a test: only the marker can tell the API of a load.
+    with Server(api_settings(settings, graph_version_recheck_s=3600.0)) as s:
+        yield s
