@@ -429,3 +429,36 @@ RETURN n.iri AS iri, labels(n) AS labels, n.name AS name, n.rdfTypes AS types, n
 ORDER BY rank, n.date, n.name, n.iri
 LIMIT $limit
 """
+
+# ---- the SPARQL view's incremental update (graph/sparql_source.py)
+# What the loads `$ids` created or changed: every load stamps the nodes and relationships it
+# writes with its id (graph/load.py), so these rows are the whole difference since the view
+# last matched the graph (a load id that disappeared means a rebuild instead).
+SPARQL_VIEW_CHANGED_NODES = """
+MATCH (n:Resource)
+WHERE n.loadId IN $ids
+RETURN n.iri AS iri, properties(n) AS props
+"""
+
+SPARQL_VIEW_CHANGED_RELS = """
+MATCH (a:Resource)-[r]->(b:Resource)
+WHERE r.loadId IN $ids
+RETURN a.iri AS start, type(r) AS type, properties(r) AS props, b.iri AS end
+"""
+
+# The same, with the qualified relations whose iri is also a changed node's (the view then
+# replaces that subject's triples whole, so they are all needed).
+SPARQL_VIEW_CHANGED_OR_SHARED_RELS = """
+MATCH (a:Resource)-[r]->(b:Resource)
+WHERE r.loadId IN $ids OR r.iri IN $iris
+RETURN a.iri AS start, type(r) AS type, properties(r) AS props, b.iri AS end
+"""
+
+# Nodes among $iris with their outgoing relationships (as the export pages read them).
+SPARQL_VIEW_SUBJECTS = """
+UNWIND $iris AS iri
+MATCH (n:Resource {iri: iri})
+OPTIONAL MATCH (n)-[r]->(m:Resource)
+RETURN n.iri AS iri, properties(n) AS props,
+       collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
+"""

@@ -30,6 +30,7 @@ from graph import sparql_protocol as protocol
 from graph.errors import QueryError, ReadOnlyViolation
 from graph.read import Reader
 from graph.sparql import SparqlEngine, check_query
+from graph.sparql_source import StoreSource
 
 router = APIRouter(tags=["sparql"])
 
@@ -62,7 +63,7 @@ def _answer(
     kind = protocol.kind_of(prepared.form)
     name = protocol.choose(kind, formats, accept)
     results, graph = (name, "turtle") if kind == "results" else ("json", name)
-    engine.refresh(reader.graph_version(), reader.write_ntriples)
+    engine.update(StoreSource(reader.store, reader.registry))
     try:
         answer = engine.query(prepared.text, results, graph)
     except QueryError as exc:
@@ -180,7 +181,7 @@ def _describe(
     if not formats and protocol.best_of(["text/html", "text/turtle"], accept) == "text/html":
         return HTMLResponse(_form(endpoint), headers=_VARY)
     name = protocol.choose("graph", formats, accept)
-    engine.refresh(reader.graph_version(), reader.write_ntriples)
+    engine.update(StoreSource(reader.store, reader.registry))
     graph = protocol.service_description(endpoint, engine.triples)
     body = graph.serialize(format=protocol.RDFLIB_FORMATS[name], encoding="utf-8")
     media = _with_charset(protocol.GRAPH_TYPES[name])
