@@ -68,7 +68,7 @@ def small_load(path: Path, size: int) -> int:
 
 @contextlib.contextmanager
 def server(backend: str) -> Iterator[Server]:
-    with (neo4j_server() if backend == "neo4j" else private_server()) as s:
+    with neo4j_server() if backend == "neo4j" else private_server() as s:
         yield s
 
 
