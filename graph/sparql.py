@@ -21,12 +21,10 @@ started it, and a query waits for it no longer than its deadline.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
 import re
-import shutil
 import tempfile
 import threading
 import time
@@ -35,12 +33,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-import pyoxigraph as ox
-
 from graph.errors import QueryError, ReadOnlyViolation, StoreUnavailable
-from graph.export import to_ox
 from graph.sparql_source import Delta, subject_key
-from graph.sparql_worker import GRAPH_FORMATS, RESULT_FORMATS, Worker
+from graph.sparql_source import write_ntriples as write_ntriples  # graph.read's import
+from graph.sparql_worker import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    TMP_PREFIX,
+    Worker,
+    remove_orphans,
+    size_of,
+    unlink,
+)
 
 MAX_QUERY_CHARS = 50_000
 MAX_RESULT_BYTES = 64 * 1024 * 1024
@@ -167,8 +171,8 @@ class SparqlEngine:
         self._lock = threading.Lock()  # the worker: one message at a time
         self._refresh_lock = threading.Lock()  # one refresh at a time
         self._worker: Worker | None = None
-        _remove_orphans()
-        self._dir = tempfile.TemporaryDirectory(prefix=f"{_TMP_PREFIX}{os.getpid()}-")
+        remove_orphans()
+        self._dir = tempfile.TemporaryDirectory(prefix=f"{TMP_PREFIX}{os.getpid()}-")
         self._snapshot: Path | None = None
         self._log: list[tuple[Path, Path]] = []  # deltas since the snapshot: (spec, triples)
         self._serial = 0
@@ -178,6 +182,7 @@ class SparqlEngine:
         self.refreshed_at = 0.0
         self.updates = {"full": 0, "delta": 0}  # how the view was brought up to date
         self.rebuilt_because = ""  # why the last update was a full rebuild
+        self.phases: dict[str, float] = {}  # seconds of the last update, by phase
 
     @property
     def loaded(self) -> bool:
@@ -201,6 +206,7 @@ class SparqlEngine:
             if version == self._version:
                 return False
             why = "the copy is empty or unknown"
+            self.phases = {}
             for _ in range(3):
                 known = self._version
                 if isinstance(known, tuple) and not set(known) <= set(version):
@@ -208,24 +214,28 @@ class SparqlEngine:
                 if not (isinstance(known, tuple) and known and set(known) <= set(version)):
                     break
                 spec, added = self._files("delta", ".json"), self._files("delta", ".nt")
+                t0 = time.perf_counter()
                 try:
                     with added.open("wb") as out:
                         new = sorted(set(version) - set(known))
                         delta = source.delta(new, out, self._qualified_in_view)
                 except BaseException:
-                    _unlink(spec, added)
+                    unlink(spec, added)
                     raise
                 after = source.version()
+                self.phases["read delta"] = time.perf_counter() - t0
                 if after != version:
                     # A load committed while the rows were read: they may mix two states of
                     # the graph, so read again from the new version.
-                    _unlink(spec, added)
+                    unlink(spec, added)
                     version = after
                     if version == self._version:
                         return False
                     continue
                 spec.write_text(json.dumps(delta.as_json()), encoding="utf-8")
+                t0 = time.perf_counter()
                 why = self._apply(version, spec, added)
+                self.phases["apply delta"] = time.perf_counter() - t0
                 if not why:
                     return True
                 break
@@ -291,21 +301,24 @@ class SparqlEngine:
         """A full copy (refresh lock held): written outside the worker's lock, so queries
         go on against the previous copy meanwhile, then loaded in one message."""
         path = self._files("graph", ".nt")
+        t0 = time.perf_counter()
         try:
             with path.open("wb") as out:
                 build(out)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
+        t1 = time.perf_counter()
         with self._lock:
             old = [self._snapshot, *(f for pair in self._log for f in pair)]
             self._snapshot, self._log = path, []
             self._generation += 1
             self._version = version
-            _unlink(*old)
+            unlink(*old)
             self._ensure_worker()
             self.refreshed_at = time.time()
             self.updates["full"] += 1
+        self.phases.update({"export": t1 - t0, "load copy": time.perf_counter() - t1})
 
     def _apply(self, version: object, spec: Path, added: Path) -> str:
         """Apply a delta (refresh lock held); '' when done, else why not (the worker found
@@ -315,11 +328,11 @@ class SparqlEngine:
                 worker = self._ensure_worker()
                 status, payload = self._call(worker, "apply", (str(spec), str(added)))
             except BaseException:
-                _unlink(spec, added)
+                unlink(spec, added)
                 raise
             if status != "ok":
                 self._stop_worker()  # half applied, perhaps: that worker must go
-                _unlink(spec, added)
+                unlink(spec, added)
                 return f"the delta was not applied: {payload}"
             self._log.append((spec, added))
             self._generation += 1
@@ -328,7 +341,7 @@ class SparqlEngine:
             self.triples = int(payload)
             self.refreshed_at = time.time()
             self.updates["delta"] += 1
-            if self._snapshot is not None and _size(*self._log) > _size(self._snapshot):
+            if self._snapshot is not None and size_of(*self._log) > size_of(self._snapshot):
                 self._compact(worker)
             return ""
 
@@ -352,7 +365,7 @@ class SparqlEngine:
             return
         old = [self._snapshot, *(f for pair in self._log for f in pair)]
         self._snapshot, self._log = path, []
-        _unlink(*old)
+        unlink(*old)
 
     def _call(self, worker: Worker, op: str, payload: Any) -> tuple[str, Any]:
         """Send one of our own messages (not a user's query) and wait for its answer."""
@@ -403,45 +416,4 @@ class SparqlEngine:
 _OWN_WORK_S = 900.0  # loading or updating the copy: our own work, not a user's query
 
 
-def _unlink(*paths: Path | None) -> None:
-    for path in paths:
-        if path is not None:
-            path.unlink(missing_ok=True)
-
-
-def _size(*paths: Path | tuple[Path, Path]) -> int:
-    total = 0
-    for item in paths:
-        for path in item if isinstance(item, tuple) else (item,):
-            with contextlib.suppress(OSError):
-                total += path.stat().st_size
-    return total
-
-
 _UNSET = object()
-_TMP_PREFIX = "sahelkg-sparql-"
-
-
-def _remove_orphans() -> None:
-    """Temporary copies left by SPARQL views whose process is gone (killed, crashed)."""
-    for path in Path(tempfile.gettempdir()).glob(f"{_TMP_PREFIX}*-*"):
-        pid = path.name[len(_TMP_PREFIX) :].split("-", 1)[0]
-        if not pid.isdigit() or _process_exists(int(pid)):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def write_ntriples(triples: Any, out: IO[bytes]) -> None:
-    """Write rdflib triples (the export's) to `out` as N-Triples, streamed."""
-    terms = (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples)  # type: ignore[arg-type]
-    ox.serialize(terms, out, format=ox.RdfFormat.N_TRIPLES)

@@ -13,12 +13,15 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -208,3 +211,40 @@ class Worker:
         for conn in (self.send, self.recv):
             with contextlib.suppress(OSError):
                 conn.close()
+
+
+TMP_PREFIX = "sahelkg-sparql-"
+
+
+def remove_orphans() -> None:
+    """Temporary copies left by SPARQL views whose process is gone (killed, crashed)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{TMP_PREFIX}*-*"):
+        pid = path.name[len(TMP_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or _process_exists(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def unlink(*paths: Path | None) -> None:
+    for path in paths:
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def size_of(*paths: Path | tuple[Path, Path]) -> int:
+    total = 0
+    for item in paths:
+        for path in item if isinstance(item, tuple) else (item,):
+            with contextlib.suppress(OSError):
+                total += path.stat().st_size
+    return total
