@@ -112,7 +112,9 @@ def one(backend: str, size: int, repeats: int) -> dict[str, Any]:
             row["added_triples"] = small_load(extra, size)
             gl.load(s.store, gl.prepare([extra], onto, validate=False), onto.registry)
             row["incremental_s"] = first_answer(updated, source)  # from the commit
+            row["incremental_phases"] = {k: round(v, 2) for k, v in updated.phases.items()}
             row["rebuild_s"] = first_answer(rebuilt, source)
+            row["rebuild_phases"] = {k: round(v, 2) for k, v in rebuilt.phases.items()}
             row["how"] = dict(updated.updates)
             row["same"] = updated.triples == rebuilt.triples
             if size <= 100_000:

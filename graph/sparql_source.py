@@ -80,8 +80,9 @@ class StoreSource:
     def delta(
         self, ids: list[str], out: IO[bytes], qualified_in_view: Callable[[list[str]], set[str]]
     ) -> Delta:
-        """What the loads `ids` created or changed, read in one transaction: the subjects to
-        replace, and the triples to add, written to `out` as N-Triples.
+        """What the loads `ids` created or changed: the subjects to replace, and the triples
+        to add, written to `out` as N-Triples. The caller reads the version before and after
+        (a load committed meanwhile: read again).
 
         A subject that is a qualified relation's iri (and perhaps a node's too: a load that
         adds to a stored qualified relation without restating it makes a node of that iri)
@@ -95,7 +96,10 @@ class StoreSource:
                 str(row["iri"]): dict(row["props"])
                 for row in tx.run(queries.SPARQL_VIEW_CHANGED_NODES, ids=ids)
             }
-            shared = sorted(qualified_in_view(sorted(nodes)))
+        # Asked between two transactions, not inside one (a reader waiting for the view
+        # would hold a commit back); the caller compares versions before and after.
+        shared = sorted(qualified_in_view(sorted(nodes)))
+        with translate_errors(), self.store.read_transaction() as tx:
             statement = (
                 queries.SPARQL_VIEW_CHANGED_OR_SHARED_RELS
                 if shared
