@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="*", default=["10k", "100k", "1m"], choices=list(SIZES))
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--http", action="store_true", help="the seeds over HTTP instead")
+    parser.add_argument("--skip-heavy", action="store_true", help="freshness figures only")
     args = parser.parse_args(argv)
     print(f"machine: {machine()}", flush=True)
     if args.http:
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.sparql_fresh import run
 
     backends = ["arcadedb", "neo4j"] if args.backend == "both" else [args.backend]
-    return run(backends, [SIZES[s] for s in args.sizes], args.repeats)
+    return run(backends, [SIZES[s] for s in args.sizes], args.repeats, not args.skip_heavy)
 
 
 if __name__ == "__main__":

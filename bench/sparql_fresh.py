@@ -93,7 +93,7 @@ def median_ms(fn: Any, repeats: int) -> float:
     return statistics.median(times)
 
 
-def one(backend: str, size: int, repeats: int) -> dict[str, Any]:
+def one(backend: str, size: int, repeats: int, heavy: bool) -> dict[str, Any]:
     from bench.sparql_bench import HEAVY
 
     onto = ontology()
@@ -120,10 +120,11 @@ def one(backend: str, size: int, repeats: int) -> dict[str, Any]:
             if size <= 100_000:
                 row["same"] = row["same"] and _lines(updated) == _lines(rebuilt)
             local = ox.Store()
-            buf = io.BytesIO()
-            source.write_all(buf)
-            local.bulk_load(buf.getvalue(), ox.RdfFormat.N_TRIPLES)
-            for name, q in HEAVY.items():
+            if heavy:
+                buf = io.BytesIO()
+                source.write_all(buf)
+                local.bulk_load(buf.getvalue(), ox.RdfFormat.N_TRIPLES)
+            for name, q in HEAVY.items() if heavy else ():
 
                 def ours(q: str = q) -> None:
                     updated.query(q, results_fmt="tsv")
@@ -143,10 +144,10 @@ def _lines(engine: SparqlEngine) -> list[bytes]:
     return sorted(engine.query(ALL, graph_fmt="ntriples").body.splitlines())
 
 
-def run(backends: list[str], sizes: list[int], repeats: int) -> int:
+def run(backends: list[str], sizes: list[int], repeats: int, heavy: bool = True) -> int:
     from bench.sparql_bench import HEAVY
 
-    rows = [one(b, n, repeats) for b in backends for n in sizes]
+    rows = [one(b, n, repeats, heavy) for b in backends for n in sizes]
     print()
     print(
         "| backend | stored triples | full rebuild → first answer (s) | small load: incremental"
@@ -163,7 +164,7 @@ def run(backends: list[str], sizes: list[int], repeats: int) -> int:
     print("| backend | stored triples | query | ours (ms) | pyoxigraph in-process (ms) | ratio |")
     print("| --- | ---: | --- | ---: | ---: | ---: |")
     for r in rows:
-        for name in HEAVY:
+        for name in HEAVY if heavy else ():
             ours, local = r[name]
             print(
                 f"| {r['backend']} | {r['triples']:,} | {name} | {ours:.1f} | {local:.1f} "

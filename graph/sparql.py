@@ -228,6 +228,7 @@ class SparqlEngine:
                     # A load committed while the rows were read: they may mix two states of
                     # the graph, so read again from the new version.
                     unlink(spec, added)
+                    why = "loads kept committing while the delta was read"
                     version = after
                     if version == self._version:
                         return False
