@@ -30,7 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from bench.common import machine, serve
+from bench.common import SIZES, machine, serve
 from graph.rdf import parse_files
 from graph.settings import Settings
 
@@ -89,11 +89,8 @@ def timed(fn: Callable[[], int], repeats: int) -> tuple[float, int]:
     return statistics.median(times), n
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=30)
-    args = parser.parse_args(argv)
-    print(f"machine: {machine()}", flush=True)
+def http_queries(repeats: int) -> int:
+    """The seeds over HTTP (`--http`): ours, pyoxigraph and rdflib in-process."""
 
     settings = Settings()
     parsed = parse_files([settings.ontology_path, settings.seeds_dir])
@@ -140,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             row: dict[str, Any] = {"query": name}
             for who, make in (("http", http_run), ("oxigraph", ox_run), ("rdflib", rdflib_run)):
                 try:
-                    row[who], row[f"{who}_n"] = timed(make(q), args.repeats)
+                    row[who], row[f"{who}_n"] = timed(make(q), repeats)
                 except Exception as exc:
                     row[who], row[f"{who}_n"] = float("nan"), f"error: {exc}"[:120]
             print(row, flush=True)
@@ -157,6 +154,23 @@ def main(argv: list[str] | None = None) -> int:
             f"| {r['http'] / r['oxigraph']:.1f}x | {shown} |"
         )
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=("arcadedb", "neo4j", "both"), default="arcadedb")
+    parser.add_argument("--sizes", nargs="*", default=["10k", "100k", "1m"], choices=list(SIZES))
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--http", action="store_true", help="the seeds over HTTP instead")
+    parser.add_argument("--skip-heavy", action="store_true", help="freshness figures only")
+    args = parser.parse_args(argv)
+    print(f"machine: {machine()}", flush=True)
+    if args.http:
+        return http_queries(args.repeats)
+    from bench.sparql_fresh import run
+
+    backends = ["arcadedb", "neo4j"] if args.backend == "both" else [args.backend]
+    return run(backends, [SIZES[s] for s in args.sizes], args.repeats, not args.skip_heavy)
 
 
 if __name__ == "__main__":

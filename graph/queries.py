@@ -436,3 +436,36 @@ RETURN n.iri AS iri, labels(n) AS labels, n.name AS name, n.rdfTypes AS types, n
 ORDER BY rank, n.date, n.name, n.iri
 LIMIT $limit
 """
+
+# ---- the SPARQL view's incremental update (graph/sparql_source.py)
+# What the load `$id` created or changed: every load stamps the nodes and relationships it
+# writes with its id (graph/load.py), so these rows are the whole difference since the view
+# last matched the graph (a load id that disappeared means a rebuild instead). Equality on
+# one id, and a scan of relationships rather than an expansion from every node: measured
+# 3-10x faster on both servers than `IN $ids` over (:Resource)-[r]->(:Resource).
+SPARQL_VIEW_CHANGED_NODES = """
+MATCH (n:Resource)
+WHERE n.loadId = $id
+RETURN n.iri AS iri, properties(n) AS props
+"""
+
+_VIEW_RELS = """
+MATCH ()-[r]->()
+WHERE {where}
+WITH r, startNode(r) AS a, endNode(r) AS b
+WHERE 'Resource' IN labels(a) AND 'Resource' IN labels(b)
+RETURN a.iri AS start, type(r) AS type, properties(r) AS props, b.iri AS end
+"""
+SPARQL_VIEW_CHANGED_RELS = _VIEW_RELS.format(where="r.loadId = $id")
+# The same, with the qualified relations whose iri is also a changed node's (the view then
+# replaces that subject's triples whole, so they are all needed).
+SPARQL_VIEW_CHANGED_OR_SHARED_RELS = _VIEW_RELS.format(where="r.loadId = $id OR r.iri IN $iris")
+
+# Nodes among $iris with their outgoing relationships (as the export pages read them).
+SPARQL_VIEW_SUBJECTS = """
+UNWIND $iris AS iri
+MATCH (n:Resource {iri: iri})
+OPTIONAL MATCH (n)-[r]->(m:Resource)
+RETURN n.iri AS iri, properties(n) AS props,
+       collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
+"""

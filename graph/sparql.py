@@ -1,44 +1,50 @@
 """A read-only SPARQL view of the stored graph.
 
-The RDF it answers from is the graph store's own export (graph.export.iter_triples), written
-to a temporary N-Triples file, loaded into an in-memory pyoxigraph store and rebuilt whenever
-the set of (:Load) ids changes, so REST, /cypher and /sparql read the same facts.
+The RDF it answers from is the graph store's own export (graph.export), kept in an
+in-memory pyoxigraph store, so REST, /cypher and /sparql read the same facts. Its version is
+the set of (:Load) ids the graph holds. When new ids appear and the copy holds all the
+others, only what those loads created or changed is read from the store and applied as a
+delta (graph/sparql_source.py); otherwise (a load id disappeared: `--replace` or a deletion;
+the copy empty or unknown; a delta that fails) the copy is rebuilt from a
+full export.
 
-Queries run in ONE worker process that holds the pyoxigraph store: pyoxigraph cannot cancel a
-query, so a query that outlives its timeout is stopped by killing the worker (by its PID),
-which is started again, with the same data, for the next query. Updates and SERVICE are
-refused before anything runs: SERVICE from the parsed query (rdflib's SPARQL parser, on the
-text with its \\u escapes decoded and every line terminator made a newline, as the engine
-reads it), updates and SERVICE also by reading the words (comments, strings and IRIs blanked
-first). The worker dies with the process that started it, and a query waits for it no
-longer than its deadline.
+Queries run in ONE worker process that holds the pyoxigraph store (graph/sparql_worker.py)
+and handles one message at a time, so no query sees a delta half applied. pyoxigraph cannot
+cancel a query, so a query that outlives its timeout is stopped by killing the worker (by
+its PID); the next one starts again from the copy kept on disk (the last full build and the
+deltas since). Updates and SERVICE are refused before anything runs: SERVICE from the parsed
+query (rdflib's SPARQL parser, on the text with its \\u escapes decoded and every line
+terminator made a newline, as the engine reads it), updates and SERVICE also by reading the
+words (comments, strings and IRIs blanked first). The worker dies with the process that
+started it, and a query waits for it no longer than its deadline.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
+import json
 import os
 import re
-import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Any
-
-import pyoxigraph as ox
+from typing import IO, Any, Protocol
 
 from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
-from graph.export import to_ox
-from graph.formats import RDF_FORMATS as GRAPH_FORMATS
-from graph.formats import RESULT_FORMATS
+from graph.sparql_source import Delta, subject_key
+from graph.sparql_source import write_ntriples as write_ntriples  # graph.read's import
+from graph.sparql_worker import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    TMP_PREFIX,
+    Worker,
+    remove_orphans,
+    size_of,
+    unlink,
+)
 
 MAX_QUERY_CHARS = 50_000
 MAX_RESULT_BYTES = 64 * 1024 * 1024
@@ -136,161 +142,103 @@ class Answer:
     kind: str  # "solutions", "boolean" or "graph"
 
 
-# ------------------------------------------------------------------ the worker process
+class ViewSource(Protocol):
+    """Where the view's data comes from (graph/sparql_source.py: the graph store)."""
 
+    def version(self) -> tuple[str, ...]: ...
 
-def _serve(read_fd: int, write_fd: int) -> None:  # pragma: no cover - runs in the child
-    """The worker's loop: ("load", n-triples) and ("query", (text, results, graph))."""
-    inbox = Connection(read_fd, writable=False)
-    outbox = Connection(write_fd, readable=False)
-    _exit_with_parent()
-    store = ox.Store()
-    while True:
-        try:
-            msg = inbox.recv()
-        except (EOFError, OSError):
-            return
-        if msg is None:
-            return
-        op, payload = msg
-        try:
-            if op == "load":
-                store = ox.Store()
-                if payload:
-                    store.bulk_load(path=payload, format=ox.RdfFormat.N_TRIPLES)
-                outbox.send(("ok", len(store)))
-            elif op == "query":
-                text, results_fmt, graph_fmt, max_bytes = payload
-                result = store.query(text)
-                out = _Capped(max_bytes)
-                if isinstance(result, ox.QueryTriples):
-                    rdf_format, media = GRAPH_FORMATS[graph_fmt]
-                    kind = "graph"
-                    result.serialize(out, format=rdf_format)
-                else:
-                    res_format, media = RESULT_FORMATS[results_fmt]
-                    kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-                    result.serialize(out, format=res_format)
-                outbox.send(("ok", (kind, media, out.getvalue())))
-        except _TooLarge:
-            outbox.send(("too_large", max_bytes))
-        except SyntaxError as exc:
-            outbox.send(("syntax", str(exc)))
-        except Exception as exc:
-            outbox.send(("error", f"{type(exc).__name__}: {exc}"))
+    def write_all(self, out: IO[bytes]) -> None: ...
 
-
-def _exit_with_parent() -> None:  # pragma: no cover - runs in the child
-    """A thread that ends this process when the process that started it is gone (its
-    parent becomes another), even if it was killed before it could stop us."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _Capped(io.BytesIO):
-    """A buffer that refuses to grow past `limit` bytes (evaluation stops with it)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def write(self, b: Any) -> int:
-        if self.tell() + len(b) > self.limit:
-            raise _TooLarge
-        return super().write(b)
-
-
-_WORKER = "import sys; from graph.sparql import _serve; _serve(int(sys.argv[1]), int(sys.argv[2]))"
-
-
-@dataclass
-class _Worker:
-    proc: subprocess.Popen[bytes]
-    send: Connection
-    recv: Connection
-    generation: int = -1  # which copy of the graph it holds
-
-    @classmethod
-    def start(cls) -> _Worker:
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        try:
-            proc = subprocess.Popen(
-                [sys.executable, "-c", _WORKER, str(to_child_r), str(from_child_w)],
-                pass_fds=(to_child_r, from_child_w),
-                stdin=subprocess.DEVNULL,
-            )
-        finally:
-            os.close(to_child_r)
-            os.close(from_child_w)
-        return cls(
-            proc, Connection(to_child_w, readable=False), Connection(from_child_r, writable=False)
-        )
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def stop(self, graceful: bool = False) -> None:
-        if graceful and self.alive():
-            with contextlib.suppress(OSError, ValueError):
-                self.send.send(None)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(timeout=2)
-        if self.alive():
-            self.proc.kill()  # by its PID: our own child
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=5)
-        for conn in (self.send, self.recv):
-            with contextlib.suppress(OSError):
-                conn.close()
+    def delta(
+        self, ids: list[str], out: IO[bytes], qualified_in_view: Callable[[list[str]], set[str]]
+    ) -> Delta: ...
 
 
 class SparqlEngine:
-    """One worker process answering SPARQL over a copy of the graph; thread-safe."""
+    """One worker process answering SPARQL over a copy of the graph; thread-safe.
+
+    The copy is also kept in a private temporary folder, for a worker started again after a
+    runaway query was killed: the N-Triples of the last full build (the snapshot) and the
+    deltas applied since, replayed in order (compacted into a new snapshot when they outgrow
+    it)."""
 
     def __init__(self, timeout_s: float, max_result_bytes: int = MAX_RESULT_BYTES) -> None:
         self.timeout_s = timeout_s
         self.max_result_bytes = max_result_bytes
-        self._lock = threading.Lock()
-        self._worker: _Worker | None = None
-        _remove_orphans()
-        self._dir = tempfile.TemporaryDirectory(prefix=f"{_TMP_PREFIX}{os.getpid()}-")
-        self._path: Path | None = None  # the N-Triples of the current copy
-        self._generation = 0
+        self._lock = threading.Lock()  # the worker: one message at a time
+        self._refresh_lock = threading.Lock()  # one refresh at a time
+        self._worker: Worker | None = None
+        remove_orphans()
+        self._dir = tempfile.TemporaryDirectory(prefix=f"{TMP_PREFIX}{os.getpid()}-")
+        self._snapshot: Path | None = None
+        self._log: list[tuple[Path, Path]] = []  # deltas since the snapshot: (spec, triples)
+        self._serial = 0
+        self._generation = 0  # the state of the view; a worker holding another replays
         self._version: object = _UNSET
         self.triples = 0
         self.refreshed_at = 0.0
+        self.updates = {"full": 0, "delta": 0}  # how the view was brought up to date
+        self.rebuilt_because = ""  # why the last update was a full rebuild
+        self.phases: dict[str, float] = {}  # seconds of the last update, by phase
 
     @property
     def loaded(self) -> bool:
         return self._version is not _UNSET
 
     def refresh(self, version: object, build: Callable[[IO[bytes]], Any]) -> bool:
-        """Rebuild the copy when `version` (the loads the graph holds) changed: `build`
-        writes the graph as N-Triples to a file the worker then loads."""
-        with self._lock:
+        """Rebuild the copy when `version` changed: `build` writes the graph as N-Triples."""
+        with self._refresh_lock:
             if version == self._version:
                 return False
-            generation = self._generation + 1
-            path = Path(self._dir.name) / f"graph-{generation}.nt"
-            with path.open("wb") as out:
-                build(out)
-            old, self._path, self._generation = self._path, path, generation
-            self._ensure_worker()
-            if old is not None:
-                old.unlink(missing_ok=True)
-            self._version = version
-            self.refreshed_at = time.time()
+            self._rebuild(version, build)
+            self.rebuilt_because = "asked for"
+            return True
+
+    def update(self, source: ViewSource) -> bool:
+        """Bring the copy up to date with `source`: from what the new loads created or
+        changed when the copy holds all the other loads, else (a load id disappeared, the
+        copy is empty or unknown, applying the delta failed) by a full rebuild."""
+        with self._refresh_lock:
+            version: tuple[str, ...] = source.version()
+            if version == self._version:
+                return False
+            why = "the copy is empty or unknown"
+            self.phases = {}
+            for _ in range(3):
+                known = self._version
+                if isinstance(known, tuple) and not set(known) <= set(version):
+                    why = "a load id disappeared"
+                if not (isinstance(known, tuple) and known and set(known) <= set(version)):
+                    break
+                spec, added = self._files("delta", ".json"), self._files("delta", ".nt")
+                t0 = time.perf_counter()
+                try:
+                    with added.open("wb") as out:
+                        new = sorted(set(version) - set(known))
+                        delta = source.delta(new, out, self._qualified_in_view)
+                except BaseException:
+                    unlink(spec, added)
+                    raise
+                after = source.version()
+                self.phases["read delta"] = time.perf_counter() - t0
+                if after != version:
+                    # A load committed while the rows were read: they may mix two states of
+                    # the graph, so read again from the new version.
+                    unlink(spec, added)
+                    why = "loads kept committing while the delta was read"
+                    version = after
+                    if version == self._version:
+                        return False
+                    continue
+                spec.write_text(json.dumps(delta.as_json()), encoding="utf-8")
+                t0 = time.perf_counter()
+                why = self._apply(version, spec, added)
+                self.phases["apply delta"] = time.perf_counter() - t0
+                if not why:
+                    return True
+                break
+            self._rebuild(version, source.write_all)
+            self.rebuilt_because = why
             return True
 
     def query(self, text: str, results_fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
@@ -341,31 +289,115 @@ class SparqlEngine:
     def worker_pid(self) -> int | None:
         return self._worker.proc.pid if self._worker is not None else None
 
-    # -- internals (call with the lock held)
+    # -- internals
 
-    def _ensure_worker(self) -> _Worker:
+    def _files(self, kind: str, suffix: str) -> Path:
+        self._serial += 1
+        return Path(self._dir.name) / f"{kind}-{self._serial}{suffix}"
+
+    def _rebuild(self, version: object, build: Callable[[IO[bytes]], Any]) -> None:
+        """A full copy (refresh lock held): written outside the worker's lock, so queries
+        go on against the previous copy meanwhile, then loaded in one message."""
+        path = self._files("graph", ".nt")
+        t0 = time.perf_counter()
+        try:
+            with path.open("wb") as out:
+                build(out)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        t1 = time.perf_counter()
+        with self._lock:
+            old = [self._snapshot, *(f for pair in self._log for f in pair)]
+            self._snapshot, self._log = path, []
+            self._generation += 1
+            self._version = version
+            unlink(*old)
+            self._ensure_worker()
+            self.refreshed_at = time.time()
+            self.updates["full"] += 1
+        self.phases.update({"export": t1 - t0, "load copy": time.perf_counter() - t1})
+
+    def _apply(self, version: object, spec: Path, added: Path) -> str:
+        """Apply a delta (refresh lock held); '' when done, else why not (the worker found
+        it failed: the copy is rebuilt)."""
+        with self._lock:
+            try:
+                worker = self._ensure_worker()
+                status, payload = self._call(worker, "apply", (str(spec), str(added)))
+            except BaseException:
+                unlink(spec, added)
+                raise
+            if status != "ok":
+                self._stop_worker()  # half applied, perhaps: that worker must go
+                unlink(spec, added)
+                return f"the delta was not applied: {payload}"
+            self._log.append((spec, added))
+            self._generation += 1
+            worker.generation = self._generation
+            self._version = version
+            self.triples = int(payload)
+            self.refreshed_at = time.time()
+            self.updates["delta"] += 1
+            if self._snapshot is not None and size_of(*self._log) > size_of(self._snapshot):
+                self._compact(worker)
+            return ""
+
+    def _qualified_in_view(self, iris: list[str]) -> set[str]:
+        """Which of these iris are a qualified relation's in the copy (sahel:subject)."""
+        if not iris:
+            return set()
+        keys = [list(subject_key(iri)) for iri in iris]
+        with self._lock:
+            status, found = self._call(self._ensure_worker(), "qualified", keys)
+        if status != "ok":
+            raise StoreUnavailable(f"the SPARQL worker could not read its copy: {found}")
+        return {iri for iri, key in zip(iris, keys, strict=True) if key in found}
+
+    def _compact(self, worker: Worker) -> None:
+        """The deltas outgrew the snapshot: the worker writes its store as the new one."""
+        path = self._files("graph", ".nt")
+        status, _ = self._call(worker, "dump", str(path))
+        if status != "ok":
+            path.unlink(missing_ok=True)
+            return
+        old = [self._snapshot, *(f for pair in self._log for f in pair)]
+        self._snapshot, self._log = path, []
+        unlink(*old)
+
+    def _call(self, worker: Worker, op: str, payload: Any) -> tuple[str, Any]:
+        """Send one of our own messages (not a user's query) and wait for its answer."""
+        try:
+            worker.send.send((op, payload))
+        except OSError as exc:
+            self._stop_worker()
+            raise StoreUnavailable(f"the SPARQL worker is gone ({exc})") from exc
+        if not worker.recv.poll(max(_OWN_WORK_S, self.timeout_s)):
+            self._stop_worker()
+            raise StoreUnavailable(f"the SPARQL worker did not finish {op!r} in time")
+        return self._receive(worker)
+
+    def _ensure_worker(self) -> Worker:
+        """A live worker holding the current copy (lock held): a new one loads the snapshot
+        and replays the deltas since."""
         worker = self._worker
         if worker is None or not worker.alive():
             self._stop_worker()
-            worker = self._worker = _Worker.start()
+            worker = self._worker = Worker.start()
         if worker.generation != self._generation:
-            try:
-                worker.send.send(("load", str(self._path) if self._path else None))
-            except OSError as exc:
-                self._stop_worker()
-                raise StoreUnavailable(f"the SPARQL worker is gone ({exc})") from exc
-            if not worker.recv.poll(max(60.0, self.timeout_s)):
-                self._stop_worker()
-                raise StoreUnavailable("the SPARQL worker did not load the graph in time")
-            status, payload = self._receive(worker)
-            if status != "ok":
-                self._stop_worker()
-                raise StoreUnavailable(f"the SPARQL worker could not load the graph: {payload}")
-            self.triples = int(payload)
+            steps: list[tuple[str, Any]] = [("load", str(self._snapshot or ""))]
+            steps += [("apply", (str(spec), str(added))) for spec, added in self._log]
+            for op, payload in steps:
+                status, answer = self._call(worker, op, payload)
+                if status != "ok":
+                    self._stop_worker()
+                    self._version = _UNSET  # the next refresh rebuilds
+                    raise StoreUnavailable(f"the SPARQL worker could not load the graph: {answer}")
+                self.triples = int(answer)
             worker.generation = self._generation
         return worker
 
-    def _receive(self, worker: _Worker) -> tuple[str, Any]:
+    def _receive(self, worker: Worker) -> tuple[str, Any]:
         try:
             status, payload = worker.recv.recv()
         except (EOFError, OSError) as exc:
@@ -379,30 +411,7 @@ class SparqlEngine:
             worker.stop()
 
 
+_OWN_WORK_S = 900.0  # loading or updating the copy: our own work, not a user's query
+
+
 _UNSET = object()
-_TMP_PREFIX = "sahelkg-sparql-"
-
-
-def _remove_orphans() -> None:
-    """Temporary copies left by SPARQL views whose process is gone (killed, crashed)."""
-    for path in Path(tempfile.gettempdir()).glob(f"{_TMP_PREFIX}*-*"):
-        pid = path.name[len(_TMP_PREFIX) :].split("-", 1)[0]
-        if not pid.isdigit() or _process_exists(int(pid)):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def write_ntriples(triples: Any, out: IO[bytes]) -> None:
-    """Write rdflib triples (the export's) to `out` as N-Triples, streamed."""
-    terms = (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples)  # type: ignore[arg-type]
-    ox.serialize(terms, out, format=ox.RdfFormat.N_TRIPLES)

@@ -255,9 +255,8 @@ def service_description(endpoint: str, triples: int | None) -> Graph:
             RDFS.comment,
             Literal(
                 "Read-only: SPARQL Update and SERVICE are refused. Answers from the graph "
-                "store's own RDF export, rebuilt after every load. Predeclared prefixes: "
-                + ", ".join(PREFIXES)
-                + "."
+                "store's own RDF export, brought up to date after every load. Predeclared "
+                "prefixes: " + ", ".join(PREFIXES) + "."
             ),
         )
     )

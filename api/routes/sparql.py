@@ -16,7 +16,6 @@ UPDATE (any form, or `update=`, or application/sparql-update) and SERVICE are re
 
 from __future__ import annotations
 
-import functools
 import html
 from typing import Annotated, Any
 from urllib.parse import parse_qs
@@ -30,8 +29,8 @@ from api.models import Error
 from graph import sparql_protocol as protocol
 from graph.errors import QueryError, ReadOnlyViolation
 from graph.read import Reader
-from graph.read.graph_info import graph_version, write_ntriples
 from graph.sparql import SparqlEngine, check_query
+from graph.sparql_source import StoreSource
 
 router = APIRouter(tags=["sparql"])
 
@@ -64,7 +63,7 @@ def _answer(
     kind = protocol.kind_of(prepared.form)
     name = protocol.choose(kind, formats, accept)
     results, graph = (name, "turtle") if kind == "results" else ("json", name)
-    engine.refresh(graph_version(reader), functools.partial(write_ntriples, reader))
+    engine.update(StoreSource(reader.store, reader.registry))
     try:
         answer = engine.query(prepared.text, results, graph)
     except QueryError as exc:
@@ -182,7 +181,7 @@ def _describe(
     if not formats and protocol.best_of(["text/html", "text/turtle"], accept) == "text/html":
         return HTMLResponse(_form(endpoint), headers=_VARY)
     name = protocol.choose("graph", formats, accept)
-    engine.refresh(graph_version(reader), functools.partial(write_ntriples, reader))
+    engine.update(StoreSource(reader.store, reader.registry))
     graph = protocol.service_description(endpoint, engine.triples)
     body = graph.serialize(format=protocol.RDFLIB_FORMATS[name], encoding="utf-8")
     media = _with_charset(protocol.GRAPH_TYPES[name])

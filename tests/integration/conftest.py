@@ -28,6 +28,7 @@ from graph.export import graph_hash
 from graph.load import Prepared, clear, load, prepare
 from graph.ontology import Ontology
 from graph.settings import Settings
+from graph.sparql import SparqlEngine
 from graph.store import Store, open_store
 from tests.conftest import DATA, ONTOLOGY, SEEDS
 
@@ -282,3 +283,14 @@ def cache_server(seeded: Store, settings: Settings) -> Iterator[Server]:
     # No periodic re-check during a test: only the marker can tell the API of a load.
     with Server(api_settings(settings, graph_version_recheck_s=3600.0)) as s:
         yield s
+
+
+@pytest.fixture
+def engines() -> Iterator[tuple[SparqlEngine, SparqlEngine]]:
+    """The copy under test, and one only ever rebuilt in full, for comparison."""
+    updated, rebuilt = SparqlEngine(timeout_s=60), SparqlEngine(timeout_s=60)
+    try:
+        yield updated, rebuilt
+    finally:
+        updated.close()
+        rebuilt.close()

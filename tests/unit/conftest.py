@@ -22,6 +22,7 @@ from graph.match import Index
 from graph.ontology import Ontology
 from graph.rdf import parse_files
 from graph.read import Reader
+from graph.registry import Registry
 from graph.sparql import SparqlEngine, write_ntriples
 from graph.store import Capabilities
 from ingest.pipeline import Context
@@ -240,3 +241,16 @@ def store() -> FakeStore:
 def reader(store: FakeStore, ontology: Ontology) -> Reader:
     fake: Any = store
     return Reader(fake, ontology.registry, timeout_s=5, max_rows=100)
+
+
+@pytest.fixture(scope="module")
+def registry(ontology: Ontology) -> Registry:
+    return ontology.registry
+
+
+@pytest.fixture
+def fresh_engine() -> Iterator[SparqlEngine]:
+    """An empty SPARQL view of its own (tests/unit/test_sparql_view.py)."""
+    e = SparqlEngine(timeout_s=1.5)
+    yield e
+    e.close()

@@ -60,6 +60,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.pg_export",
         "graph.sparql",
         "graph.sparql_protocol",
+        "graph.sparql_source",
+        "graph.sparql_worker",
     ),
     # The top: three packages beside graph/. Between them only the edges below.
     "top": ("ingest", "api", "cli"),

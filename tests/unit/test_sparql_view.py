@@ -1,0 +1,203 @@
+"""The SPARQL view's incremental update without a graph server: a source made of units as
+the store holds them (nodes, plain and qualified relationships, each stamped with a load
+id) gives deltas; the updated copy must equal the one a full rebuild gives, also in a
+worker started again after a runaway query was killed, and after the deltas were
+compacted into a new snapshot."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from graph.mapping import node_triples, rel_triples
+from graph.registry import Registry
+from graph.sparql import QueryTimeout, SparqlEngine
+from graph.sparql_source import Delta, subject_key, write_ntriples
+
+K = "https://w3id.org/sahel-kg/id/"
+S = "https://w3id.org/sahel-kg/ontology#"
+ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+class FakeSource:
+    """Units keyed as the store keys them; `stamp` is the load that last wrote each."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.nodes: dict[str, tuple[dict[str, Any], str]] = {}
+        self.rels: dict[tuple[str, str, str, str], tuple[dict[str, Any], str]] = {}
+        self.loads: list[str] = []
+
+    def node(self, iri: str, load: str, **props: Any) -> None:
+        self.nodes[iri] = (props, load)
+
+    def rel(self, rel_type: str, start: str, end: str, load: str, **props: Any) -> None:
+        self.rels[(rel_type, start, end, str(props.get("iri", "")))] = (props, load)
+
+    def version(self) -> tuple[str, ...]:
+        return tuple(sorted(self.loads))
+
+    def triples(self) -> Iterator[Any]:
+        for iri, (props, _) in self.nodes.items():
+            yield from node_triples(iri, props, self.registry)
+        for (rel_type, start, end, _), (props, _) in self.rels.items():
+            yield from rel_triples(rel_type, start, end, props, self.registry)
+
+    def write_all(self, out: IO[bytes]) -> None:
+        write_ntriples(self.triples(), out)
+
+    def delta(
+        self, ids: list[str], out: IO[bytes], qualified_in_view: Callable[[list[str]], set[str]]
+    ) -> Delta:
+        """As StoreSource.delta does it, from the units in memory."""
+        nodes = {i: p for i, (p, load) in self.nodes.items() if load in ids}
+        shared = qualified_in_view(sorted(nodes))
+        rels = [
+            (k, p) for k, (p, load) in self.rels.items() if load in ids or p.get("iri") in shared
+        ]
+        whole = {str(p["iri"]) for _, p in rels if p.get("iri")}
+
+        def triples() -> Iterator[Any]:
+            for iri, props in nodes.items():
+                if iri not in whole:
+                    yield from node_triples(iri, props, self.registry)
+            for (rel_type, start, end, _), props in rels:
+                yield from rel_triples(rel_type, start, end, props, self.registry)
+            for iri in whole & set(self.nodes):
+                yield from node_triples(iri, self.nodes[iri][0], self.registry)
+                for (rel_type, start, end, key), (props, _) in self.rels.items():
+                    if start == iri and not key:
+                        yield from rel_triples(rel_type, start, end, props, self.registry)
+
+        d = Delta(added=write_ntriples(triples(), out))
+        d.nodes = [subject_key(i) for i in nodes if i not in whole]
+        d.qualified = [subject_key(i) for i in sorted(whole)]
+        return d
+
+
+def base(registry: Registry) -> FakeSource:
+    src = FakeSource(registry)
+    src.loads = ["a"]
+    src.node(K + "mali", "a", rdfTypes=[S + "State"], **{"label@en": "Mali"})
+    src.node(K + "jnim", "a", rdfTypes=[S + "JihadistGroup"], **{"label@en": "JNIM"})
+    src.node("_:b1", "a", **{"label@en": "a blank node"})
+    src.rel("HOSTILE_TO", K + "jnim", K + "mali", "a")
+    src.rel("SEE_ALSO", K + "jnim", "_:b1", "a")
+    src.rel(
+        "HOSTILE_TO", K + "jnim", K + "mali", "a",
+        iri=K + "rel-1", sources=[K + "src-1"], **{"label@en": "JNIM hostile to Mali"},
+    )  # fmt: skip
+    return src
+
+
+def union(src: FakeSource) -> None:
+    """Load "b": values added to stored nodes (one to a blank node), a new plain relation,
+    a source added to the qualified relation, and a node made of that relation's iri."""
+    src.loads.append("b")
+    # A value replaced too (no load of ours does that, a delta must still handle it).
+    src.node(K + "mali", "b", rdfTypes=[S + "Country", S + "State"],
+             **{"label@en": "Republic of Mali", "label@fr": "Mali", "comment@en": "x"})  # fmt: skip
+    src.node("_:b1", "b", **{"label@en": ["a blank node", "renamed"]})
+    src.node(K + "aes", "b", rdfTypes=[S + "Alliance"], **{"label@en": "AES"})
+    src.rel("MEMBER_OF", K + "mali", K + "aes", "b")
+    src.rel(
+        "HOSTILE_TO", K + "jnim", K + "mali", "b",
+        iri=K + "rel-1", sources=[K + "src-2"],
+        **{"label@en": "JNIM, hostile to Mali"},
+    )  # fmt: skip
+    src.node(K + "rel-1", "b", **{"comment@en": "said of the relation"})
+    src.rel("SOURCE", K + "rel-1", K + "src-3", "b")
+
+
+def as_graph(fresh_engine: SparqlEngine) -> Graph:
+    return Graph().parse(
+        data=fresh_engine.query(ALL, graph_fmt="ntriples").body.decode(), format="nt"
+    )
+
+
+def expected(src: FakeSource) -> Graph:
+    full = SparqlEngine(timeout_s=30)
+    try:
+        full.refresh(src.version(), src.write_all)
+        return as_graph(full)
+    finally:
+        full.close()
+
+
+def test_a_delta_gives_what_a_rebuild_gives(registry: Registry, fresh_engine: SparqlEngine) -> None:
+    src = base(registry)
+    assert fresh_engine.update(src) and fresh_engine.updates == {"full": 1, "delta": 0}
+    union(src)
+    assert fresh_engine.update(src)
+    assert fresh_engine.updates == {"full": 1, "delta": 1}, fresh_engine.rebuilt_because
+    got, want = as_graph(fresh_engine), expected(src)
+    assert isomorphic(got, want), sorted(set(got) ^ set(want))[:10]
+    gone = f'ASK {{ <{K}mali> ?p "Mali"@en }} '
+    assert json.loads(fresh_engine.query(gone).body)["boolean"] is False
+    assert fresh_engine.update(src) is False  # nothing new
+
+
+def test_a_restarted_worker_replays_the_deltas(
+    registry: Registry, fresh_engine: SparqlEngine
+) -> None:
+    src = base(registry)
+    fresh_engine.update(src)
+    union(src)
+    fresh_engine.update(src)
+    want = as_graph(fresh_engine)
+    pid = fresh_engine.worker_pid
+    assert pid is not None
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    for _ in range(3):  # the data is small: repeat the product until it outlasts the timeout
+        slow = slow.replace("?m ?n2 ?o", "?m ?n2 ?o . ?x ?y ?z", 1)
+    with pytest.raises(QueryTimeout):
+        fresh_engine.query(slow)
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert isomorphic(as_graph(fresh_engine), want)  # a new worker, the same copy
+    assert fresh_engine.worker_pid not in (None, pid)
+    assert fresh_engine.updates == {"full": 1, "delta": 1}  # replayed, not rebuilt from the store
+
+
+def test_deltas_that_outgrow_the_snapshot_are_compacted(
+    registry: Registry, fresh_engine: SparqlEngine
+) -> None:
+    src = FakeSource(registry)
+    src.loads = ["0"]
+    src.node(K + "n0", "0", **{"label@en": "n0"})
+    fresh_engine.update(src)
+    for i in range(1, 6):
+        src.loads.append(str(i))
+        for j in range(20):
+            src.node(K + f"n{i}-{j}", str(i), **{"label@en": f"node {i} {j}"})
+        fresh_engine.update(src)
+    assert fresh_engine.updates == {"full": 1, "delta": 5}
+    files = sorted(p.name for p in fresh_engine._snapshot.parent.iterdir())  # type: ignore[union-attr]
+    assert len(files) < 1 + 2 * 5, files  # some deltas were folded into a new snapshot
+    fresh_engine._stop_worker()  # a new worker starts from what is on disk
+    assert isomorphic(as_graph(fresh_engine), expected(src))
+
+
+def test_a_load_id_that_disappears_means_a_rebuild(
+    registry: Registry, fresh_engine: SparqlEngine
+) -> None:
+    src = base(registry)
+    fresh_engine.update(src)
+    union(src)
+    src.loads = ["b"]  # as `load --replace` leaves it
+    del src.nodes[K + "jnim"]
+    src.rels = {k: v for k, v in src.rels.items() if K + "jnim" not in k}
+    assert fresh_engine.update(src)
+    assert fresh_engine.updates == {"full": 2, "delta": 0}
+    assert fresh_engine.rebuilt_because == "a load id disappeared"
+    assert isomorphic(as_graph(fresh_engine), expected(src))
+    answer = json.loads(fresh_engine.query(f"ASK {{ <{K}jnim> ?p ?o }}").body)
+    assert answer["boolean"] is False
