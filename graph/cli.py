@@ -54,7 +54,9 @@ def errors_as_exit() -> Iterator[None]:
         err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        err.print("interrupted: nothing was committed by an unfinished load")
+        err.print(
+            "interrupted: readers keep the previous graph (the next load removes what this one staged)"
+        )
         raise typer.Exit(130) from None
 
 

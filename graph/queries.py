@@ -27,6 +27,8 @@ SCHEMA = (
     "CREATE CONSTRAINT resource_iri IF NOT EXISTS FOR (n:Resource) REQUIRE n.iri IS UNIQUE",
     "CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE",
     "CREATE INDEX resource_name IF NOT EXISTS FOR (n:Resource) ON (n.name)",
+    "CREATE INDEX resource_staged IF NOT EXISTS FOR (n:Resource) ON (n.stagedBy)",
+    "CREATE CONSTRAINT load_stage_id IF NOT EXISTS FOR (s:LoadStage) REQUIRE s.id IS UNIQUE",
 )
 
 PING = "RETURN 1 AS ok"
@@ -70,6 +72,18 @@ WHERE NOT EXISTS {{ MATCH (a)-[old:{t}]->(b) WHERE old.iri IS NULL }}
 CREATE (a)-[r:{t}]->(b)
 SET r.loadId = $loadId
 RETURN count(r) AS created
+"""
+
+
+def existing_plain_relationships(rel_type: str) -> str:
+    """Which of the rows' plain triples are stored already (a staged load defers the rest
+    to its switch)."""
+    t = _names([rel_type])
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Resource {{iri: row.start}})-[old:{t}]->(b:Resource {{iri: row.end}})
+WHERE old.iri IS NULL
+RETURN DISTINCT row.start AS start, row.end AS end
 """
 
 
@@ -123,6 +137,33 @@ SET r = row.props
 
 ANY_RESOURCE = "MATCH (n:Resource) RETURN n.iri AS iri LIMIT 1"
 
+# ---- the staged load (graph/load_write.py; graph/README.md "Loading"): batches commit as
+# they go, the nodes they create carry `stagedBy` (every read above filters on it being
+# null) until ONE last transaction, the switch, removes it and applies the changes to
+# nodes that were already stored. A `(:LoadStage {id})` marks a load in progress, so that
+# the next load can delete what a killed one left.
+
+BEGIN_STAGE = "MERGE (s:LoadStage {id: $id}) SET s.startedAt = $startedAt RETURN s.id AS id"
+STAGES = "MATCH (s:LoadStage) RETURN s.id AS id"
+END_STAGE = "MATCH (s:LoadStage {id: $id}) DELETE s"
+DELETE_STAGES = "MATCH (s:LoadStage) DELETE s"
+
+DROP_STAGED_BATCH = """
+MATCH (n:Resource)
+WHERE n.stagedBy = $id
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+PUBLISH_BATCH = """
+MATCH (n:Resource)
+WHERE n.stagedBy = $id
+WITH n LIMIT $limit
+REMOVE n.stagedBy
+RETURN count(*) AS published
+"""
+
 DELETE_RESOURCES_BATCH = """
 MATCH (n:Resource)
 WITH n LIMIT $limit
@@ -149,10 +190,13 @@ RETURN count(*) AS deleted
 
 # ---------------------------------------------------------------- reading
 
-COUNT_NODES = "MATCH (n:Resource) RETURN count(n) AS count"
-COUNT_RELATIONSHIPS = "MATCH (:Resource)-[r]->(:Resource) RETURN count(r) AS count"
+COUNT_NODES = "MATCH (n:Resource) WHERE n.stagedBy IS NULL RETURN count(n) AS count"
+COUNT_RELATIONSHIPS = (
+    "MATCH (a:Resource)-[r]->(b:Resource) WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL "
+    "RETURN count(r) AS count"
+)
 COUNT_LABELS = """
-MATCH (n:Resource)
+MATCH (n:Resource) WHERE n.stagedBy IS NULL
 UNWIND labels(n) AS label
 RETURN label, count(*) AS count
 ORDER BY label
@@ -167,9 +211,9 @@ LIMIT 1
 # Keyset pagination by iri (indexed) over nodes with their outgoing relationships.
 EXPORT_PAGE = """
 MATCH (n:Resource)
-WHERE n.iri > $after
+WHERE n.iri > $after AND n.stagedBy IS NULL
 WITH n ORDER BY n.iri LIMIT $limit
-OPTIONAL MATCH (n)-[r]->(m:Resource)
+OPTIONAL MATCH (n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL
 RETURN n.iri AS iri, properties(n) AS props,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 ORDER BY iri
@@ -206,17 +250,19 @@ def relations_at_example(rel_type: str) -> str:
 API_RESOURCES = """
 UNWIND $iris AS iri
 MATCH (n:Resource {iri: iri})
+WHERE n.stagedBy IS NULL
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
 """
 
 API_EVENTS_WHERE = """
 MATCH (e:Event)
-WHERE ($label IS NULL OR $label IN labels(e))
+WHERE e.stagedBy IS NULL AND ($label IS NULL OR $label IN labels(e))
   AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
   AND ($actor IS NULL OR EXISTS {
-        MATCH (e)-[r]->(x:Resource {iri: $actor}) WHERE type(r) IN $roles })
+        MATCH (e)-[r]->(x:Resource {iri: $actor}) WHERE type(r) IN $roles AND x.stagedBy IS NULL })
   AND ($place IS NULL OR EXISTS {
-        MATCH (e)-[:LOCATION]->(:Resource)-[:LOCATED_IN*0..6]->(y:Resource {iri: $place}) })
+        MATCH (e)-[:LOCATION]->(l:Resource)-[:LOCATED_IN*0..6]->(y:Resource {iri: $place})
+        WHERE l.stagedBy IS NULL AND y.stagedBy IS NULL })
 """
 
 API_EVENTS = (
@@ -234,7 +280,7 @@ API_COUNT_EVENTS = API_EVENTS_WHERE + "RETURN count(e) AS total\n"
 API_LINKS_OUT = """
 UNWIND $iris AS iri
 MATCH (s:Resource {iri: iri})-[r]->(x:Resource)
-WHERE $types IS NULL OR type(r) IN $types
+WHERE s.stagedBy IS NULL AND x.stagedBy IS NULL AND ($types IS NULL OR type(r) IN $types)
 RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, labels(x) AS labels,
        properties(x) AS props, properties(r) AS relProps
 """
@@ -242,36 +288,38 @@ RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, labels(x) AS labels,
 # Incoming links of one resource (claims about an event, its parts, statements).
 API_LINKS_IN = """
 MATCH (x:Resource)-[r]->(s:Resource {iri: $iri})
-WHERE $types IS NULL OR type(r) IN $types
+WHERE s.stagedBy IS NULL AND x.stagedBy IS NULL AND ($types IS NULL OR type(r) IN $types)
 RETURN type(r) AS type, x.iri AS iri, labels(x) AS labels, properties(x) AS props
 """
 
 API_TIMELINE_EVENTS = """
 MATCH (e:Event)-[r]->(a:Resource {iri: $iri})
-WHERE e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
+WHERE e.stagedBy IS NULL AND a.stagedBy IS NULL
+  AND e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
 RETURN e.iri AS iri, labels(e) AS labels, properties(e) AS props, collect(DISTINCT type(r)) AS roles
 """
 
 API_TIMELINE_RELATIONS = """
 MATCH (a:Resource {iri: $iri})-[r]-(b:Resource)
-WHERE type(r) IN $types AND (r.validFrom IS NOT NULL OR r.validTo IS NOT NULL)
+WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL AND type(r) IN $types
+  AND (r.validFrom IS NOT NULL OR r.validTo IS NOT NULL)
 RETURN type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
        labels(b) AS otherLabels, properties(b) AS otherProps, properties(r) AS props
 """
 
 API_COUNTS = """
-MATCH (n:Resource)
+MATCH (n:Resource) WHERE n.stagedBy IS NULL
 WITH count(n) AS nodes
-OPTIONAL MATCH (:Resource)-[r]->(:Resource)
+OPTIONAL MATCH (a:Resource)-[r]->(b:Resource) WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL
 RETURN nodes, count(r) AS relationships
 """
 
 # Pages for the GraphML and CSV exports (keyset by iri), labels included.
 API_EXPORT_PAGE = """
 MATCH (n:Resource)
-WHERE n.iri > $after
+WHERE n.iri > $after AND n.stagedBy IS NULL
 WITH n ORDER BY n.iri LIMIT $limit
-OPTIONAL MATCH (n)-[r]->(m:Resource)
+OPTIONAL MATCH (n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 ORDER BY iri
@@ -286,10 +334,12 @@ API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"
 # not the store, sets the pace, and its cost is per statement and per value decoded.
 _VALID = VALID_AT.format(r="r")
 _REF = "{n}.name AS {p}name, {n}.rdfTypes AS {p}types"
-_CENTER = "MATCH (a:Resource {iri: $iri})\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
+_CENTER = (
+    "MATCH (a:Resource {iri: $iri}) WHERE a.stagedBy IS NULL\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
+)
 _HOPS = "UNWIND $frontier AS iri\nMATCH (a:Resource {iri: iri})-[r]-(b:Resource)\n"
 
-API_ACTOR_RELATIONS = f"""{_CENTER}WHERE type(r) IN $types AND {_VALID}
+API_ACTOR_RELATIONS = f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN labels(a) AS labels, {_REF.format(n="a", p="")},
        type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
        {_REF.format(n="b", p="other_")}, properties(r) AS props
@@ -300,17 +350,17 @@ _NEIGHBOUR_COLUMNS = f"""type(r) AS type, startNode(r).iri AS start, endNode(r).
        b.iri AS other, labels(b) AS other_labels, {_REF.format(n="b", p="other_")},
        properties(r) AS props"""
 
-API_CENTER_NEIGHBOURS = f"""{_CENTER}WHERE type(r) IN $types AND {_VALID}
+API_CENTER_NEIGHBOURS = f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN labels(a) AS labels, {_REF.format(n="a", p="")}, {_NEIGHBOUR_COLUMNS}
 LIMIT $limit
 """
 
-API_NEIGHBOUR_REFS = f"""{_HOPS}WHERE type(r) IN $types AND {_VALID}
+API_NEIGHBOUR_REFS = f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN {_NEIGHBOUR_COLUMNS}
 LIMIT $limit
 """
 
-API_PATH_STEPS = f"""{_HOPS}WHERE type(r) IN $types AND {_VALID}
+API_PATH_STEPS = f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end, b.iri AS other,
        {_REF.format(n="b", p="other_")}, r.validFrom AS validFrom, r.validTo AS validTo,
        r.sources AS sources, r.iri AS iri
@@ -321,7 +371,8 @@ LIMIT $limit
 # collected, counted and sliced.
 API_SEARCH_PAGE = """
 MATCH (n:Actor)
-WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
+WHERE n.stagedBy IS NULL
+  AND ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
 WITH n, CASE
     WHEN $q = '' THEN 0
     WHEN (' | ' + n.search + ' | ') CONTAINS (' | ' + $q + ' | ') THEN 0
@@ -335,6 +386,7 @@ RETURN size(found) AS total,
 
 API_REFS = f"""UNWIND $iris AS iri
 MATCH (n:Resource {{iri: iri}})
+WHERE n.stagedBy IS NULL
 RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
 """
 
@@ -343,21 +395,22 @@ RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
 
 MATCH_ENTITIES = """
 MATCH (n:Resource)
-WHERE 'Actor' IN labels(n) OR 'Place' IN labels(n)
+WHERE n.stagedBy IS NULL AND ('Actor' IN labels(n) OR 'Place' IN labels(n))
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
 """
 
 # Actor -> place (operates in, deployed in) and place -> place (located in) links.
 MATCH_PLACE_LINKS = """
 MATCH (a:Resource)-[r]->(p:Resource)
-WHERE type(r) IN $types
+WHERE a.stagedBy IS NULL AND p.stagedBy IS NULL AND type(r) IN $types
 RETURN a.iri AS subject, type(r) AS type, p.iri AS place
 """
 
 # The actor search's whole result set (graph.read ranks it with the matcher, then pages).
 API_SEARCH_ALL = """
 MATCH (n:Actor)
-WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
+WHERE n.stagedBy IS NULL
+  AND ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
 RETURN n.iri AS iri, properties(n) AS props
 ORDER BY n.name, n.iri
 LIMIT $cap
@@ -368,7 +421,7 @@ LIMIT $cap
 EXTEND_LINKS = """
 UNWIND $iris AS iri
 MATCH (s:Resource {iri: iri})-[r]->(x:Resource)
-WHERE type(r) IN $types
+WHERE s.stagedBy IS NULL AND x.stagedBy IS NULL AND type(r) IN $types
 RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, x.name AS name,
        r.validFrom AS validFrom, r.validTo AS validTo
 """
@@ -377,9 +430,9 @@ RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, x.name AS name,
 # Every place with its coordinates (stored under their datatype key), the places it is
 # located in and the sources of its coordinates: few rows (one per place).
 API_PLACES = """
-MATCH (p:Place)
-OPTIONAL MATCH (p)-[:LOCATED_IN]->(q:Place)
-OPTIONAL MATCH (p)-[:COORDINATES_SOURCE]->(s:Resource)
+MATCH (p:Place) WHERE p.stagedBy IS NULL
+OPTIONAL MATCH (p)-[:LOCATED_IN]->(q:Place) WHERE q.stagedBy IS NULL
+OPTIONAL MATCH (p)-[:COORDINATES_SOURCE]->(s:Resource) WHERE s.stagedBy IS NULL
 RETURN p.iri AS iri, p.name AS name, p.rdfTypes AS types,
        p.`latitude^^xsd:decimal` AS lat, p.`longitude^^xsd:decimal` AS lon,
        p.locationPrecision AS precision, p.geonamesId AS geonames,
@@ -391,11 +444,13 @@ RETURN p.iri AS iri, p.name AS name, p.rdfTypes AS types,
 # places and perpetrators.
 API_MAP_EVENTS = """
 MATCH (e:Event)
-WHERE e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
-  AND ($actor IS NULL OR EXISTS { MATCH (e)-[]->(x:Resource {iri: $actor}) })
-OPTIONAL MATCH (e)-[:LOCATION]->(p:Resource)
+WHERE e.stagedBy IS NULL
+  AND e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
+  AND ($actor IS NULL OR EXISTS {
+        MATCH (e)-[]->(x:Resource {iri: $actor}) WHERE x.stagedBy IS NULL })
+OPTIONAL MATCH (e)-[:LOCATION]->(p:Resource) WHERE p.stagedBy IS NULL
 WITH e, collect(DISTINCT p.iri) AS places
-OPTIONAL MATCH (e)-[:PERPETRATOR]->(a:Resource)
+OPTIONAL MATCH (e)-[:PERPETRATOR]->(a:Resource) WHERE a.stagedBy IS NULL
 RETURN e.iri AS iri, e.name AS name, e.rdfTypes AS types, e.date AS date,
        e.datePrecision AS datePrecision, places, collect(DISTINCT [a.iri, a.name]) AS perpetrators
 ORDER BY date, iri
@@ -407,7 +462,8 @@ API_FATALITY_CLAIMS = """
 UNWIND $iris AS iri
 MATCH (c:Claim)-[:ABOUT]->(:Resource {iri: iri}),
       (c)-[:CLAIM_KIND]->(:Resource {iri: $kind})
-OPTIONAL MATCH (c)-[:SOURCE]->(s:Resource)
+WHERE c.stagedBy IS NULL
+OPTIONAL MATCH (c)-[:SOURCE]->(s:Resource) WHERE s.stagedBy IS NULL
 RETURN iri AS event, c.value AS value, c.valueQualifier AS qualifier, collect(s.iri) AS sources
 """
 
@@ -416,7 +472,7 @@ RETURN iri AS event, c.value AS value, c.valueQualifier AS qualifier, collect(s.
 # range; ranked as the actor search ranks (whole name, name start, anywhere), per kind.
 API_SEARCH_KINDS = """
 MATCH (n:Resource)
-WHERE any(l IN labels(n) WHERE l IN ['Actor', 'Place', 'Event'])
+WHERE n.stagedBy IS NULL AND any(l IN labels(n) WHERE l IN ['Actor', 'Place', 'Event'])
   AND ($q = '' OR n.search CONTAINS $q)
   AND ($from IS NULL OR (n.date IS NOT NULL AND n.date >= $from AND n.date <= $to))
 WITH n, CASE

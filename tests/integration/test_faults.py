@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ import neo4j
 import pytest
 
 from bench import synth
+from bench.common import neo4j_started
 from graph import embedded, export
 from graph.errors import InputError, StoreUnavailable
 from graph.load import Ontology, Prepared, clear, load, prepare
@@ -31,7 +33,7 @@ from graph.rdf import parse_files
 from graph.settings import Settings
 from graph.store import Store, open_store
 from tests.conftest import DATA, ONTOLOGY
-from tests.integration.conftest import BACKEND, embedded_server, load_paths
+from tests.integration.conftest import BACKEND, ROOT, embedded_server, load_paths
 
 pytestmark = pytest.mark.integration
 
@@ -46,16 +48,77 @@ def snapshot(store: Store, ontology: Ontology) -> Snapshot:
 # ------------------------------------------------------------------ a server we may kill
 
 
+class OwnServer:
+    """A server of this module's own that a test may SIGKILL and start again on the same
+    data and port (so one store's drivers outlive the restarts): the embedded ArcadeDB
+    server (graph.embedded, as an operator would), or Neo4j 5.26 (scripts/neo4j)."""
+
+    def __init__(self, settings: Settings, data_dir: Path | None = None) -> None:
+        self.settings = settings
+        self.data_dir = data_dir  # Neo4j's folder; None for the embedded server
+
+    def pid(self) -> int | None:
+        if self.data_dir is None:
+            info = embedded.running(self.settings)
+            return info.pid if info else None
+        try:
+            pid = int((self.data_dir / "neo4j.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        return pid if _alive(pid) else None
+
+    def start(self) -> None:
+        """A no-op when it runs; a restart after a kill (or a failed test)."""
+        if self.data_dir is None:
+            embedded.start(self.settings)
+            return
+        if self.pid() is not None:
+            return
+        port = self.settings.bolt_uri.rsplit(":", 1)[1]
+        script = str(ROOT / "scripts" / "neo4j")
+        subprocess.run(
+            [script, "start", "--port", port, "--data", str(self.data_dir)],
+            env={**os.environ, **NEO4J_ENV}, check=True, capture_output=True, timeout=900,
+        )  # fmt: skip
+
+    def kill(self) -> None:
+        pid = self.pid()
+        assert pid is not None, "the server to kill is not running"
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while self.pid() is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert self.pid() is None
+
+
+NEO4J_ENV = {"SAHELKG_NEO4J_TX_TIMEOUT": "60s", "SAHELKG_NEO4J_HEAP": "1g"}
+
+
+def _alive(pid: int) -> bool:
+    """Running and not a zombie (a killed child is dead once reaped or a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 @pytest.fixture(scope="module")
-def own_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    if os.environ.get("SAHELKG_NEO4J_URI") or BACKEND == "neo4j":
-        pytest.skip(
-            "these tests SIGKILL and restart the embedded server's process mid-load; the same "
-            "kills against the Neo4j server are not written yet (Neo4j commits atomically "
-            "to readers, which test_load_while_serving checks on it)"
-        )
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnServer]:
+    if os.environ.get("SAHELKG_NEO4J_URI"):
+        pytest.skip("these tests SIGKILL and restart a server of their own; not a given one")
+    if BACKEND == "neo4j":
+        data = tmp_path_factory.mktemp("faults-neo4j")
+        with neo4j_started(data, **NEO4J_ENV) as (settings, _pid):
+            yield OwnServer(settings, data)  # restarts ask for the port it took
+        return
     with embedded_server(tmp_path_factory.mktemp("faults"), embedded_heap="1g") as settings:
-        yield settings
+        yield OwnServer(settings)
+
+
+@pytest.fixture(scope="module")
+def own_settings(own_server: OwnServer) -> Settings:
+    return own_server.settings
 
 
 @pytest.fixture(scope="module")
@@ -73,22 +136,12 @@ def own_driver(own_opened: Store) -> neo4j.Driver:
 
 
 @pytest.fixture
-def own_store(own_settings: Settings, own_opened: Store) -> Store:
-    embedded.start(own_settings)  # a no-op when it runs; a restart after a failed test
+def own_store(own_server: OwnServer, own_opened: Store) -> Store:
+    own_server.start()  # a no-op when it runs; a restart after a failed test
     store = own_opened
     store.ensure_schema()
     clear(store)
     return store
-
-
-def kill_server(settings: Settings) -> None:
-    info = embedded.running(settings)
-    assert info is not None, "the server to kill is not running"
-    os.kill(info.pid, signal.SIGKILL)
-    deadline = time.monotonic() + 30
-    while embedded.running(settings) is not None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert embedded.running(settings) is None
 
 
 def assert_clear_message(exc: BaseException) -> None:
@@ -108,14 +161,14 @@ def synth_load(
 
 @pytest.fixture(scope="module")
 def states(
-    own_settings: Settings,
+    own_server: OwnServer,
     own_opened: Store,
     ontology: Ontology,
     synth_load: tuple[Path, Prepared],
 ) -> dict[str, Any]:
     """The graph before (ontology + tricky.ttl) and after the synthetic load, and how long
     that load takes here (to aim the kills)."""
-    embedded.start(own_settings)
+    own_server.start()
     store = own_opened
     store.ensure_schema()
     clear(store)
@@ -133,7 +186,7 @@ def states(
 
 
 def test_server_killed_during_a_load_gives_store_unavailable_and_keeps_the_old_graph(
-    own_settings: Settings,
+    own_server: OwnServer,
     own_store: Store,
     ontology: Ontology,
     synth_load: tuple[Path, Prepared],
@@ -146,14 +199,14 @@ def test_server_killed_during_a_load_gives_store_unavailable_and_keeps_the_old_g
     def progress(phase: str, done: int, total: int) -> None:
         if phase == "relationships" and not killed:  # every node written, some relationships
             killed.append(done)
-            kill_server(own_settings)
+            own_server.kill()
 
     with pytest.raises(StoreUnavailable) as err:
         load(own_store, synth_load[1], ontology.registry, batch_size=500, progress=progress)
     assert killed
     assert_clear_message(err.value)
 
-    embedded.start(own_settings)  # recovery: the same driver works again
+    own_server.start()  # recovery: the same driver works again
     assert snapshot(own_store, ontology) == states["old"]
     load(own_store, synth_load[1], ontology.registry)  # and the load goes through
     assert snapshot(own_store, ontology) == states["new"]
@@ -161,7 +214,7 @@ def test_server_killed_during_a_load_gives_store_unavailable_and_keeps_the_old_g
 
 @pytest.mark.parametrize("fraction", [0.15, 0.5, 0.85, 1.0, 1.15])
 def test_server_killed_at_any_moment_of_a_load_leaves_the_old_or_the_new_graph(
-    own_settings: Settings,
+    own_server: OwnServer,
     own_store: Store,
     ontology: Ontology,
     synth_load: tuple[Path, Prepared],
@@ -170,7 +223,7 @@ def test_server_killed_at_any_moment_of_a_load_leaves_the_old_or_the_new_graph(
 ) -> None:
     """Kills aimed across the whole load, commit included (1.0 and around it)."""
     load_paths(own_store, ontology, ONTOLOGY, DATA / "tricky.ttl")
-    timer = threading.Timer(states["seconds"] * fraction, kill_server, args=(own_settings,))
+    timer = threading.Timer(states["seconds"] * fraction, own_server.kill)
     timer.start()
     outcome = "committed"
     try:
@@ -180,7 +233,7 @@ def test_server_killed_at_any_moment_of_a_load_leaves_the_old_or_the_new_graph(
         assert_clear_message(exc)
     finally:
         timer.join()
-    embedded.start(own_settings)
+    own_server.start()
     after = snapshot(own_store, ontology)
     assert after in (states["old"], states["new"]), outcome
     if outcome == "committed":  # a load that returned is durable
@@ -191,7 +244,7 @@ def test_server_killed_at_any_moment_of_a_load_leaves_the_old_or_the_new_graph(
 
 
 def test_server_killed_during_queries_gives_store_unavailable_then_recovers(
-    own_settings: Settings, own_store: Store, ontology: Ontology
+    own_server: OwnServer, own_store: Store, ontology: Ontology
 ) -> None:
     load_paths(own_store, ontology, ONTOLOGY, DATA / "tricky.ttl")
     before = snapshot(own_store, ontology)
@@ -218,7 +271,7 @@ def test_server_killed_during_queries_gives_store_unavailable_then_recovers(
         deadline = time.monotonic() + 30
         while answers[0] < 20 and time.monotonic() < deadline:
             time.sleep(0.05)
-        kill_server(own_settings)
+        own_server.kill()
         deadline = time.monotonic() + 60
         while len(errors) < 3 and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -232,7 +285,7 @@ def test_server_killed_during_queries_gives_store_unavailable_then_recovers(
         assert isinstance(exc, StoreUnavailable), repr(exc)
         assert_clear_message(exc)
 
-    embedded.start(own_settings)
+    own_server.start()
     assert snapshot(own_store, ontology) == before
 
 
