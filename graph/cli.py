@@ -54,9 +54,7 @@ def errors_as_exit() -> Iterator[None]:
         err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        err.print(
-            "interrupted: readers keep the previous graph (the next load removes what this one staged)"
-        )
+        err.print("interrupted: readers keep the previous graph; the next load clears this one")
         raise typer.Exit(130) from None
 
 

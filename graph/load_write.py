@@ -112,6 +112,35 @@ def write_nodes(w: Writer, pg: PropertyGraph) -> None:
             w.progress("nodes", done, len(records))
 
 
+class _Pending:
+    """Small statements of several types gathered into one transaction of about
+    `batch_size` rows: a transaction per type and chunk cost ~0.2 s each on Neo4j, which
+    made the seeds' 50 relationship types take longer than all their rows."""
+
+    def __init__(self, w: Writer) -> None:
+        self.w = w
+        self.items: list[tuple[Callable[[neo4j.ManagedTransaction], Any], Callable[[Any], None]]]
+        self.items, self.rows = [], 0
+
+    def add(
+        self,
+        rows: int,
+        work: Callable[[neo4j.ManagedTransaction], T],
+        then: Callable[[T], None],
+    ) -> None:
+        self.items.append((work, then))
+        self.rows += rows
+        if self.rows >= self.w.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        items, self.items, self.rows = self.items, [], 0
+        if items:
+            results = self.w.run(lambda tx: [work(tx) for work, _ in items])
+            for (_, then), result in zip(items, results, strict=True):
+                then(result)
+
+
 def write_rels(w: Writer, pg: PropertyGraph) -> None:
     """Relationships by type. One with an end created by this load cannot exist yet and is
     simply created (found by element id when both ends are new, else by iri); only those
@@ -122,6 +151,11 @@ def write_rels(w: Writer, pg: PropertyGraph) -> None:
     for rel in pg.rels:
         by_type[(rel.type, "iri" in rel.props)].append(rel)
     total, done = len(pg.rels), 0
+    pending = _Pending(w)
+
+    def count(made: int) -> None:
+        report.created_relationships += made
+
     for (rel_type, qualified), rels in sorted(by_type.items()):
         for batch in chunks(rels, w.batch_size):
             by_id: list[dict[str, Any]] = []
@@ -137,23 +171,31 @@ def write_rels(w: Writer, pg: PropertyGraph) -> None:
                 else:
                     old_ends.append(r)
             if by_id or new:
-                report.created_relationships += w.run(_create_rels(rel_type, by_id, new))
+                pending.add(len(by_id) + len(new), _create_rels(rel_type, by_id, new), count)
             if old_ends and not qualified:
                 rows = [{"start": r.start, "end": r.end} for r in old_ends]
                 if w.defer is not None:  # counted now: the switch creates exactly these
-                    rows = w.run(_missing_plain(rel_type, rows))
-                    report.created_relationships += len(rows)
-                    if rows:
-                        statement = queries.merge_plain_relationships(rel_type)
-                        w.later(_run(statement, rows=rows, loadId=load_id))
-                elif rows:
-                    made = w.run(_merge_plain(rel_type, rows, load_id))
-                    report.created_relationships += made
+                    pending.add(
+                        len(rows), _missing_plain(rel_type, rows), _later_plain(w, rel_type)
+                    )
+                else:
+                    pending.add(len(rows), _merge_plain(rel_type, rows, load_id), count)
             elif old_ends:
-                _merge_qualified(w, rel_type, old_ends)
+                pending.add(len(old_ends), *_merge_qualified(w, rel_type, old_ends))
             done += len(batch)
             if w.progress:
                 w.progress("relationships", done, total)
+    pending.flush()
+
+
+def _later_plain(w: Writer, rel_type: str) -> Callable[[list[dict[str, Any]]], None]:
+    def then(rows: list[dict[str, Any]]) -> None:
+        w.report.created_relationships += len(rows)
+        if rows:
+            statement = queries.merge_plain_relationships(rel_type)
+            w.later(_run(statement, rows=rows, loadId=w.load_id))
+
+    return then
 
 
 def _create_rels(
@@ -195,7 +237,10 @@ def _merge_plain(
     return work
 
 
-def _merge_qualified(w: Writer, rel_type: str, batch: Sequence[RelRecord]) -> None:
+def _merge_qualified(
+    w: Writer, rel_type: str, batch: Sequence[RelRecord]
+) -> tuple[Callable[[neo4j.ManagedTransaction], dict[str, Any]], Callable[[dict[str, Any]], None]]:
+    """(read what is stored, then merge with it) for a batch of qualified relations."""
     rows = [{"start": r.start, "end": r.end, "iri": r.props.get("iri")} for r in batch]
 
     def fetch(tx: neo4j.ManagedTransaction) -> dict[str, Any]:
@@ -204,20 +249,22 @@ def _merge_qualified(w: Writer, rel_type: str, batch: Sequence[RelRecord]) -> No
             for found in tx.run(queries.fetch_qualified(rel_type), rows=rows)
         }
 
-    old = w.run(fetch)
-    writes = []
-    for r, ends in zip(batch, rows, strict=True):
-        prev = old.get(str(ends["iri"]))
-        if prev is None:
-            w.report.created_relationships += 1
-            writes.append({**ends, "props": {**r.props, "loadId": w.load_id}})
-            continue
-        merged = merge_props(prev, r.props, str(ends["iri"]), w.registry, derived=False)
-        if merged != comparable(prev):
-            w.report.updated_relationships += 1
-            writes.append({**ends, "props": {**merged, "loadId": w.load_id}})
-    if writes:
-        w.later(_run(queries.merge_qualified(rel_type), rows=writes))
+    def then(old: dict[str, Any]) -> None:
+        writes = []
+        for r, ends in zip(batch, rows, strict=True):
+            prev = old.get(str(ends["iri"]))
+            if prev is None:
+                w.report.created_relationships += 1
+                writes.append({**ends, "props": {**r.props, "loadId": w.load_id}})
+                continue
+            merged = merge_props(prev, r.props, str(ends["iri"]), w.registry, derived=False)
+            if merged != comparable(prev):
+                w.report.updated_relationships += 1
+                writes.append({**ends, "props": {**merged, "loadId": w.load_id}})
+        if writes:
+            w.later(_run(queries.merge_qualified(rel_type), rows=writes))
+
+    return fetch, then
 
 
 def _run(statement: str, **params: Any) -> Work:
