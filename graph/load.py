@@ -226,7 +226,7 @@ def _load_staged(
     if progress:
         progress("switch", 0, 1)
     with phase("switch"):
-        lw.switch(store, load_id, deferred, record, batch_size)
+        lw.switch(store, load_id, deferred, record, batch_size, list(writes.created.values()))
     if progress:
         progress("switch", 1, 1)
 

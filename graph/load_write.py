@@ -332,18 +332,21 @@ def begin_stage(store: Store, load_id: str) -> bool:
 
 
 def switch(
-    store: Store, load_id: str, deferred: list[Work], record: dict[str, Any], batch_size: int
+    store: Store,
+    load_id: str,
+    deferred: list[Work],
+    record: dict[str, Any],
+    batch_size: int,
+    staged: Sequence[str],
 ) -> None:
     """The one transaction readers notice: the changes to what they already see, the
-    staged nodes made visible, the load recorded, its marker gone."""
+    staged nodes (element ids) made visible, the load recorded, its marker gone."""
 
     def work(tx: neo4j.ManagedTransaction) -> None:
         for write in deferred:
             write(tx)
-        while True:
-            n = tx.run(queries.PUBLISH_BATCH, id=load_id, limit=batch_size * 5).single()
-            if not n or int(n["published"]) == 0:
-                break
+        for ids in chunks(staged, batch_size * 5):
+            tx.run(queries.PUBLISH_NODES, ids=list(ids)).consume()
         tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
         tx.run(queries.END_STAGE, id=load_id).consume()
 

@@ -27,7 +27,6 @@ SCHEMA = (
     "CREATE CONSTRAINT resource_iri IF NOT EXISTS FOR (n:Resource) REQUIRE n.iri IS UNIQUE",
     "CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE",
     "CREATE INDEX resource_name IF NOT EXISTS FOR (n:Resource) ON (n.name)",
-    "CREATE INDEX resource_staged IF NOT EXISTS FOR (n:Resource) ON (n.stagedBy)",
     "CREATE CONSTRAINT load_stage_id IF NOT EXISTS FOR (s:LoadStage) REQUIRE s.id IS UNIQUE",
 )
 
@@ -156,12 +155,12 @@ DETACH DELETE n
 RETURN count(*) AS deleted
 """
 
-PUBLISH_BATCH = """
-MATCH (n:Resource)
-WHERE n.stagedBy = $id
-WITH n LIMIT $limit
+# By the element ids the batches returned: no index on `stagedBy` (on ArcadeDB an index
+# whose entries all share one key made the switch's commit take 24 s for 17k nodes).
+PUBLISH_NODES = """
+UNWIND $ids AS id
+MATCH (n) WHERE elementId(n) = id
 REMOVE n.stagedBy
-RETURN count(*) AS published
 """
 
 DELETE_RESOURCES_BATCH = """
