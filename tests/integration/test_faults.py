@@ -405,12 +405,15 @@ def test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix(
     new = store.counts()
     assert new != old
     assert not errors, errors[:3]
-    if store.capabilities.atomic_commits:
-        # Neo4j is read-committed: one statement whose two scans straddle the commit sees
-        # the new nodes with the old relationships (seen here: 3,602 nodes, 236
-        # relationships). Each scan still sees all of the commit or none of it.
-        assert {n for n, _ in seen} <= {old[0], new[0]}, sorted({n for n, _ in seen})[:5]
-        assert {r for _, r in seen} <= {old[1], new[1]}, sorted({r for _, r in seen})[:5]
-    else:  # ArcadeDB: reads wait for the commit (CommitLock), so never a mix at all
-        assert seen and set(seen) <= {old, new}, sorted(set(seen) - {old, new})[:5]
     assert new in seen
+    if not store.capabilities.atomic_commits:
+        # ArcadeDB: reads wait for the switch's commit (CommitLock), so never a mix at all
+        assert seen and set(seen) <= {old, new}, sorted(set(seen) - {old, new})[:5]
+        return
+    # Neo4j is read-committed: with the staged load, a scan that reads `stagedBy` node by
+    # node while the switch commits can see part of it (seen: 9,234 of 10,400
+    # relationships). A known open defect of the staged design on Neo4j (graph/README.md,
+    # "Loading"), not hidden: the test fails whenever it happens (not every run).
+    partial = sorted({n for n, _ in seen} - {old[0], new[0]})[:5]
+    partial += sorted({r for _, r in seen} - {old[1], new[1]})[:5]
+    assert not partial, f"Neo4j readers saw part of the switch: {partial}"
