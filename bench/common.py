@@ -25,7 +25,7 @@ from graph.settings import Settings
 from graph.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 
 
 def free_port() -> int:

@@ -47,5 +47,5 @@ def errors_as_exit() -> Iterator[None]:
         err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(exit_code_of(exc)) from None
     except KeyboardInterrupt:
-        err.print("interrupted: nothing was committed by an unfinished load")
+        err.print("interrupted: readers keep the previous graph; the next load clears this one")
         raise typer.Exit(INTERRUPTED) from None

@@ -10,6 +10,43 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from graph.queries_lookups import (
+    API_FATALITY_CLAIMS as API_FATALITY_CLAIMS,
+)
+from graph.queries_lookups import (
+    API_MAP_EVENTS as API_MAP_EVENTS,
+)
+from graph.queries_lookups import (
+    API_PLACES as API_PLACES,
+)
+from graph.queries_lookups import (
+    API_SEARCH_ALL as API_SEARCH_ALL,
+)
+from graph.queries_lookups import (
+    API_SEARCH_KINDS as API_SEARCH_KINDS,
+)
+from graph.queries_lookups import (
+    EXTEND_LINKS as EXTEND_LINKS,
+)
+from graph.queries_lookups import (  # the rest of the statements, re-exported
+    MATCH_ENTITIES as MATCH_ENTITIES,
+)
+from graph.queries_lookups import (
+    MATCH_PLACE_LINKS as MATCH_PLACE_LINKS,
+)
+from graph.queries_lookups import (
+    SPARQL_VIEW_CHANGED_NODES as SPARQL_VIEW_CHANGED_NODES,
+)
+from graph.queries_lookups import (
+    SPARQL_VIEW_CHANGED_OR_SHARED_RELS as SPARQL_VIEW_CHANGED_OR_SHARED_RELS,
+)
+from graph.queries_lookups import (
+    SPARQL_VIEW_CHANGED_RELS as SPARQL_VIEW_CHANGED_RELS,
+)
+from graph.queries_lookups import (
+    SPARQL_VIEW_SUBJECTS as SPARQL_VIEW_SUBJECTS,
+)
+
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -27,6 +64,7 @@ SCHEMA = (
     "CREATE CONSTRAINT resource_iri IF NOT EXISTS FOR (n:Resource) REQUIRE n.iri IS UNIQUE",
     "CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE",
     "CREATE INDEX resource_name IF NOT EXISTS FOR (n:Resource) ON (n.name)",
+    "CREATE CONSTRAINT load_stage_id IF NOT EXISTS FOR (s:LoadStage) REQUIRE s.id IS UNIQUE",
 )
 
 PING = "RETURN 1 AS ok"
@@ -70,6 +108,18 @@ WHERE NOT EXISTS {{ MATCH (a)-[old:{t}]->(b) WHERE old.iri IS NULL }}
 CREATE (a)-[r:{t}]->(b)
 SET r.loadId = $loadId
 RETURN count(r) AS created
+"""
+
+
+def existing_plain_relationships(rel_type: str) -> str:
+    """Which of the rows' plain triples are stored already (a staged load defers the rest
+    to its switch)."""
+    t = _names([rel_type])
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Resource {{iri: row.start}})-[old:{t}]->(b:Resource {{iri: row.end}})
+WHERE old.iri IS NULL
+RETURN DISTINCT row.start AS start, row.end AS end
 """
 
 
@@ -123,6 +173,33 @@ SET r = row.props
 
 ANY_RESOURCE = "MATCH (n:Resource) RETURN n.iri AS iri LIMIT 1"
 
+# ---- the staged load (graph/load_write.py; graph/README.md "Loading"): batches commit as
+# they go, the nodes they create carry `stagedBy` (every read above filters on it being
+# null) until ONE last transaction, the switch, removes it and applies the changes to
+# nodes that were already stored. A `(:LoadStage {id})` marks a load in progress, so that
+# the next load can delete what a killed one left.
+
+BEGIN_STAGE = "MERGE (s:LoadStage {id: $id}) SET s.startedAt = $startedAt RETURN s.id AS id"
+STAGES = "MATCH (s:LoadStage) RETURN s.id AS id"
+END_STAGE = "MATCH (s:LoadStage {id: $id}) DELETE s"
+DELETE_STAGES = "MATCH (s:LoadStage) DELETE s"
+
+DROP_STAGED_BATCH = """
+MATCH (n:Resource)
+WHERE n.stagedBy = $id
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+# By the element ids the batches returned: no index on `stagedBy` (on ArcadeDB an index
+# whose entries all share one key made the switch's commit take 24 s for 17k nodes).
+PUBLISH_NODES = """
+UNWIND $ids AS id
+MATCH (n) WHERE elementId(n) = id
+REMOVE n.stagedBy
+"""
+
 DELETE_RESOURCES_BATCH = """
 MATCH (n:Resource)
 WITH n LIMIT $limit
@@ -149,10 +226,13 @@ RETURN count(*) AS deleted
 
 # ---------------------------------------------------------------- reading
 
-COUNT_NODES = "MATCH (n:Resource) RETURN count(n) AS count"
-COUNT_RELATIONSHIPS = "MATCH (:Resource)-[r]->(:Resource) RETURN count(r) AS count"
+COUNT_NODES = "MATCH (n:Resource) WHERE n.stagedBy IS NULL RETURN count(n) AS count"
+COUNT_RELATIONSHIPS = (
+    "MATCH (a:Resource)-[r]->(b:Resource) WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL "
+    "RETURN count(r) AS count"
+)
 COUNT_LABELS = """
-MATCH (n:Resource)
+MATCH (n:Resource) WHERE n.stagedBy IS NULL
 UNWIND labels(n) AS label
 RETURN label, count(*) AS count
 ORDER BY label
@@ -167,9 +247,9 @@ LIMIT 1
 # Keyset pagination by iri (indexed) over nodes with their outgoing relationships.
 EXPORT_PAGE = """
 MATCH (n:Resource)
-WHERE n.iri > $after
+WHERE n.iri > $after AND n.stagedBy IS NULL
 WITH n ORDER BY n.iri LIMIT $limit
-OPTIONAL MATCH (n)-[r]->(m:Resource)
+OPTIONAL MATCH (n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL
 RETURN n.iri AS iri, properties(n) AS props,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 ORDER BY iri
@@ -206,17 +286,19 @@ def relations_at_example(rel_type: str) -> str:
 API_RESOURCES = """
 UNWIND $iris AS iri
 MATCH (n:Resource {iri: iri})
+WHERE n.stagedBy IS NULL
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
 """
 
 API_EVENTS_WHERE = """
 MATCH (e:Event)
-WHERE ($label IS NULL OR $label IN labels(e))
+WHERE e.stagedBy IS NULL AND ($label IS NULL OR $label IN labels(e))
   AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
   AND ($actor IS NULL OR EXISTS {
-        MATCH (e)-[r]->(x:Resource {iri: $actor}) WHERE type(r) IN $roles })
+        MATCH (e)-[r]->(x:Resource {iri: $actor}) WHERE type(r) IN $roles AND x.stagedBy IS NULL })
   AND ($place IS NULL OR EXISTS {
-        MATCH (e)-[:LOCATION]->(:Resource)-[:LOCATED_IN*0..6]->(y:Resource {iri: $place}) })
+        MATCH (e)-[:LOCATION]->(l:Resource)-[:LOCATED_IN*0..6]->(y:Resource {iri: $place})
+        WHERE l.stagedBy IS NULL AND y.stagedBy IS NULL })
 """
 
 API_EVENTS = (
@@ -234,7 +316,7 @@ API_COUNT_EVENTS = API_EVENTS_WHERE + "RETURN count(e) AS total\n"
 API_LINKS_OUT = """
 UNWIND $iris AS iri
 MATCH (s:Resource {iri: iri})-[r]->(x:Resource)
-WHERE $types IS NULL OR type(r) IN $types
+WHERE s.stagedBy IS NULL AND x.stagedBy IS NULL AND ($types IS NULL OR type(r) IN $types)
 RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, labels(x) AS labels,
        properties(x) AS props, properties(r) AS relProps
 """
@@ -242,36 +324,38 @@ RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, labels(x) AS labels,
 # Incoming links of one resource (claims about an event, its parts, statements).
 API_LINKS_IN = """
 MATCH (x:Resource)-[r]->(s:Resource {iri: $iri})
-WHERE $types IS NULL OR type(r) IN $types
+WHERE s.stagedBy IS NULL AND x.stagedBy IS NULL AND ($types IS NULL OR type(r) IN $types)
 RETURN type(r) AS type, x.iri AS iri, labels(x) AS labels, properties(x) AS props
 """
 
 API_TIMELINE_EVENTS = """
 MATCH (e:Event)-[r]->(a:Resource {iri: $iri})
-WHERE e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
+WHERE e.stagedBy IS NULL AND a.stagedBy IS NULL
+  AND e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
 RETURN e.iri AS iri, labels(e) AS labels, properties(e) AS props, collect(DISTINCT type(r)) AS roles
 """
 
 API_TIMELINE_RELATIONS = """
 MATCH (a:Resource {iri: $iri})-[r]-(b:Resource)
-WHERE type(r) IN $types AND (r.validFrom IS NOT NULL OR r.validTo IS NOT NULL)
+WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL AND type(r) IN $types
+  AND (r.validFrom IS NOT NULL OR r.validTo IS NOT NULL)
 RETURN type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
        labels(b) AS otherLabels, properties(b) AS otherProps, properties(r) AS props
 """
 
 API_COUNTS = """
-MATCH (n:Resource)
+MATCH (n:Resource) WHERE n.stagedBy IS NULL
 WITH count(n) AS nodes
-OPTIONAL MATCH (:Resource)-[r]->(:Resource)
+OPTIONAL MATCH (a:Resource)-[r]->(b:Resource) WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL
 RETURN nodes, count(r) AS relationships
 """
 
 # Pages for the GraphML and CSV exports (keyset by iri), labels included.
 API_EXPORT_PAGE = """
 MATCH (n:Resource)
-WHERE n.iri > $after
+WHERE n.iri > $after AND n.stagedBy IS NULL
 WITH n ORDER BY n.iri LIMIT $limit
-OPTIONAL MATCH (n)-[r]->(m:Resource)
+OPTIONAL MATCH (n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 ORDER BY iri
@@ -283,6 +367,7 @@ API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"
 STORED_LABELS = """
 UNWIND $iris AS iri
 MATCH (n:Resource {iri: iri})
+WHERE n.stagedBy IS NULL
 RETURN n.iri AS iri, labels(n) AS labels
 """
 
@@ -293,10 +378,12 @@ RETURN n.iri AS iri, labels(n) AS labels
 # not the store, sets the pace, and its cost is per statement and per value decoded.
 _VALID = VALID_AT.format(r="r")
 _REF = "{n}.name AS {p}name, {n}.rdfTypes AS {p}types"
-_CENTER = "MATCH (a:Resource {iri: $iri})\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
+_CENTER = (
+    "MATCH (a:Resource {iri: $iri}) WHERE a.stagedBy IS NULL\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
+)
 _HOPS = "UNWIND $frontier AS iri\nMATCH (a:Resource {iri: iri})-[r]-(b:Resource)\n"
 
-API_ACTOR_RELATIONS = f"""{_CENTER}WHERE type(r) IN $types AND {_VALID}
+API_ACTOR_RELATIONS = f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN labels(a) AS labels, {_REF.format(n="a", p="")},
        type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
        {_REF.format(n="b", p="other_")}, properties(r) AS props
@@ -307,17 +394,17 @@ _NEIGHBOUR_COLUMNS = f"""type(r) AS type, startNode(r).iri AS start, endNode(r).
        b.iri AS other, labels(b) AS other_labels, {_REF.format(n="b", p="other_")},
        properties(r) AS props"""
 
-API_CENTER_NEIGHBOURS = f"""{_CENTER}WHERE type(r) IN $types AND {_VALID}
+API_CENTER_NEIGHBOURS = f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN labels(a) AS labels, {_REF.format(n="a", p="")}, {_NEIGHBOUR_COLUMNS}
 LIMIT $limit
 """
 
-API_NEIGHBOUR_REFS = f"""{_HOPS}WHERE type(r) IN $types AND {_VALID}
+API_NEIGHBOUR_REFS = f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN {_NEIGHBOUR_COLUMNS}
 LIMIT $limit
 """
 
-API_PATH_STEPS = f"""{_HOPS}WHERE type(r) IN $types AND {_VALID}
+API_PATH_STEPS = f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end, b.iri AS other,
        {_REF.format(n="b", p="other_")}, r.validFrom AS validFrom, r.validTo AS validTo,
        r.sources AS sources, r.iri AS iri
@@ -328,7 +415,8 @@ LIMIT $limit
 # collected, counted and sliced.
 API_SEARCH_PAGE = """
 MATCH (n:Actor)
-WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
+WHERE n.stagedBy IS NULL
+  AND ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
 WITH n, CASE
     WHEN $q = '' THEN 0
     WHEN (' | ' + n.search + ' | ') CONTAINS (' | ' + $q + ' | ') THEN 0
@@ -342,130 +430,6 @@ RETURN size(found) AS total,
 
 API_REFS = f"""UNWIND $iris AS iri
 MATCH (n:Resource {{iri: iri}})
+WHERE n.stagedBy IS NULL
 RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
-"""
-
-
-# ---- the name matcher (graph/match_store.py): read once per load, then kept in memory
-
-MATCH_ENTITIES = """
-MATCH (n:Resource)
-WHERE 'Actor' IN labels(n) OR 'Place' IN labels(n)
-RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
-"""
-
-# Actor -> place (operates in, deployed in) and place -> place (located in) links.
-MATCH_PLACE_LINKS = """
-MATCH (a:Resource)-[r]->(p:Resource)
-WHERE type(r) IN $types
-RETURN a.iri AS subject, type(r) AS type, p.iri AS place
-"""
-
-# The actor search's whole result set (graph.read ranks it with the matcher, then pages).
-API_SEARCH_ALL = """
-MATCH (n:Actor)
-WHERE ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
-RETURN n.iri AS iri, properties(n) AS props
-ORDER BY n.name, n.iri
-LIMIT $cap
-"""
-
-# Data extension (/reconcile): the entities' outgoing links of the given types, with the
-# far end's name and the relationship's validity.
-EXTEND_LINKS = """
-UNWIND $iris AS iri
-MATCH (s:Resource {iri: iri})-[r]->(x:Resource)
-WHERE type(r) IN $types
-RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, x.name AS name,
-       r.validFrom AS validFrom, r.validTo AS validTo
-"""
-
-# ---- the map and the chart (graph/read/geo.py)
-# Every place with its coordinates (stored under their datatype key), the places it is
-# located in and the sources of its coordinates: few rows (one per place).
-API_PLACES = """
-MATCH (p:Place)
-OPTIONAL MATCH (p)-[:LOCATED_IN]->(q:Place)
-OPTIONAL MATCH (p)-[:COORDINATES_SOURCE]->(s:Resource)
-RETURN p.iri AS iri, p.name AS name, p.rdfTypes AS types,
-       p.`latitude^^xsd:decimal` AS lat, p.`longitude^^xsd:decimal` AS lon,
-       p.locationPrecision AS precision, p.geonamesId AS geonames,
-       collect(DISTINCT q.iri) AS parents, collect(DISTINCT s.iri) AS sources
-"""
-
-# The events a map or chart shows (dated, in a date range, optionally linked to one actor in
-# any way, as the actor's timeline: a role, or a country as the event's location), with their
-# places and perpetrators.
-API_MAP_EVENTS = """
-MATCH (e:Event)
-WHERE e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
-  AND ($actor IS NULL OR EXISTS { MATCH (e)-[]->(x:Resource {iri: $actor}) })
-OPTIONAL MATCH (e)-[:LOCATION]->(p:Resource)
-WITH e, collect(DISTINCT p.iri) AS places
-OPTIONAL MATCH (e)-[:PERPETRATOR]->(a:Resource)
-RETURN e.iri AS iri, e.name AS name, e.rdfTypes AS types, e.date AS date,
-       e.datePrecision AS datePrecision, places, collect(DISTINCT [a.iri, a.name]) AS perpetrators
-ORDER BY date, iri
-LIMIT $limit
-"""
-
-# Reported fatalities of many events: one row per claim with its value and source.
-API_FATALITY_CLAIMS = """
-UNWIND $iris AS iri
-MATCH (c:Claim)-[:ABOUT]->(:Resource {iri: iri}),
-      (c)-[:CLAIM_KIND]->(:Resource {iri: $kind})
-OPTIONAL MATCH (c)-[:SOURCE]->(s:Resource)
-RETURN iri AS event, c.value AS value, c.valueQualifier AS qualifier, collect(s.iri) AS sources
-"""
-
-# ---- search over actors, places and events (graph/read/search.py)
-# Text matches on the normalised labels and aliases (`search`), date words as an event date
-# range; ranked as the actor search ranks (whole name, name start, anywhere), per kind.
-API_SEARCH_KINDS = """
-MATCH (n:Resource)
-WHERE any(l IN labels(n) WHERE l IN ['Actor', 'Place', 'Event'])
-  AND ($q = '' OR n.search CONTAINS $q)
-  AND ($from IS NULL OR (n.date IS NOT NULL AND n.date >= $from AND n.date <= $to))
-WITH n, CASE
-    WHEN $q = '' THEN 0
-    WHEN (' | ' + n.search + ' | ') CONTAINS (' | ' + $q + ' | ') THEN 0
-    WHEN (' | ' + n.search) CONTAINS (' | ' + $q) THEN 1
-    ELSE 2 END AS rank
-RETURN n.iri AS iri, labels(n) AS labels, n.name AS name, n.rdfTypes AS types, n.date AS date,
-       n.search AS search, rank
-ORDER BY rank, n.date, n.name, n.iri
-LIMIT $limit
-"""
-
-# ---- the SPARQL view's incremental update (graph/sparql_source.py)
-# What the load `$id` created or changed: every load stamps the nodes and relationships it
-# writes with its id (graph/load.py), so these rows are the whole difference since the view
-# last matched the graph (a load id that disappeared means a rebuild instead). Equality on
-# one id, and a scan of relationships rather than an expansion from every node: measured
-# 3-10x faster on both servers than `IN $ids` over (:Resource)-[r]->(:Resource).
-SPARQL_VIEW_CHANGED_NODES = """
-MATCH (n:Resource)
-WHERE n.loadId = $id
-RETURN n.iri AS iri, properties(n) AS props
-"""
-
-_VIEW_RELS = """
-MATCH ()-[r]->()
-WHERE {where}
-WITH r, startNode(r) AS a, endNode(r) AS b
-WHERE 'Resource' IN labels(a) AND 'Resource' IN labels(b)
-RETURN a.iri AS start, type(r) AS type, properties(r) AS props, b.iri AS end
-"""
-SPARQL_VIEW_CHANGED_RELS = _VIEW_RELS.format(where="r.loadId = $id")
-# The same, with the qualified relations whose iri is also a changed node's (the view then
-# replaces that subject's triples whole, so they are all needed).
-SPARQL_VIEW_CHANGED_OR_SHARED_RELS = _VIEW_RELS.format(where="r.loadId = $id OR r.iri IN $iris")
-
-# Nodes among $iris with their outgoing relationships (as the export pages read them).
-SPARQL_VIEW_SUBJECTS = """
-UNWIND $iris AS iri
-MATCH (n:Resource {iri: iri})
-OPTIONAL MATCH (n)-[r]->(m:Resource)
-RETURN n.iri AS iri, properties(n) AS props,
-       collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 """

@@ -7,7 +7,9 @@ run against that server."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -197,16 +199,92 @@ def snapshot(store: Store, ontology: Ontology) -> Snapshot:
     return store.counts(), export.graph_hash(store, ontology.registry)
 
 
+# ------------------------------------------------------------------ a server we may kill
+
+
+class OwnServer:
+    """A server of this module's own that a test may SIGKILL and start again on the same
+    data and port (so one store's drivers outlive the restarts): the embedded ArcadeDB
+    server (graph.embedded, as an operator would), or Neo4j 5.26 (scripts/neo4j)."""
+
+    def __init__(self, settings: Settings, data_dir: Path | None = None) -> None:
+        self.settings = settings
+        self.data_dir = data_dir  # Neo4j's folder; None for the embedded server
+
+    def pid(self) -> int | None:
+        if self.data_dir is None:
+            info = embedded.running(self.settings)
+            return info.pid if info else None
+        try:
+            pid = int((self.data_dir / "neo4j.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        return pid if _alive(pid) else None
+
+    def start(self) -> None:
+        """A no-op when it runs; a restart after a kill (or a failed test)."""
+        if self.data_dir is None:
+            embedded.start(self.settings)
+            return
+        if self.pid() is not None:
+            return
+        port = self.settings.bolt_uri.rsplit(":", 1)[1]
+        script = str(ROOT / "scripts" / "neo4j")
+        _wait_port_free(int(port))  # a killed JVM lets go of its port some time after
+        done = subprocess.run(
+            [script, "start", "--port", port, "--data", str(self.data_dir)],
+            env={**os.environ, **NEO4J_ENV}, check=False, capture_output=True, text=True,
+            timeout=900,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+
+    def kill(self) -> None:
+        pid = self.pid()
+        assert pid is not None, "the server to kill is not running"
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while self.pid() is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert self.pid() is None
+
+
+NEO4J_ENV = {"SAHELKG_NEO4J_TX_TIMEOUT": "60s", "SAHELKG_NEO4J_HEAP": "1g"}
+
+
+def _wait_port_free(port: int, timeout_s: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return
+        time.sleep(0.2)
+
+
+def _alive(pid: int) -> bool:
+    """Running and not a zombie (a killed child is dead once reaped or a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 @pytest.fixture(scope="module")
-def own_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    if os.environ.get("SAHELKG_NEO4J_URI") or BACKEND == "neo4j":
-        pytest.skip(
-            "these tests SIGKILL and restart the embedded server's process mid-load; the same "
-            "kills against the Neo4j server are not written yet (Neo4j commits atomically "
-            "to readers, which test_load_while_serving checks on it)"
-        )
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnServer]:
+    if os.environ.get("SAHELKG_NEO4J_URI"):
+        pytest.skip("these tests SIGKILL and restart a server of their own; not a given one")
+    if BACKEND == "neo4j":
+        data = tmp_path_factory.mktemp("faults-neo4j")
+        with neo4j_started(data, **NEO4J_ENV) as (settings, _pid):
+            yield OwnServer(settings, data)  # restarts ask for the port it took
+        return
     with embedded_server(tmp_path_factory.mktemp("faults"), embedded_heap="1g") as settings:
-        yield settings
+        yield OwnServer(settings)
+
+
+@pytest.fixture(scope="module")
+def own_settings(own_server: OwnServer) -> Settings:
+    return own_server.settings
 
 
 @pytest.fixture(scope="module")
@@ -224,8 +302,8 @@ def own_driver(own_opened: Store) -> neo4j.Driver:
 
 
 @pytest.fixture
-def own_store(own_settings: Settings, own_opened: Store) -> Store:
-    embedded.start(own_settings)  # a no-op when it runs; a restart after a failed test
+def own_store(own_server: OwnServer, own_opened: Store) -> Store:
+    own_server.start()  # a no-op when it runs; a restart after a failed test
     store = own_opened
     store.ensure_schema()
     clear(store)
@@ -243,14 +321,14 @@ def synth_load(
 
 @pytest.fixture(scope="module")
 def states(
-    own_settings: Settings,
+    own_server: OwnServer,
     own_opened: Store,
     ontology: Ontology,
     synth_load: tuple[Path, Prepared],
 ) -> dict[str, Any]:
     """The graph before (ontology + tricky.ttl) and after the synthetic load, and how long
     that load takes here (to aim the kills)."""
-    embedded.start(own_settings)
+    own_server.start()
     store = own_opened
     store.ensure_schema()
     clear(store)

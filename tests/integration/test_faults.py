@@ -11,8 +11,6 @@ one-line message, never a driver traceback.
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import time
 from pathlib import Path
@@ -20,33 +18,19 @@ from typing import Any
 
 import pytest
 
-from graph import embedded, export
+from graph import export, queries
 from graph.errors import InputError, StoreUnavailable
-from graph.load import Prepared, load, prepare
+from graph.load import Ontology, Prepared, load, prepare
 from graph.mapping import canonicalise
-from graph.ontology import Ontology
 from graph.rdf import parse_files
-from graph.settings import Settings
 from graph.store import Store
 from tests.conftest import DATA, ONTOLOGY
-from tests.integration.conftest import load_paths, snapshot
+from tests.integration.conftest import OwnServer, load_paths, snapshot
 
 pytestmark = pytest.mark.integration
 
 BAD = DATA / "bad"
-
-
 # ------------------------------------------------------------------ a server we may kill
-
-
-def kill_server(settings: Settings) -> None:
-    info = embedded.running(settings)
-    assert info is not None, "the server to kill is not running"
-    os.kill(info.pid, signal.SIGKILL)
-    deadline = time.monotonic() + 30
-    while embedded.running(settings) is not None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert embedded.running(settings) is None
 
 
 def assert_clear_message(exc: BaseException) -> None:
@@ -59,7 +43,7 @@ def assert_clear_message(exc: BaseException) -> None:
 
 
 def test_server_killed_during_a_load_gives_store_unavailable_and_keeps_the_old_graph(
-    own_settings: Settings,
+    own_server: OwnServer,
     own_store: Store,
     ontology: Ontology,
     synth_load: tuple[Path, Prepared],
@@ -72,14 +56,14 @@ def test_server_killed_during_a_load_gives_store_unavailable_and_keeps_the_old_g
     def progress(phase: str, done: int, total: int) -> None:
         if phase == "relationships" and not killed:  # every node written, some relationships
             killed.append(done)
-            kill_server(own_settings)
+            own_server.kill()
 
     with pytest.raises(StoreUnavailable) as err:
         load(own_store, synth_load[1], ontology.registry, batch_size=500, progress=progress)
     assert killed
     assert_clear_message(err.value)
 
-    embedded.start(own_settings)  # recovery: the same driver works again
+    own_server.start()  # recovery: the same driver works again
     assert snapshot(own_store, ontology) == states["old"]
     load(own_store, synth_load[1], ontology.registry)  # and the load goes through
     assert snapshot(own_store, ontology) == states["new"]
@@ -87,7 +71,7 @@ def test_server_killed_during_a_load_gives_store_unavailable_and_keeps_the_old_g
 
 @pytest.mark.parametrize("fraction", [0.15, 0.5, 0.85, 1.0, 1.15])
 def test_server_killed_at_any_moment_of_a_load_leaves_the_old_or_the_new_graph(
-    own_settings: Settings,
+    own_server: OwnServer,
     own_store: Store,
     ontology: Ontology,
     synth_load: tuple[Path, Prepared],
@@ -96,7 +80,7 @@ def test_server_killed_at_any_moment_of_a_load_leaves_the_old_or_the_new_graph(
 ) -> None:
     """Kills aimed across the whole load, commit included (1.0 and around it)."""
     load_paths(own_store, ontology, ONTOLOGY, DATA / "tricky.ttl")
-    timer = threading.Timer(states["seconds"] * fraction, kill_server, args=(own_settings,))
+    timer = threading.Timer(states["seconds"] * fraction, own_server.kill)
     timer.start()
     outcome = "committed"
     try:
@@ -106,7 +90,7 @@ def test_server_killed_at_any_moment_of_a_load_leaves_the_old_or_the_new_graph(
         assert_clear_message(exc)
     finally:
         timer.join()
-    embedded.start(own_settings)
+    own_server.start()
     after = snapshot(own_store, ontology)
     assert after in (states["old"], states["new"]), outcome
     if outcome == "committed":  # a load that returned is durable
@@ -117,7 +101,7 @@ def test_server_killed_at_any_moment_of_a_load_leaves_the_old_or_the_new_graph(
 
 
 def test_server_killed_during_queries_gives_store_unavailable_then_recovers(
-    own_settings: Settings, own_store: Store, ontology: Ontology
+    own_server: OwnServer, own_store: Store, ontology: Ontology
 ) -> None:
     load_paths(own_store, ontology, ONTOLOGY, DATA / "tricky.ttl")
     before = snapshot(own_store, ontology)
@@ -144,7 +128,7 @@ def test_server_killed_during_queries_gives_store_unavailable_then_recovers(
         deadline = time.monotonic() + 30
         while answers[0] < 20 and time.monotonic() < deadline:
             time.sleep(0.05)
-        kill_server(own_settings)
+        own_server.kill()
         deadline = time.monotonic() + 60
         while len(errors) < 3 and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -158,7 +142,7 @@ def test_server_killed_during_queries_gives_store_unavailable_then_recovers(
         assert isinstance(exc, StoreUnavailable), repr(exc)
         assert_clear_message(exc)
 
-    embedded.start(own_settings)
+    own_server.start()
     assert snapshot(own_store, ontology) == before
 
 
@@ -244,13 +228,10 @@ def test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix(
     def reader() -> None:
         while not done.is_set():
             try:
-                with store.read_transaction() as tx:
-                    row = tx.run(
-                        "MATCH (n:Resource) WITH count(n) AS nodes "
-                        "MATCH (:Resource)-[r]->(:Resource) RETURN nodes, count(r) AS rels"
-                    ).single()
-                assert row is not None
-                seen.append((int(row["nodes"]), int(row["rels"])))
+                # the API's own count and read path (graph.queries filters what a load
+                # stages; Neo4j may ask to retry a read that met a commit: the driver does)
+                row = store.read(queries.API_COUNTS)[0]
+                seen.append((int(row["nodes"]), int(row["relationships"])))
             except BaseException as exc:
                 errors.append(exc)
 
@@ -258,7 +239,8 @@ def test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix(
     for t in threads:
         t.start()
     try:
-        load(store, prepared, ontology.registry)
+        # small batches: many commits while the readers read (each hidden until the switch)
+        load(store, prepared, ontology.registry, batch_size=500)
         time.sleep(0.5)  # a few reads of the new graph too
     finally:
         done.set()
@@ -267,12 +249,15 @@ def test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix(
     new = store.counts()
     assert new != old
     assert not errors, errors[:3]
-    if store.capabilities.atomic_commits:
-        # Neo4j is read-committed: one statement whose two scans straddle the commit sees
-        # the new nodes with the old relationships (seen here: 3,602 nodes, 236
-        # relationships). Each scan still sees all of the commit or none of it.
-        assert {n for n, _ in seen} <= {old[0], new[0]}, sorted({n for n, _ in seen})[:5]
-        assert {r for _, r in seen} <= {old[1], new[1]}, sorted({r for _, r in seen})[:5]
-    else:  # ArcadeDB: reads wait for the commit (CommitLock), so never a mix at all
-        assert seen and set(seen) <= {old, new}, sorted(set(seen) - {old, new})[:5]
     assert new in seen
+    if not store.capabilities.atomic_commits:
+        # ArcadeDB: reads wait for the switch's commit (CommitLock), so never a mix at all
+        assert seen and set(seen) <= {old, new}, sorted(set(seen) - {old, new})[:5]
+        return
+    # Neo4j is read-committed: with the staged load, a scan that reads `stagedBy` node by
+    # node while the switch commits can see part of it (seen: 9,234 of 10,400
+    # relationships). A known open defect of the staged design on Neo4j (graph/README.md,
+    # "Loading"), not hidden: the test fails whenever it happens (not every run).
+    partial = sorted({n for n, _ in seen} - {old[0], new[0]})[:5]
+    partial += sorted({r for _, r in seen} - {old[1], new[1]})[:5]
+    assert not partial, f"Neo4j readers saw part of the switch: {partial}"

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 
 from bench import synth
-from graph import export
+from graph import export, queries
 from graph.errors import InputError
 from graph.load import load, prepare
 from graph.mapping import canonicalise
@@ -56,7 +56,7 @@ def test_counts_equal_the_mapping_and_loading_twice_changes_nothing(
     prepared = prepare([ONTOLOGY, SEEDS], ontology)
     first = load(store, prepared, ontology.registry)
     assert store.counts() == (len(prepared.pg.nodes), len(prepared.pg.rels))
-    steps = ["read", "check", "map", "id", "schema", "nodes", "relationships", "commit"]
+    steps = ["read", "check", "map", "id", "schema", "stage", "nodes", "relationships", "switch"]
     assert list(first.phases) == steps and all(v >= 0 for v in first.phases.values())
     assert sum(first.phases.values()) - sum(prepared.phases.values()) <= first.seconds
     assert first.created_nodes == len(prepared.pg.nodes)
@@ -223,21 +223,26 @@ from graph.ontology import Ontology
 from graph.settings import Settings
 from graph.store import open_store
 
-settings = Settings()
-onto = Ontology.read(settings.ontology_path, None)
-prepared = prepare([Path(sys.argv[1])], onto, validate=False)
-store = open_store(settings)
-
 def progress(phase, done, total):
     print(phase, done, total, flush=True)
 
+settings = Settings()
+onto = Ontology.read(settings.ontology_path, None)
+prepared = prepare([Path(sys.argv[1])], onto, validate=False, progress=progress)
+store = open_store(settings)
 load(store, prepared, onto.registry, batch_size=200, progress=progress)
 print("finished", flush=True)
 """
 
 
-def test_a_loader_killed_midway_leaves_the_previous_graph_whole(
-    store: Store, ontology: Ontology, tmp_path: Path, cli_env: dict[str, str]
+# Every stage of a load: parsing, batches committed (nodes, then relationships), the
+# switch that makes the load visible (killed as it starts: in flight, or not yet sent).
+KILL_AT = ["read", "nodes", "relationships", "switch"]
+
+
+@pytest.mark.parametrize("stage", KILL_AT)
+def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
+    store: Store, ontology: Ontology, tmp_path: Path, cli_env: dict[str, str], stage: str
 ) -> None:
     load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
     before = (store.counts(), export.graph_hash(store, ontology.registry))
@@ -254,13 +259,16 @@ def test_a_loader_killed_midway_leaves_the_previous_graph_whole(
     try:
         assert proc.stdout is not None
         seen = []
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             line = proc.stdout.readline()
             if not line:
                 break
             seen.append(line)
-            if line.startswith("relationships"):  # well inside the one transaction
+            # the second report of a batch stage: some batches of it are committed
+            if line.startswith(stage) and (
+                stage in ("read", "switch") or len([s for s in seen if s.startswith(stage)]) >= 3
+            ):
                 os.kill(proc.pid, signal.SIGKILL)
                 break
         proc.wait(timeout=30)
@@ -270,11 +278,24 @@ def test_a_loader_killed_midway_leaves_the_previous_graph_whole(
             proc.wait()
     assert proc.returncode == -signal.SIGKILL, (seen, proc.stderr.read() if proc.stderr else "")
     assert not any(line.startswith("finished") for line in seen)
-    # The server rolls the open transaction back; give it a moment to notice the dead socket.
+    # The server rolls an open transaction back; give it a moment to notice the dead socket.
     for _ in range(50):
         if (store.counts(), export.graph_hash(store, ontology.registry)) == before:
             break
         time.sleep(0.2)
-    assert (store.counts(), export.graph_hash(store, ontology.registry)) == before
-    # and the store takes the next load as usual
+    after = (store.counts(), export.graph_hash(store, ontology.registry))
+    # the next load deletes what the killed one staged, and goes through
+    report = load(store, prepare([big], ontology, validate=False), ontology.registry)
+    final = (store.counts(), export.graph_hash(store, ontology.registry))
+    if stage == "switch":  # killed with the switch in flight: it commits whole, or not at all
+        assert after in (before, final), (after, before, final)
+    else:
+        assert after == before
+        assert report.created_nodes > 0
+    assert store.read(queries.STAGES) == []
+    staged = store.driver.execute_query(
+        "MATCH (n:Resource) WHERE n.stagedBy IS NOT NULL RETURN count(n) AS c",
+        database_=store.database,
+    )
+    assert staged.records[0]["c"] == 0
     load_paths(store, ontology, ONTOLOGY, SEEDS)

@@ -47,6 +47,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.deadline",
         "graph.load",
         "graph.touched",
+        "graph.load_write",
+        "graph.queries_lookups",
     ),
     "read": (
         "graph.read",

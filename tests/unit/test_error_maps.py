@@ -71,7 +71,7 @@ def test_every_class_of_the_tree_is_in_the_table() -> None:
 
 # Private signals raised and caught inside one module; they never leave it.
 PRIVATE_SIGNALS = {
-    ("graph/sparql.py", "_TooLarge"),  # the capped buffer stops a serialisation
+    ("graph/sparql_worker.py", "_TooLarge"),  # the capped buffer stops a serialisation
     ("api/app.py", "_TooLarge"),  # an HTTP 413 from the body size limit, Starlette's kind
 }
 

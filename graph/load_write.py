@@ -1,0 +1,357 @@
+"""The writes of a load: mapped nodes and relationships in `UNWIND $rows` batches, in one
+of two ways (graph/README.md, "Loading"):
+
+- staged (the default): each batch commits on its own, so the server holds one batch at a
+  time. The nodes a batch creates carry `stagedBy = loadId`, which every read in
+  graph.queries filters out, and a relationship with such an end is hidden with it. What
+  would change a node or relationship readers already see (merged values, added labels, a
+  relationship between two stored nodes) is kept aside and applied in ONE last
+  transaction, the switch, which also removes `stagedBy`: readers go from the old graph to
+  the new one at that commit. A `(:LoadStage {id})` marks the load until then; the next
+  load deletes whatever a killed one staged.
+- one transaction (`--replace`): everything, the deletion included, in one managed
+  transaction, as before (server memory grows with the load).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+import neo4j
+
+from graph import queries
+from graph.mapping import PropertyGraph, RelRecord, as_native, merge_props
+from graph.registry import Registry
+from graph.store import Store
+
+T = TypeVar("T")
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+Work = Callable[[neo4j.ManagedTransaction], None]
+
+
+class Counts(Protocol):
+    created_nodes: int
+    updated_nodes: int
+    created_relationships: int
+    updated_relationships: int
+
+
+@dataclass
+class Writer:
+    """What every write of one load shares. `run` runs one batch's work (in the load's one
+    transaction, or in a transaction of its own that commits); `defer`, when set, collects
+    the writes that touch what readers already see, for the switch."""
+
+    run: Callable[[Callable[[neo4j.ManagedTransaction], Any]], Any]
+    registry: Registry
+    load_id: str
+    batch_size: int
+    fresh: bool  # the graph was empty: nothing to read back before writing
+    report: Counts
+    progress: Progress | None
+    defer: list[Work] | None = None
+    staged: bool = False
+    created: dict[str, str] = field(default_factory=dict)  # iri -> element id
+
+    def later(self, work: Work) -> None:
+        """`work` now (one transaction) or in the switch (staged)."""
+        if self.defer is None:
+            self.run(work)
+        else:
+            self.defer.append(work)
+
+
+def write_nodes(w: Writer, pg: PropertyGraph) -> None:
+    """Nodes by batch: created when new, else merged with what is stored (union)."""
+    registry, load_id, report = w.registry, w.load_id, w.report
+    records = sorted(pg.nodes.values(), key=lambda n: n.iri)
+    stamp = {"loadId": load_id, **({"stagedBy": load_id} if w.staged else {})}
+    done = 0
+    for batch in chunks(records, w.batch_size):
+
+        def work(tx: neo4j.ManagedTransaction, batch: Sequence[Any] = batch) -> Any:
+            existing: dict[str, dict[str, Any]] = {}
+            if not w.fresh:
+                for row in tx.run(queries.FETCH_NODES, iris=[n.iri for n in batch]):
+                    existing[row["iri"]] = {"labels": set(row["labels"]), "props": row["props"]}
+            creates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+            updates: list[dict[str, Any]] = []
+            relabel: dict[frozenset[str], list[str]] = defaultdict(list)
+            for node in batch:
+                old = existing.get(node.iri)
+                if old is None:
+                    creates[node.labels].append({"props": {"iri": node.iri, **node.props, **stamp}})
+                    continue
+                merged = merge_props(old["props"], node.props, node.iri, registry)
+                if merged != comparable(old["props"]):
+                    updates.append({"iri": node.iri, "props": {**merged, "loadId": load_id}})
+                types = merged.get("rdfTypes") or []
+                missing = registry.labels_for(types) - old["labels"]  # type: ignore[arg-type]
+                if missing:
+                    relabel[frozenset(missing)].append(node.iri)
+            made: dict[str, str] = {}
+            for labels, rows in creates.items():
+                for row in tx.run(queries.create_nodes(labels), rows=rows):
+                    made[row["iri"]] = row["id"]
+            return made, updates, relabel
+
+        made, updates, relabel = w.run(work)  # a retried batch gives its results once
+        w.created.update(made)
+        report.created_nodes += len(made)
+        if updates:
+            w.later(_run(queries.UPDATE_NODES, rows=updates))
+            report.updated_nodes += len(updates)
+        for labels, iris in relabel.items():
+            w.later(_run(queries.add_labels(labels), iris=iris))
+        done += len(batch)
+        if w.progress:
+            w.progress("nodes", done, len(records))
+
+
+class _Pending:
+    """Small statements of several types gathered into one transaction of about
+    `batch_size` rows: a transaction per type and chunk cost ~0.2 s each on Neo4j, which
+    made the seeds' 50 relationship types take longer than all their rows."""
+
+    def __init__(self, w: Writer) -> None:
+        self.w = w
+        self.items: list[tuple[Callable[[neo4j.ManagedTransaction], Any], Callable[[Any], None]]]
+        self.items, self.rows = [], 0
+
+    def add(
+        self,
+        rows: int,
+        work: Callable[[neo4j.ManagedTransaction], T],
+        then: Callable[[T], None],
+    ) -> None:
+        self.items.append((work, then))
+        self.rows += rows
+        if self.rows >= self.w.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        items, self.items, self.rows = self.items, [], 0
+        if items:
+            results = self.w.run(lambda tx: [work(tx) for work, _ in items])
+            for (_, then), result in zip(items, results, strict=True):
+                then(result)
+
+
+def write_rels(w: Writer, pg: PropertyGraph) -> None:
+    """Relationships by type. One with an end created by this load cannot exist yet and is
+    simply created (found by element id when both ends are new, else by iri); only those
+    between two nodes that were already stored are checked (plain: created if absent;
+    qualified: merged by iri, values united), and those wait for the switch when staged."""
+    load_id, report = w.load_id, w.report
+    by_type: dict[tuple[str, bool], list[RelRecord]] = defaultdict(list)
+    for rel in pg.rels:
+        by_type[(rel.type, "iri" in rel.props)].append(rel)
+    total, done = len(pg.rels), 0
+    pending = _Pending(w)
+
+    def count(made: int) -> None:
+        report.created_relationships += made
+
+    for (rel_type, qualified), rels in sorted(by_type.items()):
+        for batch in chunks(rels, w.batch_size):
+            by_id: list[dict[str, Any]] = []
+            new: list[dict[str, Any]] = []
+            old_ends: list[RelRecord] = []
+            for r in batch:
+                start, end = w.created.get(r.start), w.created.get(r.end)
+                props = {**r.props, "loadId": load_id}
+                if start is not None and end is not None:
+                    by_id.append({"start": start, "end": end, "props": props})
+                elif start is not None or end is not None:
+                    new.append({"start": r.start, "end": r.end, "props": props})
+                else:
+                    old_ends.append(r)
+            if by_id or new:
+                pending.add(len(by_id) + len(new), _create_rels(rel_type, by_id, new), count)
+            if old_ends and not qualified:
+                rows = [{"start": r.start, "end": r.end} for r in old_ends]
+                if w.defer is not None:  # counted now: the switch creates exactly these
+                    pending.add(
+                        len(rows), _missing_plain(rel_type, rows), _later_plain(w, rel_type)
+                    )
+                else:
+                    pending.add(len(rows), _merge_plain(rel_type, rows, load_id), count)
+            elif old_ends:
+                pending.add(len(old_ends), *_merge_qualified(w, rel_type, old_ends))
+            done += len(batch)
+            if w.progress:
+                w.progress("relationships", done, total)
+    pending.flush()
+
+
+def _later_plain(w: Writer, rel_type: str) -> Callable[[list[dict[str, Any]]], None]:
+    def then(rows: list[dict[str, Any]]) -> None:
+        w.report.created_relationships += len(rows)
+        if rows:
+            statement = queries.merge_plain_relationships(rel_type)
+            w.later(_run(statement, rows=rows, loadId=w.load_id))
+
+    return then
+
+
+def _create_rels(
+    rel_type: str, by_id: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> Callable[[neo4j.ManagedTransaction], int]:
+    def work(tx: neo4j.ManagedTransaction) -> int:
+        created = 0
+        for statement, rows in (
+            (queries.create_relationships_by_id(rel_type), by_id),
+            (queries.create_relationships(rel_type), new),
+        ):
+            if rows:
+                made = tx.run(statement, rows=rows).single()
+                created += int(made["created"]) if made else 0
+        return created
+
+    return work
+
+
+def _missing_plain(
+    rel_type: str, rows: list[dict[str, Any]]
+) -> Callable[[neo4j.ManagedTransaction], list[dict[str, Any]]]:
+    def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+        statement = queries.existing_plain_relationships(rel_type)
+        stored = {(r["start"], r["end"]) for r in tx.run(statement, rows=rows)}
+        return [row for row in rows if (row["start"], row["end"]) not in stored]
+
+    return work
+
+
+def _merge_plain(
+    rel_type: str, rows: list[dict[str, Any]], load_id: str
+) -> Callable[[neo4j.ManagedTransaction], int]:
+    def work(tx: neo4j.ManagedTransaction) -> int:
+        statement = queries.merge_plain_relationships(rel_type)
+        made = tx.run(statement, rows=rows, loadId=load_id).single()
+        return int(made["created"]) if made else 0
+
+    return work
+
+
+def _merge_qualified(
+    w: Writer, rel_type: str, batch: Sequence[RelRecord]
+) -> tuple[Callable[[neo4j.ManagedTransaction], dict[str, Any]], Callable[[dict[str, Any]], None]]:
+    """(read what is stored, then merge with it) for a batch of qualified relations."""
+    rows = [{"start": r.start, "end": r.end, "iri": r.props.get("iri")} for r in batch]
+
+    def fetch(tx: neo4j.ManagedTransaction) -> dict[str, Any]:
+        return {
+            found["iri"]: found["props"]
+            for found in tx.run(queries.fetch_qualified(rel_type), rows=rows)
+        }
+
+    def then(old: dict[str, Any]) -> None:
+        writes = []
+        for r, ends in zip(batch, rows, strict=True):
+            prev = old.get(str(ends["iri"]))
+            if prev is None:
+                w.report.created_relationships += 1
+                writes.append({**ends, "props": {**r.props, "loadId": w.load_id}})
+                continue
+            merged = merge_props(prev, r.props, str(ends["iri"]), w.registry, derived=False)
+            if merged != comparable(prev):
+                w.report.updated_relationships += 1
+                writes.append({**ends, "props": {**merged, "loadId": w.load_id}})
+        if writes:
+            w.later(_run(queries.merge_qualified(rel_type), rows=writes))
+
+    return fetch, then
+
+
+def _run(statement: str, **params: Any) -> Work:
+    def work(tx: neo4j.ManagedTransaction) -> None:
+        tx.run(statement, **params).consume()
+
+    return work
+
+
+def comparable(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: as_native(v) for k, v in props.items() if k not in ("loadId", "stagedBy")}
+
+
+def chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def delete_all(
+    tx: neo4j.ManagedTransaction, batch_size: int, statement: str = queries.DELETE_RESOURCES_BATCH
+) -> int:
+    deleted = 0
+    while True:
+        n = tx.run(statement, limit=batch_size).single()
+        count = int(n["deleted"]) if n else 0
+        deleted += count
+        if count == 0:
+            return deleted
+
+
+# ------------------------------------------------------------------ the staged load
+
+
+def drop_abandoned(store: Store, batch_size: int) -> int:
+    """Delete what killed loads staged (hidden from readers all along), a batch per
+    commit, then their markers. Returns the nodes deleted."""
+
+    def stages(tx: neo4j.ManagedTransaction) -> list[str]:
+        return [str(row["id"]) for row in tx.run(queries.STAGES)]
+
+    def drop(stage: str) -> Callable[[neo4j.ManagedTransaction], int]:
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            n = tx.run(queries.DROP_STAGED_BATCH, id=stage, limit=batch_size).single()
+            return int(n["deleted"]) if n else 0
+
+        return work
+
+    deleted = 0
+    for stage in store.write(stages):
+        while count := store.write(drop(stage)):
+            deleted += count
+        store.write(_run(queries.END_STAGE, id=stage))
+    return deleted
+
+
+def begin_stage(store: Store, load_id: str) -> bool:
+    """Mark the load as staging; True when the graph holds no resource (nothing to read
+    back while writing)."""
+
+    def work(tx: neo4j.ManagedTransaction) -> bool:
+        tx.run(queries.BEGIN_STAGE, id=load_id, startedAt=now()).consume()
+        return tx.run(queries.ANY_RESOURCE).single() is None
+
+    return bool(store.write(work))
+
+
+def switch(
+    store: Store,
+    load_id: str,
+    deferred: list[Work],
+    record: dict[str, Any],
+    batch_size: int,
+    staged: Sequence[str],
+) -> None:
+    """The one transaction readers notice: the changes to what they already see, the
+    staged nodes (element ids) made visible, the load recorded, its marker gone."""
+
+    def work(tx: neo4j.ManagedTransaction) -> None:
+        for write in deferred:
+            write(tx)
+        for ids in chunks(staged, batch_size * 5):
+            tx.run(queries.PUBLISH_NODES, ids=list(ids)).consume()
+        tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
+        tx.run(queries.END_STAGE, id=load_id).consume()
+
+    store.write(work)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
