@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,10 @@ def run(check: Check, tmp_path: Path, cache_bytes: int = 1 << 20, recheck_s: flo
         finally:
             await gv.stop()
 
-    asyncio.run(main())
+    # A thread of its own: in one pytest session with the e2e tests, playwright's sync API
+    # keeps an event loop running in the main thread, and asyncio.run refuses to nest.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, main()).result()
 
 
 def test_a_read_is_tagged_kept_and_served_again(tmp_path: Path) -> None:
