@@ -57,10 +57,15 @@ def run(mode: str, path: Path) -> dict[str, float]:
 
 
 def broken(path: Path) -> Path:
-    """The same input with every source of one subject removed: one group to explain."""
+    """The same input with every source of one event removed (an event needs one, an
+    actor need not): one group to explain."""
     lines = path.read_text().splitlines(keepends=True)
     out = path.with_name(path.stem + "-broken.nt")
-    victim = next(line.split(" ", 1)[0] for line in lines if "/ontology#source>" in line)
+    victim = next(
+        line.split(" ", 1)[0]
+        for line in lines
+        if "/id/synth-event-" in line.split(" ", 1)[0] and "/ontology#source>" in line
+    )
     out.write_text(
         "".join(x for x in lines if not (x.startswith(victim) and "/ontology#source>" in x))
     )
