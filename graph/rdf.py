@@ -23,8 +23,8 @@ from graph import shacl
 from graph.errors import InputError, MappingError, RDFSyntaxError
 from graph.formats import FILE_SUFFIXES, OX_PARSERS
 from graph.literals import lexical_problem
-from graph.mapping import canonicalise, check_terms
 from graph.registry import Registry
+from graph.terms import canonicalise, check_terms
 from graph.vocab import KG_NS, SAHEL_NS
 
 FORMATS = FILE_SUFFIXES

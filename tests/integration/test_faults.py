@@ -21,9 +21,9 @@ import pytest
 from graph import export, queries
 from graph.errors import InputError, StoreUnavailable
 from graph.load import Ontology, Prepared, load, prepare
-from graph.mapping import canonicalise
 from graph.rdf import parse_files
 from graph.store import Store
+from graph.terms import canonicalise
 from tests.conftest import DATA, ONTOLOGY
 from tests.integration.conftest import OwnServer, load_paths, snapshot
 

@@ -16,10 +16,10 @@ from bench import synth
 from graph import export, queries
 from graph.errors import InputError
 from graph.load import load, prepare
-from graph.mapping import canonicalise
 from graph.ontology import Ontology
 from graph.rdf import parse_files
 from graph.store import Store
+from graph.terms import canonicalise
 from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
 from tests.integration.conftest import load_paths
 from tests.unit.test_mapping import assert_isomorphic

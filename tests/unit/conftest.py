@@ -111,7 +111,7 @@ def fresh(ontology: Ontology) -> Context:
 
 @pytest.fixture(scope="module")
 def tricky(ontology: Ontology) -> Graph:
-    from graph.mapping import canonicalise
+    from graph.terms import canonicalise
 
     return canonicalise(parse_files([DATA / "tricky.ttl"]).graph)
 

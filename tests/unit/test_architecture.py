@@ -36,6 +36,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.registry",
         "graph.ontology",
         "graph.rdf",
+        "graph.terms",
         "graph.shacl",
         "graph.jsonld",
     ),
@@ -71,10 +72,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
 TOP_EDGES = {("cli", "api"), ("cli", "ingest")}  # `sahelkg serve`; `sahelkg ingest|import`
 
 # Known upward imports, each with the branch that removes it.
-KNOWN_UPWARD = {
-    # check_terms and canonicalise are mapping.py's, which h-load rewrites; remove on merge
-    ("graph.rdf", "graph.mapping"),
-}
+KNOWN_UPWARD: set[tuple[str, str]] = set()
 # Over MAX_LINES, each with the branch that splits it.
 KNOWN_LONG = {}
 
