@@ -252,6 +252,7 @@ def _load_in_one_transaction(
         with phase("relationships"):
             lw.write_rels(writes, pg)
         tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
+        store.gate_switch(tx)  # last: reads wait for the commit only (load_write.switch)
         work_done.append(time.perf_counter())
 
     store.write(work)

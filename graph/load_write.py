@@ -349,6 +349,9 @@ def switch(
             tx.run(queries.PUBLISH_NODES, ids=list(ids)).consume()
         tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
         tx.run(queries.END_STAGE, id=load_id).consume()
+        # Last, so reads wait only for the commit: the reads in flight end first, and new
+        # ones wait until the switch is whole.
+        store.gate_switch(tx)
 
     store.write(work)
 

@@ -218,11 +218,20 @@ RETURN l.id AS id
 # nodes written by other tools), so that the graph is exactly what this load says.
 DELETE_OTHER_NODES_BATCH = """
 MATCH (n)
-WHERE NOT n:Resource
+WHERE NOT n:Resource AND NOT n:ReadGate
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS deleted
 """
+
+# Neo4j reads at read committed: a scan that meets a commit halfway sees part of it (a
+# load's switch publishes thousands of nodes). Reads take a shared lock on this one node
+# (APOC's read lock) and a switch an exclusive one first: a read sees a switch whole or not
+# at all, and a switch waits for the reads in flight (graph/store/neo4j_server.py).
+READ_GATE_CREATE = "MERGE (:ReadGate {id: 'graph'})"
+READ_GATE_SHARED = "MATCH (g:ReadGate {id: 'graph'}) CALL apoc.lock.read.nodes([g])"
+READ_GATE_CLOSE = "MATCH (g:ReadGate {id: 'graph'}) SET g.switchedAt = $at"
+HAS_READ_LOCKS = "SHOW PROCEDURES YIELD name WHERE name = 'apoc.lock.read.nodes' RETURN name"
 
 # ---------------------------------------------------------------- reading
 

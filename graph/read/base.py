@@ -102,16 +102,16 @@ class Reader:
         with self._session(timeout) as session:
             if untrusted:
                 self.store.refuse_writes(session, query, params or {})
-            result = session.run(neo4j.Query(query, timeout=timeout), params or {})
-            keys = list(result.keys())
-            rows: list[list[Any]] = []
-            truncated = False
-            for record in result:
-                if limit is not None and len(rows) >= limit:
-                    truncated = True
-                    result.consume()  # discard the rest while still watched
-                    break
-                rows.append(list(record.values()))
+            with self.store.statement(session, query, params or {}, timeout) as result:
+                keys = list(result.keys())
+                rows: list[list[Any]] = []
+                truncated = False
+                for record in result:
+                    if limit is not None and len(rows) >= limit:
+                        truncated = True
+                        result.consume()  # discard the rest while still watched
+                        break
+                    rows.append(list(record.values()))
         return keys, rows, truncated
 
     @contextmanager
@@ -120,6 +120,7 @@ class Reader:
         of a whole-graph read), under `snapshot_timeout_s` as `run` is under its timeout."""
         timeout = self.snapshot_timeout_s
         with self._session(timeout) as session, session.begin_transaction(timeout=timeout) as tx:
+            self.store.gate_read(tx)
             yield tx
 
     @contextmanager

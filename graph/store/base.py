@@ -48,7 +48,7 @@ class Capabilities:
     # DateTime values keep their zone (ArcadeDB 26.10 returns them in UTC).
     keeps_datetime_zones: bool
     # A scan never sees part of a commit (else reads wait for commits: the commit lock).
-    # Neo4j is read-committed: one statement of two scans can still straddle a commit.
+    # Neo4j is read-committed: one scan can straddle a commit, hence its read gate.
     atomic_commits: bool
 
 
@@ -83,6 +83,22 @@ class Store:
     def committing(self, deadline: float | None = None) -> AbstractContextManager[Any]:
         """Held while a write transaction commits."""
         return nullcontext()
+
+    def gate_read(self, tx: neo4j.Transaction | neo4j.ManagedTransaction) -> None:
+        """The first statement of a read transaction, where the server needs one for a
+        read never to see part of a load's switch (Neo4j: graph/store/neo4j_server.py)."""
+
+    def gate_switch(self, tx: neo4j.ManagedTransaction) -> None:
+        """The first statement of a write that changes what readers see at once (a load's
+        switch, a replacing load): with `gate_read`, reads see all of it or none."""
+
+    @contextmanager
+    def statement(
+        self, session: neo4j.Session, query: str, params: dict[str, Any], timeout: float
+    ) -> Iterator[neo4j.Result]:
+        """One read statement in `session` (auto-commit, the server's timeout), gated
+        where the server needs it; the result is read inside the block."""
+        yield session.run(neo4j.Query(query, timeout=timeout), params)
 
     def refuse_writes(self, session: neo4j.Session, query: str, params: dict[str, Any]) -> None:
         """Ask the server whether `query` writes, where it can tell (Neo4j: EXPLAIN); raise
@@ -123,6 +139,7 @@ class Store:
             self.read_session() as session,
             session.begin_transaction() as tx,
         ):
+            self.gate_read(tx)
             yield tx
 
     def ping(self) -> None:

@@ -3,19 +3,31 @@
 The server enforces READ access mode and the transaction timeout itself, and EXPLAIN says
 whether a statement writes: /cypher and `sahelkg query` are refused up front when the
 plan is anything but a read, on top of the lexical checker (defence in depth). Commits are
-atomic to readers, so no lock. Community has no roles: the reader account is the writer
+atomic, but reads are read-committed: one scan that meets a commit halfway sees part of it,
+so every read transaction first takes a shared lock on one gate node (APOC's
+apoc.lock.read.nodes, a READ procedure) and a load's switch an exclusive one: a read sees the
+switch whole or not at all, and the switch waits for the reads in flight (as ArcadeDB's
+commit lock does). Without APOC on the server, reads go ungated and a warning says so.
+Community has no roles: the reader account is the writer
 unless SAHELKG_NEO4J_READER_USER names one (Enterprise, Aura: a user with `reader`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 import neo4j
 
+from graph import queries
 from graph.errors import ReadOnlyViolation
-from graph.store.base import Capabilities, Store
+from graph.store.base import Capabilities, Store, translate_errors
+
+log = logging.getLogger(__name__)
 
 # EXPLAIN's query type: "r" read only; "rw", "w" write; "s" schema.
 _READ_ONLY = "r"
@@ -37,6 +49,50 @@ class Neo4jStore(Store):
         super().__init__(writer, reader, database)
         if separate_reader:
             self.capabilities = replace(self.capabilities, reader_account=True)
+        self._read_locks: bool | None = None  # APOC's read lock, asked once
+
+    def _gated(self) -> bool:
+        if self._read_locks is None:
+            with translate_errors(), self.read_session() as session:
+                found = bool(list(session.run(queries.HAS_READ_LOCKS)))
+            if not found:
+                log.warning(
+                    "no apoc.lock.read.nodes on the server: a read that meets a load's "
+                    "switch may see part of it (install APOC core)"
+                )
+            self._read_locks = found
+        return self._read_locks
+
+    def ensure_schema(self) -> None:
+        super().ensure_schema()
+        with translate_errors(), self.driver.session(database=self.database) as session:
+            session.run(queries.READ_GATE_CREATE).consume()
+
+    def gate_read(self, tx: neo4j.Transaction | neo4j.ManagedTransaction) -> None:
+        if self._gated():
+            tx.run(queries.READ_GATE_SHARED).consume()
+
+    def gate_switch(self, tx: neo4j.ManagedTransaction) -> None:
+        tx.run(queries.READ_GATE_CLOSE, at=dt.datetime.now(dt.UTC).isoformat()).consume()
+
+    @contextmanager
+    def statement(
+        self, session: neo4j.Session, query: str, params: dict[str, Any], timeout: float
+    ) -> Iterator[neo4j.Result]:
+        with session.begin_transaction(timeout=timeout) as tx:
+            self.gate_read(tx)
+            yield tx.run(query, params)
+
+    def _execute_read(
+        self, query: str, params: dict[str, Any] | None, timeout: float | None
+    ) -> neo4j.EagerResult:
+        @neo4j.unit_of_work(timeout=timeout)
+        def work(tx: neo4j.ManagedTransaction) -> neo4j.EagerResult:
+            self.gate_read(tx)
+            return tx.run(query, params or {}).to_eager_result()
+
+        with translate_errors(), self.read_session() as session:
+            return session.execute_read(work)
 
     def refuse_writes(self, session: neo4j.Session, query: str, params: dict[str, Any]) -> None:
         summary = session.run(f"EXPLAIN {query}", params).consume()

@@ -67,3 +67,17 @@ def test_dockerfile_serves_the_api() -> None:
     assert re.search(r"^USER (?!root)", text, re.M)
     for path in ("graph", "api", "cli", "ingest", "ontology", "seeds", "pyproject.toml"):
         assert re.search(rf"^COPY {re.escape(path)}\b", text, re.M), path
+
+
+def test_production_neo4j_allows_the_apoc_procedures_the_tests_allow(
+    compose: dict[str, Any],
+) -> None:
+    """Parity: the read gate's apoc.lock.read.nodes (graph/store/neo4j_server.py) and the
+    rest of the allow-list are the test server's (tools/neo4j-server)."""
+    env = compose["services"]["neo4j"]["environment"]
+    assert "apoc" in env["NEO4J_PLUGINS"]
+    java = (ROOT / "tools/neo4j-server/src/main/java/sahelkg/neo4j/Neo4jServer.java").read_text()
+    listed = java[java.index("DEFAULT_ALLOWLIST") : java.index("private Neo4jServer()")]
+    tests_allow = set(re.findall(r'"(apoc\.[^"]+)"', listed))
+    assert "apoc.lock.read.nodes" in tests_allow
+    assert set(env["NEO4J_dbms_security_procedures_allowlist"].split(",")) == tests_allow

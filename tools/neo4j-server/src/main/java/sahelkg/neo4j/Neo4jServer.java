@@ -51,7 +51,8 @@ public final class Neo4jServer {
    * namespaces (load, import, export, periodic, cypher, trigger, spatial geocoding, log) stay out:
    * a read-only query must not reach the file system, another host or a job outside its
    * transaction. Write procedures such as apoc.create.* stay in: the server refuses them in a READ
-   * session, which is what the project's tests check.
+   * session, which is what the project's tests check. apoc.lock.read.nodes is the service's read
+   * gate (graph/store/neo4j_server.py); the write locks stay out.
    */
   static final String DEFAULT_ALLOWLIST =
       String.join(
@@ -67,6 +68,7 @@ public final class Neo4jServer {
           "apoc.date.*",
           "apoc.hashing.*",
           "apoc.label.*",
+          "apoc.lock.read.nodes",
           "apoc.map.*",
           "apoc.math.*",
           "apoc.merge.*",
