@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import (
     InputError,
+    LoadInProgress,
     NotAcceptable,
     NotFound,
     QueryError,
@@ -45,6 +46,7 @@ STATUS: list[tuple[type[SahelKGError], int, str]] = [
     (QueryError, 400, "bad_query"),
     (NotAcceptable, 406, "not_acceptable"),
     (InputError, 422, "bad_parameter"),
+    (LoadInProgress, 409, "load_in_progress"),
     (StoreUnavailable, 503, "store_unavailable"),
     (StoreError, 503, "store_error"),
 ]

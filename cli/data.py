@@ -71,6 +71,7 @@ def load(
                 batch_size=batch_size or settings.batch_size,
                 replace=replace,
                 progress=on_progress,
+                stale_s=settings.load_stale_s,
             )
         out.print(
             f"loaded {report.triples:,} triples as {report.nodes:,} nodes and "

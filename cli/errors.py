@@ -6,6 +6,7 @@
     3   QueryError      a query refused, or stopped at its timeout
     4   NotFound        an id that names nothing
     5   StoreError      the store cannot be reached or failed
+    6   LoadInProgress  another loader is writing to the graph: nothing was written
     130 interrupted (Ctrl-C): an unfinished load commits nothing
 
 The message is printed as one line (it names the file, line, subject or field).
@@ -19,13 +20,21 @@ from contextlib import contextmanager
 import typer
 
 from cli.console import err
-from graph.errors import InputError, NotFound, QueryError, SahelKGError, StoreError
+from graph.errors import (
+    InputError,
+    LoadInProgress,
+    NotFound,
+    QueryError,
+    SahelKGError,
+    StoreError,
+)
 
 # Most specific first (the first that matches wins).
 EXIT_CODES: list[tuple[type[SahelKGError], int]] = [
     (InputError, 2),
     (QueryError, 3),
     (NotFound, 4),
+    (LoadInProgress, 6),
     (StoreError, 5),
 ]
 OTHER = 1

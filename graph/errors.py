@@ -98,3 +98,7 @@ class EmbeddedServerError(StoreError):
 
 class CommitLockTimeout(StoreError):
     """A deadline passed while a commit (or the readers) held the store's commit lock."""
+
+
+class LoadInProgress(StoreError):
+    """Another loader is writing to this graph: one load at a time (graph/README.md)."""

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import neo4j
 from rdflib import Graph, Literal
 
+from graph import load_turn as turn
 from graph import load_write as lw
 from graph import queries
 from graph.errors import InputError
@@ -163,9 +164,11 @@ def load(
     batch_size: int = 10_000,
     replace: bool = False,
     progress: Progress | None = None,
+    stale_s: float = 600.0,
 ) -> LoadReport:
     """Write `prepared` (graph.load_write): staged, batches committing as they go and
-    readers switched at the end; with `replace`, in one transaction."""
+    readers switched at the end; with `replace`, in one transaction. One load at a time:
+    LoadInProgress while another loader is alive (graph.load_turn, `stale_s`)."""
     started = time.perf_counter()
     phase = _Phases(None)
     with phase("schema"):
@@ -188,10 +191,12 @@ def load(
     with no_cyclic_gc():
         if replace:
             _load_in_one_transaction(
-                store, pg, registry, load_id, batch_size, report, record, phase
+                store, pg, registry, load_id, batch_size, report, record, phase, stale_s
             )
         else:
-            _load_staged(store, pg, registry, load_id, batch_size, report, record, phase, progress)
+            _load_staged(
+                store, pg, registry, load_id, batch_size, report, record, phase, progress, stale_s
+            )
     report.seconds = time.perf_counter() - started
     report.phases = {**prepared.phases, **phase.phases}
     return report
@@ -207,24 +212,34 @@ def _load_staged(
     record: dict[str, Any],
     phase: _Phases,
     progress: Progress | None,
+    stale_s: float,
 ) -> None:
     with phase("stage"):
-        lw.drop_abandoned(store, batch_size)
-        fresh = lw.begin_stage(store, load_id)
-    deferred: list[lw.Work] = []
-    writes = lw.Writer(
-        store.write, registry, load_id, batch_size, fresh, report, progress, deferred, staged=True
-    )
-    with phase("nodes"):
-        lw.write_nodes(writes, pg)
-    with phase("relationships"):
-        lw.write_rels(writes, pg)
-    if progress:
-        progress("switch", 0, 1)
-    with phase("switch"):
-        lw.switch(store, load_id, deferred, record, batch_size, list(writes.created.values()))
-    if progress:
-        progress("switch", 1, 1)
+        abandoned = turn.claim(store, load_id, stale_s)  # LoadInProgress: nothing written
+        try:
+            lw.drop_abandoned(store, abandoned, batch_size, keep=load_id)
+            fresh = lw.is_empty(store)
+        except BaseException:
+            turn.release(load_id)
+            raise
+    try:
+        deferred: list[lw.Work] = []
+        run = turn.Beat(store, load_id)
+        writes = lw.Writer(
+            run, registry, load_id, batch_size, fresh, report, progress, deferred, staged=True
+        )
+        with phase("nodes"):
+            lw.write_nodes(writes, pg)
+        with phase("relationships"):
+            lw.write_rels(writes, pg)
+        if progress:
+            progress("switch", 0, 1)
+        with phase("switch"):
+            lw.switch(store, load_id, deferred, record, batch_size, list(writes.created.values()))
+        if progress:
+            progress("switch", 1, 1)
+    finally:
+        turn.release(load_id)
 
 
 def _load_in_one_transaction(
@@ -236,6 +251,7 @@ def _load_in_one_transaction(
     report: LoadReport,
     record: dict[str, Any],
     phase: _Phases,
+    stale_s: float,
 ) -> None:
     work_done: list[float] = []
 
@@ -244,6 +260,7 @@ def _load_in_one_transaction(
         for name in ("created_nodes", "updated_nodes", "created_relationships"):
             setattr(report, name, 0)
         report.updated_relationships = report.deleted_nodes = 0
+        turn.take_turn(tx, stale_s)  # never under a live staged load (held to the commit)
         report.deleted_nodes = lw.delete_all(tx, batch_size)
         lw.delete_all(tx, batch_size, queries.DELETE_OTHER_NODES_BATCH)
         writes = lw.Writer(_in(tx), registry, load_id, batch_size, True, report, None)

@@ -8,7 +8,8 @@ of two ways (graph/README.md, "Loading"):
   relationship between two stored nodes) is kept aside and applied in ONE last
   transaction, the switch, which also removes `stagedBy`: readers go from the old graph to
   the new one at that commit. A `(:LoadStage {id})` marks the load until then; the next
-  load deletes whatever a killed one staged.
+  load deletes whatever a killed one staged, and refuses while a live one is writing
+  (graph/load_turn.py).
 - one transaction (`--replace`): everything, the deletion included, in one managed
   transaction, as before (server memory grows with the load).
 """
@@ -298,12 +299,10 @@ def delete_all(
 # ------------------------------------------------------------------ the staged load
 
 
-def drop_abandoned(store: Store, batch_size: int) -> int:
+def drop_abandoned(store: Store, stages: Sequence[str], batch_size: int, keep: str) -> int:
     """Delete what killed loads staged (hidden from readers all along), a batch per
-    commit, then their markers. Returns the nodes deleted."""
-
-    def stages(tx: neo4j.ManagedTransaction) -> list[str]:
-        return [str(row["id"]) for row in tx.run(queries.STAGES)]
+    commit, then their markers (not `keep`'s: the load now running, which may be a killed
+    run's input again). Returns the nodes deleted."""
 
     def drop(stage: str) -> Callable[[neo4j.ManagedTransaction], int]:
         def work(tx: neo4j.ManagedTransaction) -> int:
@@ -313,22 +312,17 @@ def drop_abandoned(store: Store, batch_size: int) -> int:
         return work
 
     deleted = 0
-    for stage in store.write(stages):
+    for stage in stages:
         while count := store.write(drop(stage)):
             deleted += count
-        store.write(_run(queries.END_STAGE, id=stage))
+        if stage != keep:
+            store.write(_run(queries.END_STAGE, id=stage))
     return deleted
 
 
-def begin_stage(store: Store, load_id: str) -> bool:
-    """Mark the load as staging; True when the graph holds no resource (nothing to read
-    back while writing)."""
-
-    def work(tx: neo4j.ManagedTransaction) -> bool:
-        tx.run(queries.BEGIN_STAGE, id=load_id, startedAt=now()).consume()
-        return tx.run(queries.ANY_RESOURCE).single() is None
-
-    return bool(store.write(work))
+def is_empty(store: Store) -> bool:
+    """True when the graph holds no resource (nothing to read back while writing)."""
+    return bool(store.write(lambda tx: tx.run(queries.ANY_RESOURCE).single() is None))
 
 
 def switch(

@@ -179,8 +179,19 @@ ANY_RESOURCE = "MATCH (n:Resource) RETURN n.iri AS iri LIMIT 1"
 # nodes that were already stored. A `(:LoadStage {id})` marks a load in progress, so that
 # the next load can delete what a killed one left.
 
-BEGIN_STAGE = "MERGE (s:LoadStage {id: $id}) SET s.startedAt = $startedAt RETURN s.id AS id"
-STAGES = "MATCH (s:LoadStage) RETURN s.id AS id"
+# One loader at a time (graph/load_turn.py): a claim first writes this one node, so two
+# claims never overlap, then reads the stages and refuses when one belongs to a live loader.
+LOADER_TURN = "MERGE (t:LoadTurn {id: 'loader'}) SET t.at = $at"
+BEGIN_STAGE = """
+MERGE (s:LoadStage {id: $id})
+SET s.startedAt = $startedAt, s.owner = $owner, s.beat = $startedAt
+RETURN s.id AS id
+"""
+STAGES = """
+MATCH (s:LoadStage)
+RETURN s.id AS id, s.owner AS owner, s.beat AS beat, s.startedAt AS startedAt
+"""
+STAGE_BEAT = "MATCH (s:LoadStage {id: $id}) SET s.beat = $at"
 END_STAGE = "MATCH (s:LoadStage {id: $id}) DELETE s"
 DELETE_STAGES = "MATCH (s:LoadStage) DELETE s"
 

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     shapes_path: Path = PROJECT_ROOT / "ontology" / "shapes.ttl"
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     batch_size: int = Field(default=2000, ge=1, le=100_000)
+    load_stale_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="a loader on another host with no batch for this long is taken for dead",
+    )
     commit_wait_s: float = Field(
         default=60.0, gt=0, description="how long a load waits for readers before it commits"
     )

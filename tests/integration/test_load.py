@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from bench import synth
 from graph import export, queries
-from graph.errors import InputError
+from graph.errors import InputError, LoadInProgress
 from graph.load import load, prepare
 from graph.ontology import Ontology
 from graph.rdf import parse_files
@@ -299,3 +299,80 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
     )
     assert staged.records[0]["c"] == 0
     load_paths(store, ontology, ONTOLOGY, SEEDS)
+
+
+PAUSE_SCRIPT = """
+import sys
+from pathlib import Path
+from graph.load import load, prepare
+from graph.ontology import Ontology
+from graph.settings import Settings
+from graph.store import open_store
+
+reports = []
+
+def progress(phase, done, total):
+    reports.append(phase)
+    if phase == "nodes" and reports.count("nodes") == 3:  # some batches committed
+        print("paused", flush=True)
+        sys.stdin.readline()
+
+settings = Settings()
+onto = Ontology.read(settings.ontology_path, None)
+prepared = prepare([Path(sys.argv[1])], onto, validate=False)
+store = open_store(settings)
+load(store, prepared, onto.registry, batch_size=200, progress=progress)
+print("finished", flush=True)
+"""
+
+
+def test_a_second_load_waits_its_turn_and_clears_nothing_of_the_first(
+    store: Store, ontology: Ontology, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    """Two loaders at once: the second refuses (LoadInProgress) rather than delete the
+    first one's stage as abandoned; the first then completes whole."""
+    load_paths(store, ontology, ONTOLOGY)
+    before = (store.counts(), export.graph_hash(store, ontology.registry))
+    big = tmp_path / "synth.nt"
+    synth.write(big, 20_000)
+    other = tmp_path / "other.ttl"
+    other.write_text((DATA / "tricky.ttl").read_text())
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PAUSE_SCRIPT, str(big)],
+        cwd=ROOT,
+        env=cli_env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    staged = "MATCH (n:Resource) WHERE n.stagedBy IS NOT NULL RETURN count(n) AS c"
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.strip() == "paused", (line, proc.stderr.read() if proc.stderr else "")
+        held = store.driver.execute_query(staged, database_=store.database).records[0]["c"]
+        assert held > 0
+        for replace in (False, True):
+            with pytest.raises(LoadInProgress, match=r"another load is writing .* pid \d+"):
+                load(store, prepare([other], ontology), ontology.registry, replace=replace)
+        # nothing of the first load was cleared, nothing of the second written
+        again = store.driver.execute_query(staged, database_=store.database).records[0]["c"]
+        assert again == held
+        assert (store.counts(), export.graph_hash(store, ontology.registry)) == before
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=300) == 0, proc.stderr.read() if proc.stderr else ""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    first = (store.counts(), export.graph_hash(store, ontology.registry))
+    assert first[0][0] > before[0][0]
+    # the first load is whole: loading the same input again changes nothing
+    report = load(store, prepare([big], ontology, validate=False), ontology.registry)
+    assert report.created_nodes == 0 and report.created_relationships == 0
+    assert (store.counts(), export.graph_hash(store, ontology.registry)) == first
+    # and now the second goes through
+    load(store, prepare([other], ontology), ontology.registry)
+    assert store.read(queries.STAGES) == []

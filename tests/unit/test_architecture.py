@@ -49,6 +49,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.load",
         "graph.touched",
         "graph.load_write",
+        "graph.load_turn",
         "graph.queries_lookups",
     ),
     "read": (

@@ -17,6 +17,7 @@ from graph.errors import (
     CommitLockTimeout,
     EmbeddedServerError,
     InputError,
+    LoadInProgress,
     MappingError,
     NotAcceptable,
     NotFound,
@@ -49,6 +50,7 @@ CASES: list[tuple[SahelKGError, int, int]] = [
     (StoreUnavailable("x"), 503, 5),
     (EmbeddedServerError("x"), 503, 5),
     (CommitLockTimeout("x"), 503, 5),
+    (LoadInProgress("x"), 409, 6),
     (StoreError("x"), 503, 5),
     (SahelKGError("x"), 500, 1),
 ]
