@@ -51,10 +51,11 @@ class Neo4jStore(Store):
             self.capabilities = replace(self.capabilities, reader_account=True)
         self._read_locks: bool | None = None  # APOC's read lock, asked once
 
-    def _gated(self) -> bool:
+    def _gated(self, tx: neo4j.Transaction | neo4j.ManagedTransaction) -> bool:
+        """Whether the server has APOC's read lock, asked once, in the read's own
+        transaction (under its deadline)."""
         if self._read_locks is None:
-            with translate_errors(), self.read_session() as session:
-                found = bool(list(session.run(queries.HAS_READ_LOCKS)))
+            found = bool(list(tx.run(queries.HAS_READ_LOCKS)))
             if not found:
                 log.warning(
                     "no apoc.lock.read.nodes on the server: a read that meets a load's "
@@ -69,7 +70,7 @@ class Neo4jStore(Store):
             session.run(queries.READ_GATE_CREATE).consume()
 
     def gate_read(self, tx: neo4j.Transaction | neo4j.ManagedTransaction) -> None:
-        if self._gated():
+        if self._gated(tx):
             tx.run(queries.READ_GATE_SHARED).consume()
 
     def gate_switch(self, tx: neo4j.ManagedTransaction) -> None:

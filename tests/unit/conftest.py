@@ -24,7 +24,7 @@ from graph.rdf import parse_files
 from graph.read import Reader
 from graph.registry import Registry
 from graph.sparql import SparqlEngine, write_ntriples
-from graph.store import Capabilities
+from graph.store import Capabilities, Store
 from ingest.pipeline import Context
 from ingest.tabular import Actors, ImportResult
 from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
@@ -202,6 +202,10 @@ class FakeStore:
 
     def reading(self, deadline: float | None = None) -> AbstractContextManager[Any]:
         return nullcontext()
+
+    # the contract's own: an auto-commit statement, no gate (as on ArcadeDB)
+    statement = Store.statement
+    gate_read = Store.gate_read
 
     @contextmanager
     def read_session(self, **config: Any) -> Iterator[Any]:

@@ -9,6 +9,8 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -86,10 +88,14 @@ class _BlockingSession:
         self.mine.close()
         self.server.close()
 
-    def run(self, query: Any, params: Any) -> Any:
+    def run(self, query: Any, params: Any = None) -> Any:
         if self.mine.recv(1) == b"":
             raise nx.ServiceUnavailable("Failed to read from defunct connection")
         raise AssertionError("nobody writes to this socket")
+
+    @contextmanager
+    def begin_transaction(self, timeout: float | None = None) -> Iterator[_BlockingSession]:
+        yield self  # its statements wait on the same socket (Neo4j reads in a transaction)
 
 
 def test_reader_run_times_out_when_the_store_does_not_answer() -> None:

@@ -1,0 +1,54 @@
+"""The Neo4j read gate (graph/store/neo4j_server.py) without a server: what a read
+transaction and a switch send first. The gate's effect is pinned against real servers by
+test_faults.py::test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix."""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from graph import queries
+from graph.store import Neo4jStore
+
+
+class Tx:
+    def __init__(self, has_apoc: bool) -> None:
+        self.sent: list[str] = []
+        self.has_apoc = has_apoc
+
+    def run(self, text: str, **params: Any) -> Any:
+        self.sent.append(text)
+        rows = [{"name": "apoc.lock.read.nodes"}] if self.has_apoc else []
+        return rows if text == queries.HAS_READ_LOCKS else SimpleNamespace(consume=lambda: None)
+
+
+def store() -> Neo4jStore:
+    driver: Any = SimpleNamespace()
+    return Neo4jStore(driver, driver, "neo4j", separate_reader=False)
+
+
+def test_every_read_takes_the_shared_lock_the_server_is_asked_once() -> None:
+    s, first, second = store(), Tx(True), Tx(True)
+    s.gate_read(first)  # type: ignore[arg-type]
+    s.gate_read(second)  # type: ignore[arg-type]
+    assert first.sent == [queries.HAS_READ_LOCKS, queries.READ_GATE_SHARED]
+    assert second.sent == [queries.READ_GATE_SHARED]
+
+
+def test_without_apoc_reads_go_ungated_and_say_so(caplog: pytest.LogCaptureFixture) -> None:
+    s, tx = store(), Tx(False)
+    with caplog.at_level(logging.WARNING):
+        s.gate_read(tx)  # type: ignore[arg-type]
+        s.gate_read(tx)  # type: ignore[arg-type]
+    assert tx.sent == [queries.HAS_READ_LOCKS]
+    assert [r.message for r in caplog.records if "apoc.lock.read.nodes" in r.message]
+
+
+def test_a_switch_takes_the_gate_alone() -> None:
+    s, tx = store(), Tx(True)
+    s.gate_switch(tx)  # type: ignore[arg-type]
+    assert tx.sent == [queries.READ_GATE_CLOSE]
+    assert "SET" in queries.READ_GATE_CLOSE  # a write: the exclusive lock, to the commit
