@@ -55,14 +55,8 @@ async def get_sparql(request: Request) -> SparqlEngine:
 
 
 async def get_reader(request: Request) -> Reader:
-    settings: Settings = request.app.state.settings
-    return Reader(
-        request.app.state.store,
-        request.app.state.ontology.registry,
-        timeout_s=settings.query_timeout_s,
-        max_rows=settings.max_rows,
-        max_response_bytes=settings.max_response_bytes,
-    )
+    state = request.app.state
+    return Reader.of(state.store, state.ontology.registry, state.settings)
 
 
 async def get_reads(request: Request) -> ReadPool:

@@ -94,21 +94,26 @@ def export(
         Path | None, typer.Option("--output", "-o", help="File (default: stdout)")
     ] = None,
 ) -> None:
-    """Export the stored graph as RDF, streamed."""
+    """Export the stored graph as RDF, streamed (one read transaction of the reader account,
+    under the whole-graph reads' deadline, as the API's exports)."""
     from graph import export as exporter
+    from graph.read import Reader
 
     settings = get_settings()
     with errors_as_exit():
         fmt = exporter.format_of(format)
         onto = ontology(settings, shapes=False)
         with connect(settings) as store:
+            snapshot = Reader.of(store, onto.registry, settings).snapshot
             if output is None:
-                count = exporter.write(store, onto.registry, fmt, sys.stdout.buffer)
+                count = exporter.write(
+                    store, onto.registry, fmt, sys.stdout.buffer, snapshot=snapshot
+                )
             else:
                 tmp = output.with_name(output.name + ".partial")
                 try:
                     with tmp.open("wb") as fh:
-                        count = exporter.write(store, onto.registry, fmt, fh)
+                        count = exporter.write(store, onto.registry, fmt, fh, snapshot=snapshot)
                 except BaseException:  # a failed export leaves nothing behind
                     tmp.unlink(missing_ok=True)
                     raise
@@ -135,13 +140,7 @@ def query(
         params = _parse_params(param or [])
         registry = ontology(settings, shapes=False).registry
         with connect(settings) as store:
-            reader = Reader(
-                store,
-                registry,
-                timeout_s=settings.query_timeout_s,
-                max_rows=settings.max_rows,
-                max_response_bytes=settings.max_response_bytes,
-            )
+            reader = Reader.of(store, registry, settings)
             answer = run_cypher(reader, cypher, params)
         table = Table(*answer.columns)
         for row in answer.rows:
@@ -164,11 +163,13 @@ def status() -> None:
         else:
             out.print(f"backend: neo4j at {settings.bolt_uri}, database {settings.database}")
         with connect(settings) as store:
-            nodes, rels = store.counts()
+            timeout = settings.query_timeout_s  # the server stops what runs longer
+            nodes = store.read(queries.COUNT_NODES, timeout=timeout)[0]["count"]
+            rels = store.read(queries.COUNT_RELATIONSHIPS, timeout=timeout)[0]["count"]
             out.print(f"nodes: {nodes:,}  relationships: {rels:,}")
-            for row in store.read(queries.COUNT_LABELS):
+            for row in store.read(queries.COUNT_LABELS, timeout=timeout):
                 out.print(f"  {row['label']}: {row['count']:,}")
-            last = store.read(queries.LAST_LOAD)
+            last = store.read(queries.LAST_LOAD, timeout=timeout)
             if last:
                 files = ", ".join(last[0]["files"] or [])
                 out.print(

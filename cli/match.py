@@ -49,7 +49,7 @@ def match(
         header, rows = _read(file, column)
         onto = ontology(settings, shapes=False)
         with connect(settings) as store:
-            reader = Reader(store, onto.registry, timeout_s=settings.query_timeout_s)
+            reader = Reader.of(store, onto.registry, settings)
             label = reader.check_label(type_, SAHEL.Actor)
             index = cache_for(store.driver, store.database).get(reader.scan, onto.registry)
         types = (label or "Actor",)

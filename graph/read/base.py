@@ -30,6 +30,7 @@ from graph.errors import InputError, NotFound, QueryError
 from graph.read.models import Ref, SourceRef
 from graph.read.present import ref, resolve, source_ref
 from graph.registry import Registry, local_name
+from graph.settings import Settings
 from graph.sparql import QueryTimeout
 from graph.store import CommitLockTimeout, Store, translate_errors
 from graph.vocab import SAHEL, SAHEL_NS
@@ -78,6 +79,17 @@ class Reader:
     # Whole-graph reads (exports, the SPARQL view's copy): a deadline of their own, far
     # above the request's, so that a stuck server cannot hold an export forever.
     snapshot_timeout_s: float = 1800.0
+
+    @classmethod
+    def of(cls, store: Store, registry: Registry, settings: Settings) -> Reader:
+        """The reader with the settings' deadline and caps: the same for the API and the CLI."""
+        return cls(
+            store,
+            registry,
+            timeout_s=settings.query_timeout_s,
+            max_rows=settings.max_rows,
+            max_response_bytes=settings.max_response_bytes,
+        )
 
     # -- running statements
 

@@ -61,7 +61,9 @@ def test_cli_export_removes_its_partial_file(
     def connect(settings: Settings) -> Iterator[None]:
         yield None
 
-    def half_then_fail(store: Any, registry: Any, fmt: str, out: IO[bytes]) -> int:
+    def half_then_fail(
+        store: Any, registry: Any, fmt: str, out: IO[bytes], snapshot: Any = None
+    ) -> int:
         out.write(b"@prefix sahel: <https://w3id.org/sahel-kg/ontology#> .\n")
         raise StoreUnavailable("connection lost after 1 page")
 
