@@ -215,6 +215,19 @@ def test_a_load_failing_midway_commits_nothing(
     assert (store.counts(), export.graph_hash(store, ontology.registry)) == before
 
 
+def loader(script: str, path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """A loading process of its own, talking through pipes."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(path)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 KILL_SCRIPT = """
 import sys
 from pathlib import Path
@@ -248,14 +261,7 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
     before = (store.counts(), export.graph_hash(store, ontology.registry))
     big = tmp_path / "synth.nt"
     synth.write(big, 60_000)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILL_SCRIPT, str(big)],
-        cwd=ROOT,
-        env=cli_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = loader(KILL_SCRIPT, big, cli_env)
     try:
         assert proc.stdout is not None
         seen = []
@@ -337,15 +343,7 @@ def test_a_second_load_waits_its_turn_and_clears_nothing_of_the_first(
     synth.write(big, 20_000)
     other = tmp_path / "other.ttl"
     other.write_text((DATA / "tricky.ttl").read_text())
-    proc = subprocess.Popen(
-        [sys.executable, "-c", PAUSE_SCRIPT, str(big)],
-        cwd=ROOT,
-        env=cli_env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = loader(PAUSE_SCRIPT, big, cli_env)
     staged = "MATCH (n:Resource) WHERE n.stagedBy IS NOT NULL RETURN count(n) AS c"
     try:
         assert proc.stdin is not None and proc.stdout is not None
