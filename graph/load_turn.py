@@ -67,14 +67,14 @@ def take_turn(tx: neo4j.ManagedTransaction, stale_s: float) -> list[str]:
     """In a write transaction: wait for any other claim, refuse if a live loader holds a
     stage; the ids of the abandoned stages."""
     tx.run(queries.LOADER_TURN, at=now()).consume()
-    stages = [r.data() for r in tx.run(queries.STAGES)]
+    stages = [dict(r["stage"]) for r in tx.run(queries.STAGES)]
     live = [s for s in stages if is_live(s, stale_s)]
     if live:
         s = live[0]
         host, pid = ([*str(s["owner"]).split("|"), ""])[:2]
         raise LoadInProgress(
             f"another load is writing to this graph (load {s['id']}, by {host} pid {pid}, "
-            f"started {s['startedAt']}, last batch {s['beat']}): wait for it to finish; "
+            f"started {s.get('startedAt')}, last batch {s.get('beat')}): wait for it to finish; "
             f"nothing was written. A loader on another host that stopped is cleared after "
             f"{stale_s:g}s without a batch (SAHELKG_LOAD_STALE_S)"
         )
