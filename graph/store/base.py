@@ -89,8 +89,9 @@ class Store:
         read never to see part of a load's switch (Neo4j: graph/store/neo4j_server.py)."""
 
     def gate_switch(self, tx: neo4j.ManagedTransaction) -> None:
-        """The first statement of a write that changes what readers see at once (a load's
-        switch, a replacing load): with `gate_read`, reads see all of it or none."""
+        """The last statement of a write that changes what readers see at once (a load's
+        switch, a replacing load), held to its commit: with `gate_read`, reads see all of
+        it or none."""
 
     @contextmanager
     def statement(
