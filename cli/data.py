@@ -164,8 +164,7 @@ def status() -> None:
             out.print(f"backend: neo4j at {settings.bolt_uri}, database {settings.database}")
         with connect(settings) as store:
             timeout = settings.query_timeout_s  # the server stops what runs longer
-            nodes = store.read(queries.COUNT_NODES, timeout=timeout)[0]["count"]
-            rels = store.read(queries.COUNT_RELATIONSHIPS, timeout=timeout)[0]["count"]
+            nodes, rels = store.counts(timeout)
             out.print(f"nodes: {nodes:,}  relationships: {rels:,}")
             for row in store.read(queries.COUNT_LABELS, timeout=timeout):
                 out.print(f"  {row['label']}: {row['count']:,}")

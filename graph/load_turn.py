@@ -20,16 +20,13 @@ import neo4j
 
 from graph import queries
 from graph.errors import LoadInProgress
+from graph.load_write import now
 from graph.store import Store
 
 T = TypeVar("T")
 
 _ACTIVE: set[str] = set()  # the loads this process is writing now
 _CLAIMS = threading.Lock()
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _start_ticks(pid: int) -> str:
@@ -46,6 +43,12 @@ def me() -> str:
     return f"{socket.gethostname()}|{os.getpid()}|{_start_ticks(os.getpid())}"
 
 
+def _owner(stage: dict[str, Any]) -> tuple[str, str, str]:
+    """(host, pid, start ticks) of the loader `stage` names."""
+    host, pid, ticks = [*str(stage.get("owner")).split("|"), "", ""][:3]
+    return host, pid, ticks
+
+
 def is_live(stage: dict[str, Any], stale_s: float, when: dt.datetime | None = None) -> bool:
     """Whether the loader that wrote `stage` may still be writing."""
     owner = stage.get("owner")
@@ -53,7 +56,7 @@ def is_live(stage: dict[str, Any], stale_s: float, when: dt.datetime | None = No
         return False  # a marker of a version that did not name its loader
     if owner == me():
         return stage["id"] in _ACTIVE
-    host, pid, ticks = ([*str(owner).split("|"), "", ""])[:3]
+    host, pid, ticks = _owner(stage)
     if host == socket.gethostname() and pid.isdigit() and ticks:
         return _start_ticks(int(pid)) == ticks
     try:
@@ -71,7 +74,7 @@ def take_turn(tx: neo4j.ManagedTransaction, stale_s: float) -> list[str]:
     live = [s for s in stages if is_live(s, stale_s)]
     if live:
         s = live[0]
-        host, pid = ([*str(s["owner"]).split("|"), ""])[:2]
+        host, pid, _ = _owner(s)
         raise LoadInProgress(
             f"another load is writing to this graph (load {s['id']}, by {host} pid {pid}, "
             f"started {s.get('startedAt')}, last batch {s.get('beat')}): wait for it to finish; "

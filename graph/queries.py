@@ -239,7 +239,7 @@ RETURN count(*) AS deleted
 # at all, and a switch waits for the reads in flight (graph/store/neo4j_server.py).
 READ_GATE_CREATE = "MERGE (:ReadGate {id: 'graph'})"
 READ_GATE_SHARED = "MATCH (g:ReadGate {id: 'graph'}) CALL apoc.lock.read.nodes([g])"
-READ_GATE_CLOSE = "MATCH (g:ReadGate {id: 'graph'}) SET g.switchedAt = $at"
+READ_GATE_CLOSE = "MATCH (g:ReadGate {id: 'graph'}) SET g.switchedAt = datetime()"
 HAS_READ_LOCKS = "SHOW PROCEDURES YIELD name WHERE name = 'apoc.lock.read.nodes' RETURN name"
 
 # ---------------------------------------------------------------- reading

@@ -146,9 +146,9 @@ class Store:
     def ping(self) -> None:
         self.read(queries.PING)
 
-    def counts(self) -> tuple[int, int]:
-        nodes = self.read(queries.COUNT_NODES)[0]["count"]
-        rels = self.read(queries.COUNT_RELATIONSHIPS)[0]["count"]
+    def counts(self, timeout: float | None = None) -> tuple[int, int]:
+        nodes = self.read(queries.COUNT_NODES, timeout=timeout)[0]["count"]
+        rels = self.read(queries.COUNT_RELATIONSHIPS, timeout=timeout)[0]["count"]
         return int(nodes), int(rels)
 
     def load_ids(self, timeout: float | None = None) -> list[str]:

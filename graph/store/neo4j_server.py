@@ -14,7 +14,6 @@ unless SAHELKG_NEO4J_READER_USER names one (Enterprise, Aura: a user with `reade
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -74,7 +73,7 @@ class Neo4jStore(Store):
             tx.run(queries.READ_GATE_SHARED).consume()
 
     def gate_switch(self, tx: neo4j.ManagedTransaction) -> None:
-        tx.run(queries.READ_GATE_CLOSE, at=dt.datetime.now(dt.UTC).isoformat()).consume()
+        tx.run(queries.READ_GATE_CLOSE).consume()
 
     @contextmanager
     def statement(
