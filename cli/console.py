@@ -37,6 +37,6 @@ def phase_reporter(bar: Progress) -> Callable[[str, int, int], None]:
     def report(phase: str, done: int, total: int) -> None:
         if phase not in tasks:
             tasks[phase] = bar.add_task(phase, total=total)
-        bar.update(tasks[phase], completed=done)
+        bar.update(tasks[phase], completed=done, total=total)
 
     return report

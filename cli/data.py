@@ -21,14 +21,23 @@ from graph.settings import get_settings
 
 def validate(paths: PathsArg = None) -> None:
     """Check RDF files: syntax, ontology terms and SHACL shapes. Writes nothing."""
-    from graph.load import prepare
+    from graph.load_stream import open_input
 
     settings = get_settings()
-    with errors_as_exit():
-        prepared = prepare(paths or default_paths(settings), ontology(settings))
+    with (
+        errors_as_exit(),
+        progress() as bar,
+        open_input(
+            paths or default_paths(settings),
+            ontology(settings),
+            progress=phase_reporter(bar),
+            stream_above_bytes=settings.stream_above_bytes,
+            directory=settings.load_tmp,
+        ) as prepared,
+    ):
         out.print(
-            f"valid: {len(prepared.parsed.files)} file(s), {prepared.triples:,} triples, "
-            f"{len(prepared.pg.nodes):,} nodes and {len(prepared.pg.rels):,} relationships "
+            f"valid: {len(prepared.files)} file(s), {prepared.triples:,} triples, "
+            f"{prepared.node_count:,} nodes and {prepared.rel_count:,} relationships "
             "when loaded"
         )
 
@@ -45,7 +54,7 @@ def load(
 ) -> None:
     """Load RDF (default: ontology + seeds) into the graph, atomically and idempotently."""
     from graph.load import load as run_load
-    from graph.load import prepare
+    from graph.load_stream import open_input
     from graph.touched import stored_types
 
     settings = get_settings()
@@ -54,8 +63,9 @@ def load(
         with progress() as bar, connect(settings) as store:
             on_progress = phase_reporter(bar)
             # Everything is read and checked before anything is written; SHACL sees the
-            # stored classes of what the input names (not after --replace: all goes).
-            prepared = prepare(
+            # stored classes of what the input names (not after --replace: all goes). A
+            # large input streams through an index on disk (graph/load_stream.py).
+            with open_input(
                 paths or default_paths(settings),
                 onto,
                 validate=not no_validate,
@@ -63,16 +73,18 @@ def load(
                 known_types=None
                 if replace
                 else partial(stored_types, store, registry=onto.registry),
-            )
-            report = run_load(
-                store,
-                prepared,
-                onto.registry,
-                batch_size=batch_size or settings.batch_size,
-                replace=replace,
-                progress=on_progress,
-                stale_s=settings.load_stale_s,
-            )
+                stream_above_bytes=settings.stream_above_bytes,
+                directory=settings.load_tmp,
+            ) as prepared:
+                report = run_load(
+                    store,
+                    prepared,
+                    onto.registry,
+                    batch_size=batch_size or settings.batch_size,
+                    replace=replace,
+                    progress=on_progress,
+                    stale_s=settings.load_stale_s,
+                )
         out.print(
             f"loaded {report.triples:,} triples as {report.nodes:,} nodes and "
             f"{report.relationships:,} relationships in {report.seconds:.1f}s "

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import neo4j
 from rdflib import Graph, Literal
@@ -32,7 +32,9 @@ from graph import load_write as lw
 from graph import queries
 from graph.errors import InputError
 from graph.mapping import (
+    NodeRecord,
     PropertyGraph,
+    RelRecord,
     interned_terms,
     term_id,
     to_property_graph,
@@ -49,6 +51,25 @@ T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
+class Input(Protocol):
+    """What a load writes: an input read whole (Prepared) or streamed from disk
+    (graph.load_stream.Streamed). Nodes come in iri order, relationships by type."""
+
+    load_id: str
+    phases: dict[str, float]
+
+    @property
+    def triples(self) -> int: ...
+    @property
+    def files(self) -> list[str]: ...
+    @property
+    def node_count(self) -> int: ...
+    @property
+    def rel_count(self) -> int: ...
+    def nodes(self) -> Iterable[NodeRecord]: ...
+    def rel_groups(self) -> Iterable[tuple[tuple[str, bool], Iterable[RelRecord]]]: ...
+
+
 @dataclass
 class Prepared:
     parsed: Parsed
@@ -59,6 +80,30 @@ class Prepared:
     @property
     def triples(self) -> int:
         return len(self.parsed.triples)
+
+    @property
+    def files(self) -> list[str]:
+        return [str(f) for f in self.parsed.files]
+
+    @property
+    def node_count(self) -> int:
+        return len(self.pg.nodes)
+
+    @property
+    def rel_count(self) -> int:
+        return len(self.pg.rels)
+
+    def nodes(self) -> Iterable[NodeRecord]:
+        return sorted(self.pg.nodes.values(), key=lambda n: n.iri)
+
+    def rel_groups(self) -> Iterable[tuple[tuple[str, bool], Iterable[RelRecord]]]:
+        return lw.rel_groups(self.pg.rels)
+
+    def __enter__(self) -> Prepared:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 @dataclass
@@ -140,15 +185,28 @@ def prepare(
 
 
 def content_id(graph: Graph | Iterable[tuple[Any, Any, Any]]) -> str:
-    """The same triples give the same id, whatever files and order they came in: the sum
-    (mod 2**256) of each distinct triple's SHA-256, so nothing is sorted or kept (a sorted
-    list of every triple's text took as much memory as the triples themselves)."""
-    total, seen = 0, 0
+    """The same triples give the same id, whatever files and order they came in (ContentId)."""
+    total = ContentId()
     for triple in graph:  # parse_files gives each triple once
-        total += int.from_bytes(hashlib.sha256(_nt(triple).encode()).digest(), "big")
-        seen += 1
-    total = (total + seen) % (1 << 256)  # the count too: adding a triple always changes it
-    return total.to_bytes(32, "big").hex()[:16]
+        total.add(triple)
+    return total.value()
+
+
+class ContentId:
+    """The sum (mod 2**256) of each distinct triple's SHA-256, and their count, added one
+    triple at a time: nothing is sorted or kept (a sorted list of every triple's text took
+    as much memory as the triples themselves)."""
+
+    def __init__(self) -> None:
+        self.total, self.seen = 0, 0
+
+    def add(self, triple: tuple[Any, Any, Any]) -> None:
+        self.total += int.from_bytes(hashlib.sha256(_nt(triple).encode()).digest(), "big")
+        self.seen += 1
+
+    def value(self) -> str:
+        total = (self.total + self.seen) % (1 << 256)  # the count: adding a triple changes it
+        return total.to_bytes(32, "big").hex()[:16]
 
 
 def _nt(triple: tuple[Any, Any, Any]) -> str:
@@ -159,7 +217,7 @@ def _nt(triple: tuple[Any, Any, Any]) -> str:
 
 def load(
     store: Store,
-    prepared: Prepared,
+    prepared: Input,
     registry: Registry,
     batch_size: int = 10_000,
     replace: bool = False,
@@ -173,13 +231,13 @@ def load(
     phase = _Phases(None)
     with phase("schema"):
         store.ensure_schema()  # constraints and indexes before any MERGE
-    pg, load_id = prepared.pg, prepared.load_id
+    pg, load_id = prepared, prepared.load_id
     report = LoadReport(
         load_id=load_id,
-        files=[str(f) for f in prepared.parsed.files],
+        files=prepared.files,
         triples=prepared.triples,
-        nodes=len(pg.nodes),
-        relationships=len(pg.rels),
+        nodes=prepared.node_count,
+        relationships=prepared.rel_count,
     )
     record = {
         "startedAt": lw.now(),
@@ -204,7 +262,7 @@ def load(
 
 def _load_staged(
     store: Store,
-    pg: PropertyGraph,
+    pg: Input,
     registry: Registry,
     load_id: str,
     batch_size: int,
@@ -229,9 +287,9 @@ def _load_staged(
             run, registry, load_id, batch_size, fresh, report, progress, deferred, staged=True
         )
         with phase("nodes"):
-            lw.write_nodes(writes, pg)
+            lw.write_nodes(writes, pg.nodes(), pg.node_count)
         with phase("relationships"):
-            lw.write_rels(writes, pg)
+            lw.write_rels(writes, pg.rel_groups(), pg.rel_count)
         if progress:
             progress("switch", 0, 1)
         with phase("switch"):
@@ -244,7 +302,7 @@ def _load_staged(
 
 def _load_in_one_transaction(
     store: Store,
-    pg: PropertyGraph,
+    pg: Input,
     registry: Registry,
     load_id: str,
     batch_size: int,
@@ -265,9 +323,9 @@ def _load_in_one_transaction(
         lw.delete_all(tx, batch_size, queries.DELETE_OTHER_NODES_BATCH)
         writes = lw.Writer(_in(tx), registry, load_id, batch_size, True, report, None)
         with phase("nodes"):
-            lw.write_nodes(writes, pg)
+            lw.write_nodes(writes, pg.nodes(), pg.node_count)
         with phase("relationships"):
-            lw.write_rels(writes, pg)
+            lw.write_rels(writes, pg.rel_groups(), pg.rel_count)
         tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
         store.gate_switch(tx)  # last: reads wait for the commit only (load_write.switch)
         work_done.append(time.perf_counter())

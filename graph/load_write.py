@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import neo4j
 
 from graph import queries
-from graph.mapping import PropertyGraph, RelRecord, as_native, merge_props
+from graph.mapping import NodeRecord, RelRecord, as_native, merge_props
 from graph.registry import Registry
 from graph.store import Store
 
@@ -66,13 +66,13 @@ class Writer:
             self.defer.append(work)
 
 
-def write_nodes(w: Writer, pg: PropertyGraph) -> None:
-    """Nodes by batch: created when new, else merged with what is stored (union)."""
+def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int) -> None:
+    """Nodes by batch (`records` in iri order, `total` of them, streamed or not): created
+    when new, else merged with what is stored (union)."""
     registry, load_id, report = w.registry, w.load_id, w.report
-    records = sorted(pg.nodes.values(), key=lambda n: n.iri)
     stamp = {"loadId": load_id, **({"stagedBy": load_id} if w.staged else {})}
     done = 0
-    for batch in chunks(records, w.batch_size):
+    for batch in batched(records, w.batch_size):
 
         def work(tx: neo4j.ManagedTransaction, batch: Sequence[Any] = batch) -> Any:
             existing: dict[str, dict[str, Any]] = {}
@@ -110,7 +110,7 @@ def write_nodes(w: Writer, pg: PropertyGraph) -> None:
             w.later(_run(queries.add_labels(labels), iris=iris))
         done += len(batch)
         if w.progress:
-            w.progress("nodes", done, len(records))
+            w.progress("nodes", done, total)
 
 
 class _Pending:
@@ -142,23 +142,30 @@ class _Pending:
                 then(result)
 
 
-def write_rels(w: Writer, pg: PropertyGraph) -> None:
+def rel_groups(rels: Iterable[RelRecord]) -> list[tuple[tuple[str, bool], list[RelRecord]]]:
+    """Relationships by (type, qualified), the order write_rels takes them in."""
+    by_type: dict[tuple[str, bool], list[RelRecord]] = defaultdict(list)
+    for rel in rels:
+        by_type[(rel.type, "iri" in rel.props)].append(rel)
+    return sorted(by_type.items(), key=lambda kv: kv[0])
+
+
+def write_rels(
+    w: Writer, groups: Iterable[tuple[tuple[str, bool], Iterable[RelRecord]]], total: int
+) -> None:
     """Relationships by type. One with an end created by this load cannot exist yet and is
     simply created (found by element id when both ends are new, else by iri); only those
     between two nodes that were already stored are checked (plain: created if absent;
     qualified: merged by iri, values united), and those wait for the switch when staged."""
     load_id, report = w.load_id, w.report
-    by_type: dict[tuple[str, bool], list[RelRecord]] = defaultdict(list)
-    for rel in pg.rels:
-        by_type[(rel.type, "iri" in rel.props)].append(rel)
-    total, done = len(pg.rels), 0
+    done = 0
     pending = _Pending(w)
 
     def count(made: int) -> None:
         report.created_relationships += made
 
-    for (rel_type, qualified), rels in sorted(by_type.items()):
-        for batch in chunks(rels, w.batch_size):
+    for (rel_type, qualified), rels in groups:
+        for batch in batched(rels, w.batch_size):
             by_id: list[dict[str, Any]] = []
             new: list[dict[str, Any]] = []
             old_ends: list[RelRecord] = []
@@ -277,6 +284,18 @@ def _run(statement: str, **params: Any) -> Work:
 
 def comparable(props: dict[str, Any]) -> dict[str, Any]:
     return {k: as_native(v) for k, v in props.items() if k not in ("loadId", "stagedBy")}
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of `size` items (the last shorter), without holding more than one."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:

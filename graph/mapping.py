@@ -24,7 +24,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -84,12 +84,6 @@ class RelRecord:
 class PropertyGraph:
     nodes: dict[str, NodeRecord]
     rels: list[RelRecord]
-
-    def label_groups(self) -> dict[frozenset[str], list[NodeRecord]]:
-        groups: dict[frozenset[str], list[NodeRecord]] = defaultdict(list)
-        for n in self.nodes.values():
-            groups[n.labels].append(n)
-        return groups
 
 
 # --------------------------------------------------------------------------- terms
@@ -226,54 +220,88 @@ def normalise_text(text: str) -> str:
 
 
 def to_property_graph(triples: Iterable[Triple], registry: Registry) -> PropertyGraph:
+    by_subject: dict[Node, list[Triple]] = defaultdict(list)
+    objects: set[Node] = set()
+    for t in triples:
+        by_subject[t[0]].append(t)
+        o = t[2]
+        if not isinstance(o, Literal) and not _is_type(t[1], o, registry):
+            objects.add(o)
+    nodes: dict[str, NodeRecord] = {}
+    rels: list[RelRecord] = []
+    for s, own in by_subject.items():
+        node, out = subject_records(s, own, registry, objects)
+        if node is not None:
+            nodes[node.iri] = node
+        rels.extend(out)
+    for o in objects:
+        if term_id(o) not in nodes:
+            nodes[term_id(o)] = node_record(o, set(), [], registry)
+    rels.sort(key=lambda r: r.key)
+    return PropertyGraph(nodes, rels)
+
+
+def subject_records(
+    subject: Node, own: Iterable[Triple], registry: Registry, objects: Container[Node]
+) -> tuple[NodeRecord | None, list[RelRecord]]:
+    """The node and relationships of ONE subject, from all of its triples: what
+    to_property_graph gives for it, for a load that reads the input subject by subject.
+    `objects` answers whether a node is an object anywhere in the input."""
     types: dict[Node, set[URIRef]] = defaultdict(set)
     literals: dict[Node, list[tuple[URIRef, Literal]]] = defaultdict(list)
     links: dict[Node, list[tuple[URIRef, Node]]] = defaultdict(list)
-    objects: set[Node] = set()
-    rdf_type, known_labels, known_keys = RDF_TYPE, registry.labels, registry.keys
-    for s, p, o in triples:
-        # identity first: interned terms never reach URIRef.__eq__ (Python code)
-        if (p is rdf_type or (p not in known_keys and p == rdf_type)) and isinstance(o, URIRef):
-            if o not in known_labels:
-                raise MappingError(f"{s}: unknown class {o}")
-            types[s].add(o)
-        elif p not in known_keys:
-            raise MappingError(f"{s}: unknown property {p}")
-        elif type(o) is Literal or isinstance(o, Literal):
-            literals[s].append((p if type(p) is URIRef else URIRef(str(p)), o))
-        else:
-            links[s].append((p if type(p) is URIRef else URIRef(str(p)), o))
-            objects.add(o)
+    for s, p, o in own:
+        _sort_triple(s, p, o, types, literals, links, registry)
+    own_types, own_links = types.get(subject, set()), links.get(subject, [])
+    if own_types and _collapsible(subject, own_types, own_links, objects, registry):
+        return None, [_collapse(subject, own_links, literals.get(subject, []), registry)]
+    rels = [RelRecord(registry.rel_types[p], term_id(subject), term_id(o)) for p, o in own_links]
+    return node_record(subject, own_types, literals.get(subject, []), registry), rels
 
-    qualified = {s for s in types if _collapsible(s, types[s], links.get(s, []), objects, registry)}
-    subjects = set(types) | set(literals) | set(links)
-    nodes: dict[str, NodeRecord] = {}
-    for res in (subjects | objects) - qualified:
-        rdf_types = types.get(res, set())
-        props = _literal_props(literals.get(res, []), registry)
-        if rdf_types:
-            props["rdfTypes"] = sorted(str(t) for t in rdf_types)
-        nodes[term_id(res)] = NodeRecord(term_id(res), registry.labels_for(rdf_types), props)
-    for rec in nodes.values():
-        rec.props.update(derived_props(rec.iri, rec.props))
 
-    rels: list[RelRecord] = []
-    for s, pairs in links.items():
-        if s in qualified:
-            continue
-        for p, o in pairs:
-            rels.append(RelRecord(registry.rel_types[p], term_id(s), term_id(o)))
-    for q in qualified:
-        rels.append(_collapse(q, links[q], literals.get(q, []), registry))
-    rels.sort(key=lambda r: r.key)
-    return PropertyGraph(nodes, rels)
+def _is_type(p: Node, o: Node, registry: Registry) -> bool:
+    rdf_type = RDF_TYPE
+    return (p is rdf_type or (p not in registry.keys and p == rdf_type)) and isinstance(o, URIRef)
+
+
+def _sort_triple(
+    s: Node,
+    p: Node,
+    o: Node,
+    types: dict[Node, set[URIRef]],
+    literals: dict[Node, list[tuple[URIRef, Literal]]],
+    links: dict[Node, list[tuple[URIRef, Node]]],
+    registry: Registry,
+) -> None:
+    # identity first: interned terms never reach URIRef.__eq__ (Python code)
+    if _is_type(p, o, registry):
+        if o not in registry.labels:
+            raise MappingError(f"{s}: unknown class {o}")
+        types[s].add(o)  # type: ignore[arg-type]
+    elif p not in registry.keys:
+        raise MappingError(f"{s}: unknown property {p}")
+    elif type(o) is Literal or isinstance(o, Literal):
+        literals[s].append((p if type(p) is URIRef else URIRef(str(p)), o))
+    else:
+        links[s].append((p if type(p) is URIRef else URIRef(str(p)), o))
+
+
+def node_record(
+    res: Node, rdf_types: set[URIRef], lits: list[tuple[URIRef, Literal]], registry: Registry
+) -> NodeRecord:
+    props = _literal_props(lits, registry)
+    if rdf_types:
+        props["rdfTypes"] = sorted(str(t) for t in rdf_types)
+    iri = term_id(res)
+    props.update(derived_props(iri, props))
+    return NodeRecord(iri, registry.labels_for(rdf_types), props)
 
 
 def _collapsible(
     node: Node,
     rdf_types: set[URIRef],
     node_links: list[tuple[URIRef, Node]],
-    objects: set[Node],
+    objects: Container[Node],
     registry: Registry,
 ) -> bool:
     if rdf_types != {SAHEL.QualifiedRelation} or node in objects:

@@ -7,7 +7,7 @@ import functools
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,22 +73,28 @@ class Parsed:
         self.has_bnodes = any(isinstance(t, BNode) for triple in self.triples for t in triple)
 
     def where_literal(self, subject: Node, lexical: str) -> str:
-        """'file:line' of a literal of the subject: the first line at or after the
-        subject's that holds the lexical form in quotes (else the subject's own)."""
-        path = self.origins.get(subject)
-        start = _find_line(path, subject) if path is not None else None
-        if path is None or start is None:
-            return self.where(subject)
-        line = _find_text(path, f'"{lexical}"', start)
-        return f"{path}:{line or start}"
+        return where_literal_in(self.origins.get(subject), subject, lexical)
 
     def where(self, subject: Node) -> str:
-        """'file:line' (or 'file') of the subject's first statement, for messages."""
-        path = self.origins.get(subject)
-        if path is None:
-            return "<input>"
-        line = _find_line(path, subject)
-        return f"{path}:{line}" if line else str(path)
+        return where_in(self.origins.get(subject), subject)
+
+
+def where_literal_in(path: Path | None, subject: Node, lexical: str) -> str:
+    """'file:line' of a literal of the subject: the first line at or after the
+    subject's that holds the lexical form in quotes (else the subject's own)."""
+    start = _find_line(path, subject) if path is not None else None
+    if path is None or start is None:
+        return where_in(path, subject)
+    line = _find_text(path, f'"{lexical}"', start)
+    return f"{path}:{line or start}"
+
+
+def where_in(path: Path | None, subject: Node) -> str:
+    """'file:line' (or 'file') of the subject's first statement in `path`, for messages."""
+    if path is None:
+        return "<input>"
+    line = _find_line(path, subject)
+    return f"{path}:{line}" if line else str(path)
 
 
 def rdf_files(paths: Iterable[Path]) -> list[Path]:
@@ -115,9 +121,16 @@ def parse_files(paths: Iterable[Path], terms: Mapping[str, URIRef] | None = None
     """The files' triples. `terms` (mapping.interned_terms): the URIRef objects to hand out
     for those IRIs, so the mapping's look-ups succeed by identity."""
     files = rdf_files(paths)
+    reader = Reader(terms)
+    read_files(reader, files)
+    return Parsed(reader.triples, files, reader.origins, reader.has_bnodes)
+
+
+def read_files(reader: Reader, files: list[Path]) -> None:
+    """Every file into `reader`; a file that cannot be parsed raises naming it (and its
+    line when the parser says)."""
     # rdflib logs a traceback for every ill-typed literal; the shapes report them properly.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
-    reader = _Reader(terms)
     for number, path in enumerate(files):
         fmt = FORMATS.get(path.suffix)
         if fmt is None:
@@ -130,7 +143,6 @@ def parse_files(paths: Iterable[Path], terms: Mapping[str, URIRef] | None = None
         except Exception as exc:  # rdflib raises many kinds; all mean the file is bad
             message = " ".join(str(exc).split())
             raise RDFSyntaxError(str(path), message[:500], _line_of(message)) from exc
-    return Parsed(reader.triples, files, reader.origins, reader.has_bnodes)
 
 
 def check(
@@ -141,22 +153,7 @@ def check(
     context: Iterable[Triple] = (),
 ) -> Parsed:
     """Ontology terms, literal sizes and SHACL shapes; raises with every problem found."""
-    problems = [
-        f"{parsed.where(s)}: {s}: {reason}" for s, reason in check_terms(parsed.triples, registry)
-    ]
-    for s, p, o in parsed.triples:
-        if not isinstance(o, Literal):
-            continue
-        if len(o) > MAX_LITERAL_CHARS:
-            problems.append(
-                f"{parsed.where(s)}: {s} {p}: literal of {len(o):,} characters "
-                f"(limit {MAX_LITERAL_CHARS:,})"
-            )
-        elif o.datatype is not None:
-            wrong = lexical_problem(str(o), str(o.datatype))
-            if wrong:
-                shown = str(p).replace(SAHEL_NS, "sahel:")
-                problems.append(f"{parsed.where_literal(s, str(o))}: {s} {shown}: {wrong}")
+    problems = term_problems(parsed.triples, registry, parsed.where, parsed.where_literal)
     if problems:
         raise MappingError(
             f"{len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems)
@@ -175,17 +172,41 @@ def check(
     return parsed
 
 
+def term_problems(
+    triples: Iterable[Triple],
+    registry: Registry,
+    where: Callable[[Node], str],
+    where_literal: Callable[[Node, str], str],
+) -> list[str]:
+    """'file:line: subject: reason' for each unknown term, literal too long or ill-typed."""
+    problems = [f"{where(s)}: {s}: {reason}" for s, reason in check_terms(triples, registry)]
+    for s, p, o in triples:
+        if not isinstance(o, Literal):
+            continue
+        if len(o) > MAX_LITERAL_CHARS:
+            problems.append(
+                f"{where(s)}: {s} {p}: literal of {len(o):,} characters "
+                f"(limit {MAX_LITERAL_CHARS:,})"
+            )
+        elif o.datatype is not None:
+            wrong = lexical_problem(str(o), str(o.datatype))
+            if wrong:
+                shown = str(p).replace(SAHEL_NS, "sahel:")
+                problems.append(f"{where_literal(s, str(o))}: {s} {shown}: {wrong}")
+    return problems
+
+
 def validate_shapes(
     parsed: Parsed, shapes: Graph, ontology: Graph, context: Iterable[Triple] = ()
 ) -> None:
     """SHACL, a group of subjects at a time (graph/shacl.py); `context` holds the rdf:type
     triples the stored graph knows of nodes the input names without typing them."""
     results = shacl.validate(parsed.triples, shacl.Shapes.of(shapes, ontology), context)
-    shacl.raise_if_any(results, parsed.where, _names())
+    shacl.raise_if_any(results, parsed.where, message_names())
 
 
 @functools.cache
-def _names() -> NamespaceManager:
+def message_names() -> NamespaceManager:
     """The prefixes messages show paths with: those of `Parsed.graph`, without building it."""
     graph = Graph()
     graph.bind("sahel", SAHEL_NS)
@@ -209,7 +230,7 @@ def literals_as_written() -> Iterator[None]:
 _OX_FORMATS = OX_PARSERS  # pyoxigraph parses these; rdflib reads JSON-LD and N3
 
 
-class _Reader:
+class Reader:
     """Collects the triples of several files: each triple once, one URIRef per IRI and one
     Literal per distinct literal across all files (less time, less memory)."""
 
@@ -228,6 +249,10 @@ class _Reader:
         self.triples.append(triple)
         if triple[0] not in self.origins:
             self.origins[triple[0]] = path
+
+    def _source(self, path: Path) -> dict[str, Any]:
+        """What pyoxigraph reads the file from (a subclass may count the bytes)."""
+        return {"path": str(path)}
 
     def read(self, path: Path, fmt: str, bnode_scope: str) -> None:
         size = path.stat().st_size
@@ -283,7 +308,8 @@ class _Reader:
 
         add = self._add
         # Named graphs (TriG, N-Quads) are merged: the knowledge graph is their union.
-        for quad in ox.parse(path=str(path), format=ox_format, base_iri=path.resolve().as_uri()):
+        source = self._source(path)
+        for quad in ox.parse(**source, format=ox_format, base_iri=path.resolve().as_uri()):
             add((term(quad.subject), term(quad.predicate), term(quad.object)), path)
 
 

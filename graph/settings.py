@@ -68,6 +68,14 @@ class Settings(BaseSettings):
     commit_wait_s: float = Field(
         default=60.0, gt=0, description="how long a load waits for readers before it commits"
     )
+    # Inputs larger than this are streamed through an index on disk (graph/load_stream.py):
+    # client memory stays bounded whatever their size. Smaller ones are read whole (faster).
+    stream_above_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=0, description="input bytes above which a load streams"
+    )
+    load_tmp: Path | None = Field(
+        default=None, description="folder for a streamed load's index (default: system temp)"
+    )
 
     # Queries.
     query_timeout_s: float = Field(default=10.0, gt=0)

@@ -127,36 +127,52 @@ def validate(
         by_subject[t[0]].append(t)
         if t[1] == RDF.type:
             types[t[0]].append(t)
+    return validate_groups(by_subject.items(), shapes, lambda named: _types_in(named, types))
+
+
+def validate_groups(
+    subjects: Iterable[tuple[Node, list[Triple]]],
+    shapes: Shapes,
+    types_of: Callable[[set[Node]], Iterable[Triple]],
+) -> list[Result]:
+    """Every violation of the shapes by the subjects (each with ALL of its triples), in
+    groups of about CHUNK_TRIPLES; `types_of` gives the rdf:type triples of the nodes a
+    group names (from the input, or the stored graph for those the input does not type)."""
     results: list[Result] = []
-    for subjects, chunk in _chunks(by_subject, types):
-        if _conforms(shapes, shapes.ontology_nt + chunk, subjects):
+    for named, chunk in _chunks(subjects, types_of):
+        if _conforms(shapes, shapes.ontology_nt + chunk, named):
             continue
-        results.extend(_explain(shapes, shapes.ontology_nt + chunk, subjects))
+        results.extend(_explain(shapes, shapes.ontology_nt + chunk, named))
     return results
 
 
+def _types_in(named: set[Node], types: dict[Node, list[Triple]]) -> Iterator[Triple]:
+    return (t for n in named for t in types.get(n, ()))
+
+
 def _chunks(
-    by_subject: dict[Node, list[Triple]], types: dict[Node, list[Triple]]
+    by_subject: Iterable[tuple[Node, list[Triple]]],
+    types_of: Callable[[set[Node]], Iterable[Triple]],
 ) -> Iterator[tuple[set[str], str]]:
     """Groups of subjects with their triples and the types of every node they name."""
     lines: list[str] = []
     subjects: set[str] = set()
     named: set[Node] = set()
-    for subject, own in by_subject.items():
+    for subject, own in by_subject:
         lines.extend(_nt(t) for t in own)
         subjects.add(_key(subject))
         named.add(subject)  # its stored types, when the input does not give them
         named.update(o for _, p, o in own if p != RDF.type and not isinstance(o, Literal))
         if len(lines) >= CHUNK_TRIPLES:
-            yield subjects, _with_types(lines, named, types)
+            yield subjects, _with_types(lines, types_of(named))
             lines, subjects, named = [], set(), set()
     if lines:
-        yield subjects, _with_types(lines, named, types)
+        yield subjects, _with_types(lines, types_of(named))
 
 
-def _with_types(lines: list[str], nodes: set[Node], types: dict[Node, list[Triple]]) -> str:
+def _with_types(lines: list[str], types: Iterable[Triple]) -> str:
     # A type triple already among the lines only repeats (N-Triples allows it).
-    lines.extend(_nt(t) for n in nodes for t in types.get(n, ()))
+    lines.extend(_nt(t) for t in types)
     return "\n".join(lines) + "\n"
 
 

@@ -39,6 +39,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.terms",
         "graph.shacl",
         "graph.jsonld",
+        "graph.triple_index",
     ),
     "mapping": ("graph.mapping",),
     "store": (
@@ -50,6 +51,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.touched",
         "graph.load_write",
         "graph.load_turn",
+        "graph.load_stream",
         "graph.queries_lookups",
     ),
     "read": (
