@@ -14,6 +14,7 @@ the index, as graph.rdf.check does.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -88,7 +89,8 @@ class TripleIndex:
         """Parse and check the files into a new index; raises InputError (or MappingError,
         RDFSyntaxError) naming file and line, leaving nothing behind."""
         files = rdf_files(paths)
-        scratch = Path(tempfile.mkdtemp(prefix="sahelkg-load-", dir=directory))
+        _remove_orphans(directory)
+        scratch = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=directory))
         index = cls(scratch, files, terms)
         try:
             reader = _IndexReader(index, registry, progress)
@@ -189,6 +191,27 @@ class TripleIndex:
 
 
 _RDF_TYPE = str(RDF.type)
+
+
+_PREFIX = "sahelkg-load-"
+
+
+def _remove_orphans(directory: Path | None) -> None:
+    """Indexes left by loads that were killed (their pid is in the folder's name)."""
+    for old in Path(directory or tempfile.gettempdir()).glob(_PREFIX + "*"):
+        pid = old.name[len(_PREFIX) :].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's: alive
+        return True
+    return True
 
 
 def _id(node: Node) -> str:

@@ -16,6 +16,7 @@ from bench import synth
 from graph import export, queries
 from graph.errors import InputError, LoadInProgress
 from graph.load import load, prepare
+from graph.load_stream import prepare_streamed
 from graph.ontology import Ontology
 from graph.rdf import parse_files
 from graph.store import Store
@@ -215,10 +216,10 @@ def test_a_load_failing_midway_commits_nothing(
     assert (store.counts(), export.graph_hash(store, ontology.registry)) == before
 
 
-def loader(script: str, path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+def loader(script: str, path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     """A loading process of its own, talking through pipes."""
     return subprocess.Popen(
-        [sys.executable, "-c", script, str(path)],
+        [sys.executable, "-c", script, str(path), *args],
         cwd=ROOT,
         env=env,
         stdin=subprocess.PIPE,
@@ -232,6 +233,7 @@ KILL_SCRIPT = """
 import sys
 from pathlib import Path
 from graph.load import load, prepare
+from graph.load_stream import prepare_streamed
 from graph.ontology import Ontology
 from graph.settings import Settings
 from graph.store import open_store
@@ -241,7 +243,10 @@ def progress(phase, done, total):
 
 settings = Settings()
 onto = Ontology.read(settings.ontology_path, None)
-prepared = prepare([Path(sys.argv[1])], onto, validate=False, progress=progress)
+if sys.argv[2] == "stream":
+    prepared = prepare_streamed([Path(sys.argv[1])], onto, False, progress, None, Path(sys.argv[3]))
+else:
+    prepared = prepare([Path(sys.argv[1])], onto, validate=False, progress=progress)
 store = open_store(settings)
 load(store, prepared, onto.registry, batch_size=200, progress=progress)
 print("finished", flush=True)
@@ -249,19 +254,28 @@ print("finished", flush=True)
 
 
 # Every stage of a load: parsing, batches committed (nodes, then relationships), the
-# switch that makes the load visible (killed as it starts: in flight, or not yet sent).
-KILL_AT = ["read", "nodes", "relationships", "switch"]
+# switch that makes the load visible (killed as it starts: in flight, or not yet sent);
+# a streamed input (graph/load_stream.py) also while it maps into its index on disk.
+KILL_AT = [(stage, "whole") for stage in ("read", "nodes", "relationships", "switch")]
+KILL_AT += [(stage, "stream") for stage in ("read", "map", "nodes", "relationships", "switch")]
 
 
-@pytest.mark.parametrize("stage", KILL_AT)
+@pytest.mark.parametrize(("stage", "mode"), KILL_AT)
 def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
-    store: Store, ontology: Ontology, tmp_path: Path, cli_env: dict[str, str], stage: str
+    store: Store,
+    ontology: Ontology,
+    tmp_path: Path,
+    cli_env: dict[str, str],
+    stage: str,
+    mode: str,
 ) -> None:
     load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
     before = (store.counts(), export.graph_hash(store, ontology.registry))
     big = tmp_path / "synth.nt"
     synth.write(big, 60_000)
-    proc = loader(KILL_SCRIPT, big, cli_env)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    proc = loader(KILL_SCRIPT, big, cli_env, mode, str(scratch))
     try:
         assert proc.stdout is not None
         seen = []
@@ -273,7 +287,8 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
             seen.append(line)
             # the second report of a batch stage: some batches of it are committed
             if line.startswith(stage) and (
-                stage in ("read", "switch") or len([s for s in seen if s.startswith(stage)]) >= 3
+                stage in ("read", "map", "switch")
+                or len([s for s in seen if s.startswith(stage)]) >= 3
             ):
                 os.kill(proc.pid, signal.SIGKILL)
                 break
@@ -290,8 +305,14 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
             break
         time.sleep(0.2)
     after = (store.counts(), export.graph_hash(store, ontology.registry))
-    # the next load deletes what the killed one staged, and goes through
-    report = load(store, prepare([big], ontology, validate=False), ontology.registry)
+    # the next load deletes what the killed one staged (and the index it left), goes through
+    if mode == "stream":
+        assert len(list(scratch.iterdir())) == 1  # SIGKILL: nobody could remove it
+        with prepare_streamed([big], ontology, False, directory=scratch) as streamed:
+            report = load(store, streamed, ontology.registry)
+        assert list(scratch.iterdir()) == []
+    else:
+        report = load(store, prepare([big], ontology, validate=False), ontology.registry)
     final = (store.counts(), export.graph_hash(store, ontology.registry))
     if stage == "switch":  # killed with the switch in flight: it commits whole, or not at all
         assert after in (before, final), (after, before, final)
