@@ -43,6 +43,7 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 BNODE = "_:"
 ROWS_PER_INSERT = 20_000
+CACHE_KIB = 65_536  # SQLite's page cache (its sorter takes as much): 64 MB, any input size
 MAX_PROBLEMS = 100  # shown; the count says how many more there were
 _CACHE_TERMS = 200_000  # the parser's term caches are emptied past this (memory bound)
 _SCHEMA = """
@@ -65,7 +66,7 @@ class TripleIndex:
         for pragma in (
             "journal_mode = OFF",  # a scratch file: nothing to recover after a crash
             "synchronous = OFF",
-            "cache_size = -262144",  # KiB: 256 MB of pages, whatever the input's size
+            f"cache_size = -{CACHE_KIB}",  # pages held in memory, whatever the input's size
             "temp_store = FILE",
             "locking_mode = EXCLUSIVE",
         ):
@@ -263,7 +264,7 @@ class _IndexReader(Reader):
         return {"input": _Counting(self.opened, self)}
 
     def _add(self, triple: Triple, path: Path) -> None:
-        if any(isinstance(t, BNode) for t in triple):
+        if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):  # never a predicate
             self.blank.append(triple)
             self.blank_nodes.update(t for t in triple if isinstance(t, BNode))
             if len(self.blank_nodes) > MAX_BLANK_NODES:
