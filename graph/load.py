@@ -136,6 +136,17 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """What exists before the writes (a whole input: millions of objects) is left out of
+    the per-batch collections (_collecting)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 class _Phases:
     """Times each step into `phases` and tells `progress` when one starts and ends."""
 
@@ -246,7 +257,7 @@ def load(
         "nodes": report.nodes,
         "relationships": report.relationships,
     }
-    with no_cyclic_gc():
+    with no_cyclic_gc(), _frozen():
         if replace:
             _load_in_one_transaction(
                 store, pg, registry, load_id, batch_size, report, record, phase, stale_s
@@ -282,7 +293,7 @@ def _load_staged(
             raise
     try:
         deferred: list[lw.Work] = []
-        run = turn.Beat(store, load_id)
+        run = _collecting(turn.Beat(store, load_id))
         writes = lw.Writer(
             run, registry, load_id, batch_size, fresh, report, progress, deferred, staged=True
         )
@@ -298,6 +309,22 @@ def _load_staged(
             progress("switch", 1, 1)
     finally:
         turn.release(load_id)
+
+
+def _collecting(run: Callable[[Callable[[Any], T]], T]) -> Callable[[Callable[[Any], T]], T]:
+    """`run`, then the youngest objects' reference cycles collected. The cyclic collector
+    is off during a load (no_cyclic_gc), and each transaction leaves the driver's session
+    in a cycle that holds the batch's rows: without this, a streamed load kept every batch
+    it wrote (1.5 KB a node; 5 GB of client memory at 10M triples). Only the objects made
+    since the last batch are looked at (the load froze the older ones)."""
+
+    def each(work: Callable[[Any], T]) -> T:
+        try:
+            return run(work)
+        finally:
+            gc.collect(0)
+
+    return each
 
 
 def _load_in_one_transaction(
