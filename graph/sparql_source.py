@@ -69,8 +69,9 @@ class StoreSource:
         self.registry = registry
 
     def version(self) -> tuple[str, ...]:
-        """Ids of the loads the graph holds, sorted."""
-        return tuple(sorted(str(r["id"]) for r in self.store.read(queries.API_LOAD_IDS)))
+        """Ids of the loads the graph holds, sorted. One attempt (Store.load_ids): through
+        the driver's retry loop an unreachable store took 30 s to answer /sparql with 503."""
+        return tuple(sorted(self.store.load_ids()))
 
     def write_all(self, out: IO[bytes]) -> None:
         """The whole graph as N-Triples (the export's triples)."""
