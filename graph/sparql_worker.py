@@ -13,10 +13,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph import scratch
 from graph.formats import RDF_FORMATS as GRAPH_FORMATS
 from graph.formats import RESULT_FORMATS
 from graph.namespaces import RDF_NS, SAHEL_NS
@@ -207,21 +206,7 @@ TMP_PREFIX = "sahelkg-sparql-"
 
 def remove_orphans() -> None:
     """Temporary copies left by SPARQL views whose process is gone (killed, crashed)."""
-    for path in Path(tempfile.gettempdir()).glob(f"{TMP_PREFIX}*-*"):
-        pid = path.name[len(TMP_PREFIX) :].split("-", 1)[0]
-        if not pid.isdigit() or _process_exists(int(pid)):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    scratch.remove_orphans(TMP_PREFIX)
 
 
 def unlink(*paths: Path | None) -> None:

@@ -25,6 +25,7 @@ from typing import IO, Any
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph import scratch
 from graph.errors import InputError, MappingError
 from graph.rdf import (
     MAX_BLANK_NODES,
@@ -90,9 +91,9 @@ class TripleIndex:
         """Parse and check the files into a new index; raises InputError (or MappingError,
         RDFSyntaxError) naming file and line, leaving nothing behind."""
         files = rdf_files(paths)
-        _remove_orphans(directory)
-        scratch = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=directory))
-        index = cls(scratch, files, terms)
+        scratch.remove_orphans(_PREFIX, directory)
+        folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=directory))
+        index = cls(folder, files, terms)
         try:
             reader = _IndexReader(index, registry, progress)
             read_files(reader, files)
@@ -195,24 +196,6 @@ _RDF_TYPE = str(RDF.type)
 
 
 _PREFIX = "sahelkg-load-"
-
-
-def _remove_orphans(directory: Path | None) -> None:
-    """Indexes left by loads that were killed (their pid is in the folder's name)."""
-    for old in Path(directory or tempfile.gettempdir()).glob(_PREFIX + "*"):
-        pid = old.name[len(_PREFIX) :].split("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's: alive
-        return True
-    return True
 
 
 def _id(node: Node) -> str:

@@ -29,6 +29,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.settings",
         "graph.namespaces",
         "graph.formats",
+        "graph.scratch",
     ),
     "ontology/rdf": (
         "graph.vocab",
