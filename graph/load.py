@@ -19,13 +19,14 @@ import gc
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import neo4j
-from rdflib import Graph, Literal
+from rdflib import Graph
 
 from graph import load_turn as turn
 from graph import load_write as lw
@@ -36,7 +37,6 @@ from graph.mapping import (
     PropertyGraph,
     RelRecord,
     interned_terms,
-    term_id,
     to_property_graph,
 )
 
@@ -46,6 +46,7 @@ from graph.rdf import Parsed, check, parse_files
 from graph.registry import Registry
 from graph.shacl import untyped_references
 from graph.store import Store
+from graph.terms import Key, triple_key
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -53,7 +54,8 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 class Input(Protocol):
     """What a load writes: an input read whole (Prepared) or streamed from disk
-    (graph.load_stream.Streamed). Nodes come in iri order, relationships by type."""
+    (graph.load_stream.Streamed). Each node once, then relationships by type (asked for
+    once every node is written: a streamed input maps as its nodes are taken)."""
 
     load_id: str
     phases: dict[str, float]
@@ -66,6 +68,8 @@ class Input(Protocol):
     def node_count(self) -> int: ...
     @property
     def rel_count(self) -> int: ...
+    @property
+    def nodes_known(self) -> int | None: ...  # node_count, when known without mapping
     def nodes(self) -> Iterable[NodeRecord]: ...
     def rel_groups(self) -> Iterable[tuple[tuple[str, bool], Iterable[RelRecord]]]: ...
 
@@ -92,6 +96,10 @@ class Prepared:
     @property
     def rel_count(self) -> int:
         return len(self.pg.rels)
+
+    @property
+    def nodes_known(self) -> int | None:
+        return len(self.pg.nodes)
 
     def nodes(self) -> Iterable[NodeRecord]:
         return sorted(self.pg.nodes.values(), key=lambda n: n.iri)
@@ -206,24 +214,22 @@ def content_id(graph: Graph | Iterable[tuple[Any, Any, Any]]) -> str:
 class ContentId:
     """The sum (mod 2**256) of each distinct triple's SHA-256, and their count, added one
     triple at a time: nothing is sorted or kept (a sorted list of every triple's text took
-    as much memory as the triples themselves)."""
+    as much memory as the triples themselves). A triple is hashed as its plain values
+    (graph.terms.triple_key), which the streamed index stores: its id is one scan."""
 
     def __init__(self) -> None:
         self.total, self.seen = 0, 0
 
     def add(self, triple: tuple[Any, Any, Any]) -> None:
-        self.total += int.from_bytes(hashlib.sha256(_nt(triple).encode()).digest(), "big")
+        self.add_key(triple_key(triple))
+
+    def add_key(self, key: Key) -> None:
+        self.total += int.from_bytes(hashlib.sha256(repr(key).encode()).digest(), "big")
         self.seen += 1
 
     def value(self) -> str:
         total = (self.total + self.seen) % (1 << 256)  # the count: adding a triple changes it
         return total.to_bytes(32, "big").hex()[:16]
-
-
-def _nt(triple: tuple[Any, Any, Any]) -> str:
-    s, p, o = triple
-    obj = o.n3() if isinstance(o, Literal) else term_id(o)
-    return f"{term_id(s)} {p} {obj}"
 
 
 def load(
@@ -234,29 +240,21 @@ def load(
     replace: bool = False,
     progress: Progress | None = None,
     stale_s: float = 600.0,
+    write_ahead: bool = True,
 ) -> LoadReport:
     """Write `prepared` (graph.load_write): staged, batches committing as they go and
     readers switched at the end; with `replace`, in one transaction. One load at a time:
-    LoadInProgress while another loader is alive (graph.load_turn, `stale_s`)."""
+    LoadInProgress while another loader is alive (graph.load_turn, `stale_s`).
+    `write_ahead`: a staged load's batches run in a thread of their own while the next is
+    made (off only to measure what it gains: bench/write_ahead.py)."""
     started = time.perf_counter()
     phase = _Phases(None)
     with phase("schema"):
         store.ensure_schema()  # constraints and indexes before any MERGE
     pg, load_id = prepared, prepared.load_id
-    report = LoadReport(
-        load_id=load_id,
-        files=prepared.files,
-        triples=prepared.triples,
-        nodes=prepared.node_count,
-        relationships=prepared.rel_count,
-    )
-    record = {
-        "startedAt": lw.now(),
-        "files": report.files,
-        "triples": report.triples,
-        "nodes": report.nodes,
-        "relationships": report.relationships,
-    }
+    # The counts come after the writes: a streamed input maps while it is written.
+    report = LoadReport(load_id, prepared.files, prepared.triples, 0, 0)
+    record = {"startedAt": lw.now(), "files": report.files, "triples": report.triples}
     with no_cyclic_gc(), _frozen():
         if replace:
             _load_in_one_transaction(
@@ -264,11 +262,27 @@ def load(
             )
         else:
             _load_staged(
-                store, pg, registry, load_id, batch_size, report, record, phase, progress, stale_s
+                store,
+                pg,
+                registry,
+                load_id,
+                batch_size,
+                report,
+                record,
+                phase,
+                progress,
+                stale_s,
+                write_ahead,
             )
     report.seconds = time.perf_counter() - started
     report.phases = {**prepared.phases, **phase.phases}
     return report
+
+
+def _counted(pg: Input, report: LoadReport, record: dict[str, Any]) -> None:
+    """The input's counts, into the report and the load's record (once it is mapped)."""
+    report.nodes, report.relationships = pg.node_count, pg.rel_count
+    record.update(nodes=report.nodes, relationships=report.relationships)
 
 
 def _load_staged(
@@ -282,6 +296,7 @@ def _load_staged(
     phase: _Phases,
     progress: Progress | None,
     stale_s: float,
+    write_ahead: bool,
 ) -> None:
     with phase("stage"):
         abandoned = turn.claim(store, load_id, stale_s)  # LoadInProgress: nothing written
@@ -294,13 +309,20 @@ def _load_staged(
     try:
         deferred: list[lw.Work] = []
         run = _collecting(turn.Beat(store, load_id))
-        writes = lw.Writer(
-            run, registry, load_id, batch_size, fresh, report, progress, deferred, staged=True
-        )
-        with phase("nodes"):
-            lw.write_nodes(writes, pg.nodes(), pg.node_count)
-        with phase("relationships"):
-            lw.write_rels(writes, pg.rel_groups(), pg.rel_count)
+        with ThreadPoolExecutor(1, thread_name_prefix="sahelkg-load") as pool:
+            writes = lw.Writer(
+                run, registry, load_id, batch_size, fresh, report, progress, deferred, True
+            )
+            writes.pool = pool if write_ahead else None
+            try:
+                with phase("nodes"):
+                    lw.write_nodes(writes, pg.nodes(), pg.nodes_known)
+                with phase("relationships"):
+                    lw.write_rels(writes, pg.rel_groups(), pg.rel_count)
+                _counted(pg, report, record)
+            except BaseException:
+                pool.shutdown(cancel_futures=True)  # the batch running ends; no other starts
+                raise
         if progress:
             progress("switch", 0, 1)
         with phase("switch"):
@@ -350,9 +372,10 @@ def _load_in_one_transaction(
         lw.delete_all(tx, batch_size, queries.DELETE_OTHER_NODES_BATCH)
         writes = lw.Writer(_in(tx), registry, load_id, batch_size, True, report, None)
         with phase("nodes"):
-            lw.write_nodes(writes, pg.nodes(), pg.node_count)
+            lw.write_nodes(writes, pg.nodes(), pg.nodes_known)
         with phase("relationships"):
             lw.write_rels(writes, pg.rel_groups(), pg.rel_count)
+        _counted(pg, report, record)
         tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
         store.gate_switch(tx)  # last: reads wait for the commit only (load_write.switch)
         work_done.append(time.perf_counter())

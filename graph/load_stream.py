@@ -4,10 +4,12 @@ ids, whatever the input's size. The load itself (staged, switched at the end, id
 is graph.load.load's, unchanged: a streamed input and a whole one give the same graph and
 the same load id (a test compares them on both servers).
 
-Passes over the index, each in subject order: check the shapes (a group of subjects at a
-time, as graph/shacl.py does for an input read whole); map each subject (graph.mapping.
-subject_records) into two more tables, nodes by iri and relationships by type, counting
-the load id on the way; then the writer reads those tables back in batches.
+Passes over the index: check the shapes (a group of subjects at a time, as graph/shacl.py
+does for an input read whole); the load id (one scan of the stored rows); then the mapping
+(graph.mapping.subject_records), one subject at a time, as the loader asks for nodes: each
+node goes straight to the writer, whose batches run in a thread of their own meanwhile
+(graph.load_write.Writer.submit), so the server writes while Python maps. The
+relationships wait in a table of the index, by type, until every node is written.
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ from graph.load import ContentId, Input, Ontology, Prepared, Progress, no_cyclic
 from graph.mapping import NodeRecord, RelRecord, id_term, interned_terms, node_record
 from graph.mapping import subject_records as map_subject
 from graph.rdf import message_names, rdf_files
+from graph.registry import Registry
 from graph.triple_index import TripleIndex
 
 Triple = tuple[Node, Node, Node]
 KnownTypes = Callable[[set[str]], Iterable[Triple]]
 _TABLES = """
-CREATE TABLE nodes (iri TEXT PRIMARY KEY, rec BLOB NOT NULL) WITHOUT ROWID;
+DROP TABLE IF EXISTS rels;
 CREATE TABLE rels (type TEXT NOT NULL, q INTEGER NOT NULL, start TEXT NOT NULL,
                    "end" TEXT NOT NULL, iri TEXT NOT NULL, rec BLOB NOT NULL);
 """
@@ -40,11 +43,17 @@ _ROWS_PER_INSERT = 5_000
 
 
 class Streamed:
-    """graph.load.Input read back from the index; close it (or use `with`) when done."""
+    """graph.load.Input read back from the index; close it (or use `with`) when done.
+    `nodes()` maps the input as it goes (again at each call); `rel_groups()` and the counts
+    map it first if no `nodes()` has run to its end."""
 
-    def __init__(self, index: TripleIndex, load_id: str, nodes: int, rels: int) -> None:
+    def __init__(
+        self, index: TripleIndex, load_id: str, registry: Registry, progress: Progress | None
+    ) -> None:
         self.index, self.load_id = index, load_id
-        self.node_count, self.rel_count = nodes, rels
+        self.registry, self.progress = registry, progress
+        self.mapped = False
+        self._nodes = self._rels = 0
         self.phases: dict[str, float] = {}
 
     @property
@@ -55,17 +64,40 @@ class Streamed:
     def files(self) -> list[str]:
         return [str(f) for f in self.index.files]
 
+    @property
+    def node_count(self) -> int:
+        self._ensure_mapped()
+        return self._nodes
+
+    @property
+    def rel_count(self) -> int:
+        self._ensure_mapped()
+        return self._rels
+
+    @property
+    def nodes_known(self) -> int | None:
+        return self._nodes if self.mapped else None
+
     def nodes(self) -> Iterator[NodeRecord]:
-        for (rec,) in self.index.db.execute("SELECT rec FROM nodes ORDER BY iri"):
-            iri, labels, props = pickle.loads(rec)
-            yield NodeRecord(iri, frozenset(labels), props)
+        """Every node of the input, subject by subject, then the nodes only named as
+        objects; their relationships go to the index's table on the way."""
+        self.mapped = False
+        with no_cyclic_gc():
+            yield from _map(self)
+        self.mapped = True
 
     def rel_groups(self) -> Iterator[tuple[tuple[str, bool], Iterator[RelRecord]]]:
+        self._ensure_mapped()
         cursor = self.index.db.execute(
             'SELECT type, q, rec FROM rels ORDER BY type, q, start, "end", iri'
         )
         for (rel_type, q), rows in itertools.groupby(cursor, key=lambda r: (r[0], r[1])):
             yield (rel_type, bool(q)), (RelRecord(rel_type, *pickle.loads(r[2])) for r in rows)
+
+    def _ensure_mapped(self) -> None:
+        if not self.mapped:
+            for _ in self.nodes():
+                pass
 
     def close(self) -> None:
         self.index.close()
@@ -115,11 +147,14 @@ def prepare_streamed(
                 _validate(index, ontology, known_types, progress)
                 phases["check"] = time.perf_counter() - started
             started = time.perf_counter()
-            streamed = _map(index, ontology, progress)
-            phases["map"] = time.perf_counter() - started
+            load_id = ContentId()
+            for key in index.rows():
+                load_id.add_key(key)
+            phases["id"] = time.perf_counter() - started
         except BaseException:
             index.close()
             raise
+    streamed = Streamed(index, load_id.value(), registry, progress)
     streamed.phases = phases
     return streamed
 
@@ -158,46 +193,45 @@ def _counted(
         progress(phase, index.triples, index.triples)
 
 
-def _map(index: TripleIndex, ontology: Ontology, progress: Progress | None) -> Streamed:
-    registry, db = ontology.registry, index.db
+def _map(streamed: Streamed) -> Iterator[NodeRecord]:
+    """The mapping, one subject at a time; its time goes to phases["map"] (it runs while
+    the loader writes the nodes it gave before)."""
+    index, registry, progress = streamed.index, streamed.registry, streamed.progress
+    db = index.db
     db.executescript(_TABLES)
-    load_id = ContentId()
-    nodes: list[tuple[str, bytes]] = []
     rels: list[tuple[Any, ...]] = []
     node_count = rel_count = 0
+    spent = 0.0
 
     def flush() -> None:
-        nonlocal nodes, rels
+        nonlocal rels
         db.execute("BEGIN")
-        db.executemany("INSERT INTO nodes VALUES (?, ?)", nodes)
         db.executemany("INSERT INTO rels VALUES (?, ?, ?, ?, ?, ?)", rels)
         db.execute("COMMIT")
-        nodes, rels = [], []
+        rels = []
 
-    def keep(node: NodeRecord | None, out: list[RelRecord]) -> None:
-        nonlocal node_count, rel_count
-        if node is not None:
-            nodes.append((node.iri, _pickled(node)))
-            node_count += 1
+    started = time.perf_counter()
+    for subject, own in _counted(index, "map", progress):
+        node, out = map_subject(subject, own, registry, index)
         for r in out:
             rel = pickle.dumps((r.start, r.end, r.props), protocol=pickle.HIGHEST_PROTOCOL)
             rels.append((r.type, "iri" in r.props, r.start, r.end, r.props.get("iri", ""), rel))
         rel_count += len(out)
-        if len(nodes) + len(rels) >= _ROWS_PER_INSERT:
+        if len(rels) >= _ROWS_PER_INSERT:
             flush()
-
-    for subject, own in _counted(index, "map", progress):
-        for triple in own:
-            load_id.add(triple)
-        keep(*map_subject(subject, own, registry, index))
+        if node is not None:
+            node_count += 1
+            spent += time.perf_counter() - started
+            yield node
+            started = time.perf_counter()
     for iri in index.only_objects():
-        keep(node_record(id_term(iri), set(), [], registry), [])
+        node_count += 1
+        spent += time.perf_counter() - started
+        yield node_record(id_term(iri), set(), [], registry)
+        started = time.perf_counter()
     flush()
-    return Streamed(index, load_id.value(), node_count, rel_count)
-
-
-def _pickled(node: NodeRecord) -> bytes:
-    return pickle.dumps((node.iri, tuple(node.labels), node.props), pickle.HIGHEST_PROTOCOL)
+    streamed._nodes, streamed._rels = node_count, rel_count
+    streamed.phases["map"] = spent + time.perf_counter() - started
 
 
 __all__ = ["Input", "Streamed", "open_input", "prepare_streamed"]

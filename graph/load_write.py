@@ -17,8 +17,9 @@ of two ways (graph/README.md, "Loading"):
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -57,6 +58,9 @@ class Writer:
     defer: list[Work] | None = None
     staged: bool = False
     created: dict[str, str] = field(default_factory=dict)  # iri -> element id
+    pool: ThreadPoolExecutor | None = None  # runs batches beside the next one's making
+    inflight: deque[tuple[Future[Any], Callable[[Any], None]]] = field(default_factory=deque)
+    failed: bool = False
 
     def later(self, work: Work) -> None:
         """`work` now (one transaction) or in the switch (staged)."""
@@ -65,10 +69,44 @@ class Writer:
         else:
             self.defer.append(work)
 
+    def submit(
+        self, work: Callable[[neo4j.ManagedTransaction], T], then: Callable[[T], None]
+    ) -> None:
+        """Run `work` as one batch, then `then(result)` in this thread, in submission order.
+        With a pool, the batch runs in its thread while the caller makes the next one (the
+        server writes while Python maps and builds rows); one batch at most waits its turn,
+        so memory holds two."""
+        if self.pool is None:
+            then(self.run(work))
+            return
+        self.inflight.append((self.pool.submit(self._guarded, work), then))
+        while len(self.inflight) > 1:
+            self._settle()
 
-def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int) -> None:
-    """Nodes by batch (`records` in iri order, `total` of them, streamed or not): created
-    when new, else merged with what is stored (union)."""
+    def _guarded(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        # In the pool's thread: once a batch has failed, the one queued behind it never
+        # starts (it would write into a load that is already failing).
+        if self.failed:
+            raise CancelledError("an earlier batch of this load failed")
+        try:
+            return self.run(work)
+        except BaseException:
+            self.failed = True
+            raise
+
+    def drain(self) -> None:
+        """Wait for every batch submitted (their `then` run here, in order)."""
+        while self.inflight:
+            self._settle()
+
+    def _settle(self) -> None:
+        future, then = self.inflight.popleft()
+        then(future.result())
+
+
+def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int | None) -> None:
+    """Nodes by batch (`records`, `total` of them or None when not known yet: a streamed
+    input maps as it goes): created when new, else merged with what is stored (union)."""
     registry, load_id, report = w.registry, w.load_id, w.report
     stamp = {"loadId": load_id, **({"stagedBy": load_id} if w.staged else {})}
     done = 0
@@ -100,17 +138,22 @@ def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int) -> None:
                     made[row["iri"]] = row["id"]
             return made, updates, relabel
 
-        made, updates, relabel = w.run(work)  # a retried batch gives its results once
-        w.created.update(made)
-        report.created_nodes += len(made)
-        if updates:
-            w.later(_run(queries.UPDATE_NODES, rows=updates))
-            report.updated_nodes += len(updates)
-        for labels, iris in relabel.items():
-            w.later(_run(queries.add_labels(labels), iris=iris))
-        done += len(batch)
-        if w.progress:
-            w.progress("nodes", done, total)
+        def then(result: Any, size: int = len(batch)) -> None:
+            nonlocal done
+            made, updates, relabel = result  # a retried batch gives its results once
+            w.created.update(made)
+            report.created_nodes += len(made)
+            if updates:
+                w.later(_run(queries.UPDATE_NODES, rows=updates))
+                report.updated_nodes += len(updates)
+            for labels, iris in relabel.items():
+                w.later(_run(queries.add_labels(labels), iris=iris))
+            done += size
+            if w.progress:
+                w.progress("nodes", done, done if total is None else total)
+
+        w.submit(work, then)
+    w.drain()  # the relationships look their ends up in w.created
 
 
 class _Pending:
@@ -137,9 +180,12 @@ class _Pending:
     def flush(self) -> None:
         items, self.items, self.rows = self.items, [], 0
         if items:
-            results = self.w.run(lambda tx: [work(tx) for work, _ in items])
-            for (_, then), result in zip(items, results, strict=True):
-                then(result)
+
+            def then(results: list[Any]) -> None:
+                for (_, each), result in zip(items, results, strict=True):
+                    each(result)
+
+            self.w.submit(lambda tx: [work(tx) for work, _ in items], then)
 
 
 def rel_groups(rels: Iterable[RelRecord]) -> list[tuple[tuple[str, bool], list[RelRecord]]]:
@@ -194,6 +240,7 @@ def write_rels(
             if w.progress:
                 w.progress("relationships", done, total)
     pending.flush()
+    w.drain()
 
 
 def _later_plain(w: Writer, rel_type: str) -> Callable[[list[dict[str, Any]]], None]:

@@ -6,14 +6,38 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import RDF, BNode, Graph, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from graph.registry import Registry
 
 Triple = tuple[Node, Node, Node]
+Key = tuple[str, str, str, int, str, str]
 RDF_TYPE = RDF.type
+BNODE = "_:"
+
+
+def node_id(node: Node) -> str:
+    return BNODE + str(node) if isinstance(node, BNode) else str(node)
+
+
+def triple_key(triple: Triple) -> Key:
+    """A triple as plain values, one-to-one: (subject, predicate, object, 1 for a literal
+    else 0, language tag, datatype), "" where there is none. The streamed index's rows and
+    the load id's input (graph.load.ContentId), so both ways of reading agree."""
+    s, p, o = triple
+    if isinstance(o, Literal):
+        dt = o.datatype
+        return (
+            node_id(s),
+            str(p),
+            str(o),
+            1,
+            o.language or "",
+            str(dt) if dt and not o.language else "",
+        )
+    return node_id(s), str(p), node_id(o), 0, "", ""
 
 
 def canonicalise(graph: Graph) -> Graph:

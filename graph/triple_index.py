@@ -37,12 +37,12 @@ from graph.rdf import (
     where_literal_in,
 )
 from graph.registry import Registry
-from graph.terms import canonicalise
+from graph.terms import BNODE, Key, canonicalise, triple_key
+from graph.terms import node_id as _id
 
 Triple = tuple[Node, Node, Node]
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
-BNODE = "_:"
 ROWS_PER_INSERT = 20_000
 CACHE_KIB = 65_536  # SQLite's page cache (its sorter takes as much): 64 MB, any input size
 MAX_PROBLEMS = 100  # shown; the count says how many more there were
@@ -129,6 +129,10 @@ class TripleIndex:
         if own:
             yield subject, own
 
+    def rows(self) -> Iterator[Key]:
+        """Every triple as stored (graph.terms.triple_key), in no particular order."""
+        return iter(self.db.execute("SELECT s, p, o, k, lang, dt FROM t"))
+
     def types_of(self, nodes: Iterable[Node]) -> dict[Node, list[Triple]]:
         """The rdf:type triples the input gives each of `nodes` (only those it types)."""
         found: dict[Node, list[Triple]] = {}
@@ -198,18 +202,6 @@ _RDF_TYPE = str(RDF.type)
 _PREFIX = "sahelkg-load-"
 
 
-def _id(node: Node) -> str:
-    return BNODE + str(node) if isinstance(node, BNode) else str(node)
-
-
-def row(triple: Triple) -> tuple[str, str, str, int, str, str]:
-    s, p, o = triple
-    if isinstance(o, Literal):
-        dt = o.datatype
-        return _id(s), str(p), str(o), 1, o.language or "", str(dt) if dt and not o.language else ""
-    return _id(s), str(p), _id(o), 0, "", ""
-
-
 class _IndexReader(Reader):
     """graph.rdf.Reader writing into the index instead of a list: rows go in batches,
     problems are gathered (the first MAX_PROBLEMS), blank-node triples wait for their ids."""
@@ -217,7 +209,7 @@ class _IndexReader(Reader):
     def __init__(self, index: TripleIndex, registry: Registry, progress: Progress | None) -> None:
         super().__init__(index._terms)
         self.index, self.registry, self.progress = index, registry, progress
-        self.rows: list[tuple[str, str, str, int, str, str]] = []
+        self.rows: list[Key] = []
         self.batch: list[Triple] = []
         self.blank: list[Triple] = []
         self.blank_nodes: set[Node] = set()
@@ -273,7 +265,7 @@ class _IndexReader(Reader):
         batch, self.batch = self.batch, []
         db = self.index.db
         db.execute("BEGIN")
-        db.executemany("INSERT OR IGNORE INTO t VALUES (?, ?, ?, ?, ?, ?)", map(row, batch))
+        db.executemany("INSERT OR IGNORE INTO t VALUES (?, ?, ?, ?, ?, ?)", map(triple_key, batch))
         db.executemany("INSERT OR IGNORE INTO origin VALUES (?, ?)", self.origins_rows)
         db.execute("COMMIT")
         self.origins_rows = []

@@ -226,7 +226,9 @@ def test_two_workers_both_drop_their_cache_when_a_load_commits(
             return answers
 
         before = fresh_connections(40)
-        assert all(r.status_code == 200 and not r.json()["items"] for r in before)
+        assert all(r.status_code == 200 and not r.json()["items"] for r in before), [
+            (r.status_code, r.text[:200]) for r in before if r.status_code != 200
+        ] or (tmp_path / "serve.log").read_text()[-2000:]
         assert sum(r.headers["x-cache"] == "hit" for r in before) >= 30
         done = subprocess.run(
             [SAHELKG, "load", "--no-validate", str(extra)],
