@@ -34,13 +34,14 @@ from rdflib.term import Node
 
 from graph.errors import MappingError
 from graph.registry import PREFIXES, RESERVED_KEYS, Registry, local_name
+from graph.terms import BNODE as BNODE_PREFIX
+from graph.terms import node_id as term_id
 from graph.vocab import SAHEL
 
 Triple = tuple[Node, Node, Node]
 Value = str | int | float | bool | dt.date
 PropValue = Value | list[Value]
 
-BNODE_PREFIX = "_:"
 INT64 = (-(2**63), 2**63 - 1)
 # One object per term the hot loops compare against. rdflib's namespaces make a new URIRef
 # on every attribute access and URIRef equality is Python code; graph.rdf hands out these
@@ -87,14 +88,6 @@ class PropertyGraph:
 
 
 # --------------------------------------------------------------------------- terms
-
-
-def term_id(term: Node) -> str:
-    if type(term) is URIRef:  # most terms; isinstance on rdflib terms is an ABC check
-        return str(term)
-    if isinstance(term, BNode):
-        return BNODE_PREFIX + str(term)
-    return str(term)
 
 
 def interned_terms(registry: Registry) -> dict[str, URIRef]:

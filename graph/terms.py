@@ -19,6 +19,9 @@ BNODE = "_:"
 
 
 def node_id(node: Node) -> str:
+    """A node's id as stored: its IRI, or "_:" and the blank node's id."""
+    if type(node) is URIRef:  # most terms; isinstance on rdflib terms is an ABC check
+        return str(node)
     return BNODE + str(node) if isinstance(node, BNode) else str(node)
 
 
