@@ -131,14 +131,22 @@ def ontology() -> Ontology:
 
 
 def wipe(server: Server, batch: int = 10_000) -> None:
-    """Empty the database whatever wrote it (our nodes, the peer's, load records)."""
+    """Empty the database whatever wrote it (our nodes, the peer's, load records). A batch
+    that outlives the server's statement timeout (ArcadeDB: 10,000 nodes of a 1M graph,
+    each with its relationships) is tried again at half the size."""
     while True:
-        rec = server.driver.execute_query(
-            "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
-            limit=batch,
-            database_=server.settings.database,
-            routing_=neo4j.RoutingControl.WRITE,
-        ).records
+        try:
+            rec = server.driver.execute_query(
+                "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
+                limit=batch,
+                database_=server.settings.database,
+                routing_=neo4j.RoutingControl.WRITE,
+            ).records
+        except neo4j.exceptions.ClientError as e:
+            if "TimedOut" not in (e.code or "") or batch <= 100:
+                raise
+            batch //= 2
+            continue
         if not rec or int(rec[0]["deleted"]) == 0:
             return
 
