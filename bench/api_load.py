@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, free_port, machine, neo4j_server, private_server
+from bench.common import ROOT, cpu_seconds, free_port, machine, neo4j_server, private_server
 from graph.load import Ontology, load, prepare
 from graph.settings import Settings
 
@@ -90,22 +90,6 @@ def parse_wrk(out: str) -> dict[str, Any]:
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(int(x) for x in sock.groups()) if sock else 0,
     }
-
-
-def cpu_seconds(pid: int | None) -> float:
-    """User + system CPU of a process and its live children (uvicorn's workers, the SPARQL
-    worker), from /proc."""
-    if pid is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    kids = Path(f"/proc/{pid}/task/{pid}/children")
-    for child in kids.read_text().split() if kids.exists() else []:
-        total += cpu_seconds(int(child))
-    return total
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:

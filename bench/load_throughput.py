@@ -40,6 +40,7 @@ from bench.common import (
     SIZES,
     Server,
     Timer,
+    cpu_seconds,
     machine,
     neo4j_server,
     ontology,
@@ -208,6 +209,7 @@ def run_one(
 ) -> None:
     """One timed run; keeps the best (lowest) time of each contender in `row`."""
     extra = ""
+    cpu = time.process_time(), cpu_seconds(server.pid)
     try:
         if who == "ours":
             seconds, timer, _ = run_ours(server, path, onto)
@@ -227,12 +229,15 @@ def run_one(
             counts = count(server)
             wipe(server)
             drop_peer_index(server)
+    # CPU seconds of this process (every thread) and of the server: how busy each side was
+    used = time.process_time() - cpu[0], cpu_seconds(server.pid) - cpu[1]
     if who != "peer":
         counts = count(server)
     row[who] = min(seconds, row.get(who, float("inf")))
     print(
         f"[{label}] {who}: {seconds:.2f}s ({triples / seconds:,.0f} triples/s), "
-        f"{counts[0]:,} nodes, {counts[1]:,} rels{extra}",
+        f"{counts[0]:,} nodes, {counts[1]:,} rels; CPU: client {used[0]:.1f}s, "
+        f"server {used[1]:.1f}s{extra}",
         flush=True,
     )
 
