@@ -37,7 +37,6 @@ from graph.mapping import (
     PropertyGraph,
     RelRecord,
     interned_terms,
-    mapped_nodes,
     to_property_graph,
 )
 
@@ -77,15 +76,10 @@ class Input(Protocol):
 
 @dataclass
 class Prepared:
-    """An input read whole, parsed, checked and given its load id. Its mapping runs as the
-    loader takes the nodes (`nodes()`, again at each call), while the batches before are
-    written (graph.load_write.Writer.submit); its time goes to phases["map"]."""
-
     parsed: Parsed
-    registry: Registry
+    pg: PropertyGraph
     load_id: str
-    phases: dict[str, float] = field(default_factory=dict)  # seconds: read, check, id, map
-    _mapped: tuple[int, list[RelRecord]] | None = None  # nodes, relationships: once mapped
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: read, check, map, id
 
     @property
     def triples(self) -> int:
@@ -97,44 +91,21 @@ class Prepared:
 
     @property
     def node_count(self) -> int:
-        return self._ensure_mapped()[0]
+        return len(self.pg.nodes)
 
     @property
     def rel_count(self) -> int:
-        return len(self._ensure_mapped()[1])
+        return len(self.pg.rels)
 
     @property
     def nodes_known(self) -> int | None:
-        return None if self._mapped is None else self._mapped[0]
+        return len(self.pg.nodes)
 
-    @property
-    def pg(self) -> PropertyGraph:
-        """The whole mapping at once (kept by nobody: each call maps again)."""
-        return to_property_graph(self.parsed.triples, self.registry)
-
-    def nodes(self) -> Iterator[NodeRecord]:
-        rels: list[RelRecord] = []
-        count, spent = 0, 0.0
-        with no_cyclic_gc():
-            started = time.perf_counter()
-            for node in mapped_nodes(self.parsed.triples, self.registry, rels):
-                count += 1
-                spent += time.perf_counter() - started
-                yield node
-                started = time.perf_counter()
-        rels.sort(key=lambda r: r.key)
-        self._mapped = count, rels
-        self.phases["map"] = spent + time.perf_counter() - started
+    def nodes(self) -> Iterable[NodeRecord]:
+        return sorted(self.pg.nodes.values(), key=lambda n: n.iri)
 
     def rel_groups(self) -> Iterable[tuple[tuple[str, bool], Iterable[RelRecord]]]:
-        return lw.rel_groups(self._ensure_mapped()[1])
-
-    def _ensure_mapped(self) -> tuple[int, list[RelRecord]]:
-        if self._mapped is None:
-            for _ in self.nodes():
-                pass
-        assert self._mapped is not None
-        return self._mapped
+        return lw.rel_groups(self.pg.rels)
 
     def __enter__(self) -> Prepared:
         return self
@@ -210,8 +181,7 @@ def prepare(
     known_types: Callable[[set[str]], Iterable[tuple[Any, Any, Any]]] | None = None,
 ) -> Prepared:
     """Parse and check (nothing is written); raises InputError naming file and line.
-    `progress` hears of each step (read, check, id) as it starts and ends; the mapping runs
-    as the loader takes the nodes (Prepared.nodes).
+    `progress` hears of each step (read, check, map, id) as it starts and ends.
     `known_types` gives the stored classes of the IRIs the input names without a type
     (graph.touched.stored_types), so SHACL sees what the load will join."""
     phase = _Phases(progress)
@@ -226,9 +196,11 @@ def prepare(
                 known_types(untyped_references(parsed.triples)) if known_types and shapes else ()
             )
             check(parsed, ontology.registry, shapes, ontology.graph, context)
+        with phase("map"):
+            pg = to_property_graph(parsed.triples, ontology.registry)
         with phase("id"):
             load_id = content_id(parsed.triples)
-    return Prepared(parsed, ontology.registry, load_id, phase.phases)
+    return Prepared(parsed, pg, load_id, phase.phases)
 
 
 def content_id(graph: Graph | Iterable[tuple[Any, Any, Any]]) -> str:

@@ -213,33 +213,25 @@ def normalise_text(text: str) -> str:
 
 
 def to_property_graph(triples: Iterable[Triple], registry: Registry) -> PropertyGraph:
-    rels: list[RelRecord] = []
-    nodes = {node.iri: node for node in mapped_nodes(triples, registry, rels)}
-    return PropertyGraph(nodes, sorted(rels, key=lambda r: r.key))
-
-
-def mapped_nodes(
-    triples: Iterable[Triple], registry: Registry, rels: list[RelRecord]
-) -> Iterator[NodeRecord]:
-    """to_property_graph's nodes, each as soon as it is mapped (a load writes batches while the
-    next are mapped); the relationships go into `rels`, complete after the last node."""
     by_subject: dict[Node, list[Triple]] = defaultdict(list)
     objects: set[Node] = set()
     for t in triples:
         by_subject[t[0]].append(t)
-        if not isinstance(t[2], Literal) and not _is_type(t[1], t[2], registry):
-            objects.add(t[2])
-    seen: set[str] = set()
+        o = t[2]
+        if not isinstance(o, Literal) and not _is_type(t[1], o, registry):
+            objects.add(o)
+    nodes: dict[str, NodeRecord] = {}
+    rels: list[RelRecord] = []
     for s, own in by_subject.items():
         node, out = subject_records(s, own, registry, objects)
+        if node is not None:
+            nodes[node.iri] = node
         rels.extend(out)
-        if node is not None and node.iri not in seen:
-            seen.add(node.iri)
-            yield node
     for o in objects:
-        if (iri := term_id(o)) not in seen:
-            seen.add(iri)
-            yield node_record(o, set(), [], registry)
+        if term_id(o) not in nodes:
+            nodes[term_id(o)] = node_record(o, set(), [], registry)
+    rels.sort(key=lambda r: r.key)
+    return PropertyGraph(nodes, rels)
 
 
 def subject_records(

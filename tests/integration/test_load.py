@@ -57,7 +57,7 @@ def test_counts_equal_the_mapping_and_loading_twice_changes_nothing(
     prepared = prepare([ONTOLOGY, SEEDS], ontology)
     first = load(store, prepared, ontology.registry)
     assert store.counts() == (len(prepared.pg.nodes), len(prepared.pg.rels))
-    steps = ["read", "check", "id", "map", "schema", "stage", "nodes", "relationships", "switch"]
+    steps = ["read", "check", "map", "id", "schema", "stage", "nodes", "relationships", "switch"]
     assert list(first.phases) == steps and all(v >= 0 for v in first.phases.values())
     assert sum(first.phases.values()) - sum(prepared.phases.values()) <= first.seconds
     assert first.created_nodes == len(prepared.pg.nodes)

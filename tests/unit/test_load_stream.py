@@ -176,18 +176,3 @@ def test_progress_is_told_of_each_pass(ontology: Ontology, tmp_path: Path) -> No
             if taken == 12_000:  # past the first report (every 50,000 triples)
                 assert 0 < heard["map"][0] < s.triples
         assert heard["map"] == (s.triples, s.triples)
-
-
-def test_an_input_read_whole_is_mapped_as_the_loader_takes_its_nodes(ontology: Ontology) -> None:
-    whole = prepare(SEEDS, ontology)
-    assert "map" not in whole.phases and whole.nodes_known is None  # nothing mapped yet
-    taken = whole.nodes()
-    first = next(taken)
-    assert "map" not in whole.phases  # the first node comes before the rest is mapped
-    rest = list(taken)
-    assert whole.phases["map"] > 0 and whole.nodes_known == 1 + len(rest)
-    everything = whole.pg  # the mapping in one go, as before
-    assert sorted(n.iri for n in [first, *rest]) == sorted(everything.nodes)
-    assert whole.rel_count == len(everything.rels) > 0
-    again = sorted((n.iri, n.labels, n.props) for n in whole.nodes())
-    assert again == sorted((n.iri, n.labels, n.props) for n in everything.nodes.values())
