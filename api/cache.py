@@ -60,6 +60,7 @@ class Version:
     marker: version.Token  # the marker file as this version was read after it
     tag: str  # hash of the build and the sorted load ids: the ETag's graph part
     generation: int  # changes whenever the graph may have changed (cache entries' key)
+    load_ids: tuple[str, ...] = ()  # sorted: handed to the routes' reads (Reader.load_ids)
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class GraphVersion:
             if state is not None and state.marker == marker and state.tag == tag:
                 return state
             generation = state.generation + 1 if state is not None else 0
-            self.state = Version(marker, tag, generation)
+            self.state = Version(marker, tag, generation, tuple(sorted(ids)))
             if self.cache is not None:
                 self.cache.drop_other_generations(generation)
             return self.state
@@ -253,6 +254,9 @@ class HttpCache:
         if state is None:
             await self.app(scope, receive, send)
             return
+        # The reads of this request know the graph's version without asking the store
+        # (the name matcher's index is kept per version: graph/match_store.py).
+        scope.setdefault("state", {})["load_ids"] = state.load_ids
         key = b"\0".join(
             (
                 scope.get("scheme", "http").encode(),

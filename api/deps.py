@@ -56,7 +56,8 @@ async def get_sparql(request: Request) -> SparqlEngine:
 
 async def get_reader(request: Request) -> Reader:
     state = request.app.state
-    return Reader.of(state.store, state.ontology.registry, state.settings)
+    load_ids = getattr(request.state, "load_ids", None)  # api/cache.py, when it knows them
+    return Reader.of(state.store, state.ontology.registry, state.settings, load_ids)
 
 
 async def get_reads(request: Request) -> ReadPool:

@@ -21,8 +21,11 @@ Rows = Callable[..., list[dict[str, Any]]]  # Reader.rows: (statement, **params)
 _LABELS_KEPT = frozenset({"Resource"})
 
 
-def graph_version(rows: Rows) -> str:
-    return ",".join(sorted(str(r["id"]) for r in rows(queries.API_LOAD_IDS)))
+def graph_version(rows: Rows, load_ids: Iterable[str] | None = None) -> str:
+    """The graph's version: its committed load ids, read from the store unless given."""
+    if load_ids is None:
+        load_ids = (str(r["id"]) for r in rows(queries.API_LOAD_IDS))
+    return ",".join(sorted(load_ids))
 
 
 def build_index(rows: Rows, registry: Registry, version: str = "") -> Index:
@@ -63,8 +66,9 @@ class IndexCache:
         self._lock = threading.Lock()
         self._index: Index | None = None
 
-    def get(self, rows: Rows, registry: Registry) -> Index:
-        version = graph_version(rows)
+    def get(self, rows: Rows, registry: Registry, load_ids: Iterable[str] | None = None) -> Index:
+        """The index of the graph's current version (`load_ids` when the caller knows them)."""
+        version = graph_version(rows, load_ids)
         index = self._index
         if index is not None and index.version == version:
             return index

@@ -52,7 +52,10 @@ class Reconciler:
 
     def index(self) -> Index:
         store = self.reader.store
-        return cache_for(store.driver, store.database).get(self.reader.scan, self.reader.registry)
+        reader = self.reader
+        return cache_for(store.driver, store.database).get(
+            reader.scan, reader.registry, reader.load_ids
+        )
 
     # ---------------------------------------------------------------- types
 

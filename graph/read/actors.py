@@ -34,7 +34,9 @@ def search(reader: Reader, q: str | None, type_: str | None, limit: int, offset:
     from graph.match_store import cache_for
 
     store = reader.store
-    index = cache_for(store.driver, store.database).get(reader.scan, reader.registry)
+    index = cache_for(store.driver, store.database).get(
+        reader.scan, reader.registry, reader.load_ids
+    )
     ranked = index.match(Query(text, (label or "Actor",), limit=SEARCH_CAP))
     score = {c.iri: c for c in ranked}
     key = normalise_text(text)

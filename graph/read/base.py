@@ -79,9 +79,18 @@ class Reader:
     # Whole-graph reads (exports, the SPARQL view's copy): a deadline of their own, far
     # above the request's, so that a stuck server cannot hold an export forever.
     snapshot_timeout_s: float = 1800.0
+    # The graph's committed load ids when the caller knows them (the API's HTTP cache reads
+    # them once per commit): the name matcher's index is then kept without a store read.
+    load_ids: tuple[str, ...] | None = None
 
     @classmethod
-    def of(cls, store: Store, registry: Registry, settings: Settings) -> Reader:
+    def of(
+        cls,
+        store: Store,
+        registry: Registry,
+        settings: Settings,
+        load_ids: tuple[str, ...] | None = None,
+    ) -> Reader:
         """The reader with the settings' deadline and caps: the same for the API and the CLI."""
         return cls(
             store,
@@ -89,6 +98,7 @@ class Reader:
             timeout_s=settings.query_timeout_s,
             max_rows=settings.max_rows,
             max_response_bytes=settings.max_response_bytes,
+            load_ids=load_ids,
         )
 
     # -- running statements

@@ -29,6 +29,7 @@ class Graph:
         self.app_calls = 0
         self.id_reads = 0
         self.down = False
+        self.seen_load_ids: list[object] = []  # what each request told the routes
 
     async def read_ids(self) -> Sequence[str]:
         self.id_reads += 1
@@ -38,6 +39,7 @@ class Graph:
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.app_calls += 1
+        self.seen_load_ids.append(scope.get("state", {}).get("load_ids"))
         headers = [(b"content-type", b"application/json"), *self.extra_headers]
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         step = max(1, len(self.body) // self.chunks)
@@ -85,6 +87,8 @@ def test_a_read_is_tagged_kept_and_served_again(tmp_path: Path) -> None:
         csv = await c.get("/actors?q=jnim", headers={"Accept": "text/csv"})
         assert len({etag, other.headers["etag"], csv.headers["etag"]}) == 3
         assert g.app_calls == 3 and g.id_reads == 1
+        # each render was told the version it answers for (Reader.load_ids)
+        assert g.seen_load_ids == [("load-a",)] * 3
 
     run(check, tmp_path)
 

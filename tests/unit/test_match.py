@@ -6,7 +6,10 @@ import datetime as dt
 
 import pytest
 
+from graph import queries
+from graph.load import Ontology
 from graph.match import Entity, Index, Query, acronym, name_forms, norm, translit
+from graph.match_store import IndexCache
 from graph.vocab import KG_NS
 
 
@@ -120,3 +123,23 @@ def test_initials_of_a_name_find_it(index: Index) -> None:
     best = index.match(Query("MLF"))[0]
     assert best.iri == KG_NS + "katiba-macina" and best.match
     assert {f.id: f.value for f in best.features}["acronym"] is True
+
+
+def test_the_index_is_kept_per_version_and_a_given_version_costs_no_store_read(
+    ontology: Ontology,
+) -> None:
+    asked: list[str] = []
+
+    def rows(query: str, **params: object) -> list[dict[str, object]]:
+        asked.append(query)
+        return [{"id": "load-a"}] if query == queries.API_LOAD_IDS else []
+
+    cache = IndexCache()
+    first = cache.get(rows, ontology.registry, ("load-a",))
+    assert queries.API_LOAD_IDS not in asked and asked  # built, the version not asked for
+    built = len(asked)
+    assert cache.get(rows, ontology.registry, ("load-a",)) is first and len(asked) == built
+    assert cache.get(rows, ontology.registry) is first  # the store says the same version
+    assert asked[built:] == [queries.API_LOAD_IDS]
+    newer = cache.get(rows, ontology.registry, ("load-b", "load-a"))  # a load committed
+    assert newer is not first and newer.version == "load-a,load-b"
