@@ -14,6 +14,7 @@ exported with `git archive` into a temporary folder and run from there). Per end
 turn, on the same machine minutes apart:
 
 - **today**: the baseline revision, the same URL every request;
+- **today uncached**: the baseline revision, a different URL every request (as `uncached`);
 - **cached**: this code, the same URL every request (after the first, answered from the
   worker's cache);
 - **uncached**: this code, a different URL every request (an ignored `_u` parameter: each
@@ -56,7 +57,7 @@ ENDPOINTS: list[tuple[str, str]] = [
     ("neighbourhood", "/actors/jnim/neighbourhood"),
     ("paths", "/paths?from=jnim&to=russia"),
 ]
-VARIANTS = ("today", "cached", "uncached", "304")
+VARIANTS = ("today", "today uncached", "cached", "uncached", "304")
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 # Each wrk thread numbers its requests; `tid` keeps the two threads' URLs apart.
 UNIQUE_LUA = """
@@ -186,7 +187,7 @@ def wrk_run(
 ) -> dict[str, Any]:
     command = [wrk, f"-c{connections}", f"-t{min(connections, 2)}", f"-d{seconds}s"]
     command += ["--latency", "--timeout", "10s"]
-    if variant == "uncached":
+    if variant.endswith("uncached"):
         script = tmp / "unique.lua"
         sep = "&" if "?" in url else "?"
         script.write_text(UNIQUE_LUA.replace("SEP", json.dumps(sep)))
@@ -226,9 +227,9 @@ def bench_backend(
             print(f"[{backend}] {machine()}", flush=True)
             for name, path in ENDPOINTS:
                 for variant in VARIANTS:
-                    if variant == "today" and "today" not in services:
+                    if variant.startswith("today") and "today" not in services:
                         continue
-                    base, pid = services["today" if variant == "today" else "new"]
+                    base, pid = services["today" if variant.startswith("today") else "new"]
                     status, headers = fetch(base + path)  # it must work (and is now cached)
                     etag = headers.get("etag", "")
                     if variant == "304":  # and revalidate: the status wrk will get
