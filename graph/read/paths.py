@@ -39,9 +39,7 @@ def paths(
     # as it is expanded. (ArcadeDB's allShortestPaths applies a WHERE on the path after
     # the search, so it misses a longer valid path when the shortest one is not valid.)
     depth: dict[str, int] = {a: 0}
-    # Each node's edges from the hop before, as rows: only those on a path kept become
-    # PathRel (a hop may expand thousands of edges; the models cost most of a request's CPU).
-    parents: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    parents: dict[str, list[tuple[str, PathRel]]] = {}
     frontier = [a]
     for hop in range(1, max_hops + 1):
         if not frontier or b in parents:
@@ -67,18 +65,31 @@ def paths(
                 depth[other] = hop
                 nxt.append(other)
                 refs.setdefault(other, ref_props(r, "other_"))
-            parents.setdefault(other, []).append((here, r))
+            parents.setdefault(other, []).append(
+                (
+                    here,
+                    PathRel(
+                        type=r["type"],
+                        source=r["start"],
+                        target=r["end"],
+                        validFrom=date_text(r["validFrom"]),
+                        validTo=date_text(r["validTo"]),
+                        sources=sorted(as_list(r["sources"])),
+                        iri=r["iri"],
+                    ),
+                )
+            )
         frontier = nxt
-    walks: list[tuple[list[str], list[dict[str, Any]]]] = []
+    walks: list[tuple[list[str], list[PathRel]]] = []
 
-    def back(node: str, nodes: list[str], rels: list[dict[str, Any]]) -> None:
+    def back(node: str, nodes: list[str], rels: list[PathRel]) -> None:
         if len(walks) >= MAX_PATHS:
             return
         if node == a:
             walks.append(([a, *nodes], rels))
             return
-        for prev, row in sorted(parents.get(node, []), key=lambda pr: (pr[0], pr[1]["type"])):
-            back(prev, [node, *nodes], [row, *rels])
+        for prev, rel in sorted(parents.get(node, []), key=lambda pr: (pr[0], pr[1].type)):
+            back(prev, [node, *nodes], [rel, *rels])
 
     if b in parents:
         back(b, [], [])
@@ -89,24 +100,7 @@ def paths(
         at=at.isoformat() if at else None,
         max_hops=max_hops,
         paths=[
-            Path(
-                length=len(rels),
-                nodes=[ref(n, refs.get(n)) for n in nodes],
-                relationships=[path_rel(r) for r in rels],
-            )
+            Path(length=len(rels), nodes=[ref(n, refs.get(n)) for n in nodes], relationships=rels)
             for nodes, rels in walks
         ],
-    )
-
-
-def path_rel(r: dict[str, Any]) -> PathRel:
-    """One relationship of a path, from its row of queries.API_PATH_STEPS."""
-    return PathRel(
-        type=r["type"],
-        source=r["start"],
-        target=r["end"],
-        validFrom=date_text(r["validFrom"]),
-        validTo=date_text(r["validTo"]),
-        sources=sorted(as_list(r["sources"])),
-        iri=r["iri"],
     )
