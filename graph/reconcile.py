@@ -51,9 +51,8 @@ class Reconciler:
     ontology: Graph
 
     def index(self) -> Index:
-        store = self.reader.store
         reader = self.reader
-        return cache_for(store.driver, store.database).get(
+        return cache_for(reader.store.driver, reader.store.database).get(
             reader.scan, reader.registry, reader.load_ids
         )
 
