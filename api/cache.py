@@ -60,7 +60,7 @@ class Version:
     marker: version.Token  # the marker file as this version was read after it
     tag: str  # hash of the build and the sorted load ids: the ETag's graph part
     generation: int  # changes whenever the graph may have changed (cache entries' key)
-    load_ids: tuple[str, ...] = ()  # sorted: handed to the routes' reads (Reader.load_ids)
+    load_ids: tuple[str, ...]  # sorted: handed to the routes' reads (Reader.load_ids)
 
 
 @dataclass(frozen=True)

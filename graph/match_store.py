@@ -10,12 +10,15 @@ import datetime as dt
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph import queries
 from graph.match import Entity, Index
 from graph.registry import Registry
 from graph.vocab import SAHEL
+
+if TYPE_CHECKING:  # graph.read imports this module inside its functions
+    from graph.read.base import Reader
 
 Rows = Callable[..., list[dict[str, Any]]]  # Reader.rows: (statement, **params) -> rows
 _LABELS_KEPT = frozenset({"Resource"})
@@ -89,6 +92,15 @@ def cache_for(driver: Any, database: str) -> IndexCache:
     key = (id(driver), database)
     with _CACHES_LOCK:
         return _CACHES.setdefault(key, IndexCache())
+
+
+def index_for(reader: Reader) -> Index:
+    """The current index of the reader's store (the search's and /reconcile's), checked
+    against the reader's load ids when it has them, else against the store's."""
+    store = reader.store
+    return cache_for(store.driver, store.database).get(
+        reader.scan, reader.registry, reader.load_ids
+    )
 
 
 def index_from_rdf(graph: Any, registry: Registry, extra: Any = None) -> Index:

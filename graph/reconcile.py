@@ -20,7 +20,7 @@ from rdflib import OWL, RDFS, Graph, URIRef
 from graph import queries
 from graph.errors import InputError, NotFound
 from graph.match import Candidate, Entity, Index, Query
-from graph.match_store import cache_for
+from graph.match_store import index_for
 from graph.namespaces import WIKIDATA_NS
 from graph.read import Reader, actors
 from graph.read.present import as_list, date_text, resolve, slug
@@ -51,10 +51,7 @@ class Reconciler:
     ontology: Graph
 
     def index(self) -> Index:
-        reader = self.reader
-        return cache_for(reader.store.driver, reader.store.database).get(
-            reader.scan, reader.registry, reader.load_ids
-        )
+        return index_for(self.reader)
 
     # ---------------------------------------------------------------- types
 

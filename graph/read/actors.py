@@ -31,12 +31,9 @@ def search(reader: Reader, q: str | None, type_: str | None, limit: int, offset:
             offset=offset,
         )
     from graph.match import Query
-    from graph.match_store import cache_for
+    from graph.match_store import index_for
 
-    store = reader.store
-    index = cache_for(store.driver, store.database).get(
-        reader.scan, reader.registry, reader.load_ids
-    )
+    index = index_for(reader)
     ranked = index.match(Query(text, (label or "Actor",), limit=SEARCH_CAP))
     score = {c.iri: c for c in ranked}
     key = normalise_text(text)
