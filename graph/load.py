@@ -16,7 +16,6 @@ that commit as they go into a STAGED load, which readers see only once it is com
 from __future__ import annotations
 
 import gc
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -26,12 +25,12 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import neo4j
-from rdflib import Graph
 
 from graph import load_turn as turn
 from graph import load_write as lw
 from graph import queries
 from graph.errors import InputError
+from graph.load_id import content_id
 from graph.mapping import (
     NodeRecord,
     PropertyGraph,
@@ -46,7 +45,6 @@ from graph.rdf import Parsed, check, parse_files
 from graph.registry import Registry
 from graph.shacl import untyped_references
 from graph.store import Store
-from graph.terms import Key, triple_key
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -201,35 +199,6 @@ def prepare(
         with phase("id"):
             load_id = content_id(parsed.triples)
     return Prepared(parsed, pg, load_id, phase.phases)
-
-
-def content_id(graph: Graph | Iterable[tuple[Any, Any, Any]]) -> str:
-    """The same triples give the same id, whatever files and order they came in (ContentId)."""
-    total = ContentId()
-    for triple in graph:  # parse_files gives each triple once
-        total.add(triple)
-    return total.value()
-
-
-class ContentId:
-    """The sum (mod 2**256) of each distinct triple's SHA-256, and their count, added one
-    triple at a time: nothing is sorted or kept (a sorted list of every triple's text took
-    as much memory as the triples themselves). A triple is hashed as its plain values
-    (graph.terms.triple_key), which the streamed index stores: its id is one scan."""
-
-    def __init__(self) -> None:
-        self.total, self.seen = 0, 0
-
-    def add(self, triple: tuple[Any, Any, Any]) -> None:
-        self.add_key(triple_key(triple))
-
-    def add_key(self, key: Key) -> None:
-        self.total += int.from_bytes(hashlib.sha256(repr(key).encode()).digest(), "big")
-        self.seen += 1
-
-    def value(self) -> str:
-        total = (self.total + self.seen) % (1 << 256)  # the count: adding a triple changes it
-        return total.to_bytes(32, "big").hex()[:16]
 
 
 def load(

@@ -25,7 +25,8 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from graph import shacl
-from graph.load import ContentId, Input, Ontology, Prepared, Progress, no_cyclic_gc, prepare
+from graph.load import Input, Ontology, Prepared, Progress, no_cyclic_gc, prepare
+from graph.load_id import ContentId
 from graph.mapping import NodeRecord, RelRecord, id_term, interned_terms, node_record
 from graph.mapping import subject_records as map_subject
 from graph.rdf import message_names, rdf_files

@@ -38,6 +38,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.ontology",
         "graph.rdf",
         "graph.terms",
+        "graph.load_id",
         "graph.shacl",
         "graph.jsonld",
         "graph.triple_index",
