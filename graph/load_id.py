@@ -35,6 +35,34 @@ class ContentId:
         self.total += int.from_bytes(hashlib.sha256(repr(key).encode()).digest(), "big")
         self.seen += 1
 
+    def add_keys(self, keys: Iterable[Key]) -> None:
+        """As `add_key` for each key, faster when keys of one subject come together (the
+        streamed index's rows): the text of a subject, predicate, language or datatype is
+        made once per run or value, the object's for each key."""
+        last_s, s_text = None, ""
+        texts: dict[str, str] = {}  # predicates, languages, datatypes: a few values
+        sha256, from_bytes = hashlib.sha256, int.from_bytes
+        total, seen = self.total, self.seen
+        for s, p, o, k, lang, dt in keys:
+            if s != last_s:
+                last_s, s_text = s, repr(s)
+            p_text = texts.get(p)
+            if p_text is None:
+                p_text = texts[p] = repr(p)
+            if k == 0 and not lang and not dt:  # an IRI or a blank node
+                text = f"({s_text}, {p_text}, {o!r}, 0, '', '')"
+            else:
+                lang_text = texts.get(lang)
+                if lang_text is None:
+                    lang_text = texts[lang] = repr(lang)
+                dt_text = texts.get(dt)
+                if dt_text is None:
+                    dt_text = texts[dt] = repr(dt)
+                text = f"({s_text}, {p_text}, {o!r}, {k!r}, {lang_text}, {dt_text})"
+            total += from_bytes(sha256(text.encode()).digest(), "big")
+            seen += 1
+        self.total, self.seen = total, seen
+
     def add_all(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
         """As `add` for each triple, in two thirds of the time (1M triples): each term's
         part of `repr(triple_key(...))` is made once, not once per triple it is in."""

@@ -149,8 +149,7 @@ def prepare_streamed(
                 phases["check"] = time.perf_counter() - started
             started = time.perf_counter()
             load_id = ContentId()
-            for key in index.rows():
-                load_id.add_key(key)
+            load_id.add_keys(index.rows())
             phases["id"] = time.perf_counter() - started
         except BaseException:
             index.close()
