@@ -218,7 +218,12 @@ def to_property_graph(triples: Iterable[Triple], registry: Registry) -> Property
     for t in triples:
         by_subject[t[0]].append(t)
         o = t[2]
-        if not isinstance(o, Literal) and not _is_type(t[1], o, registry):
+        # type() first: isinstance on rdflib terms is an ABC check
+        if (
+            type(o) is not Literal
+            and not isinstance(o, Literal)
+            and not _is_type(t[1], o, registry)
+        ):
             objects.add(o)
     nodes: dict[str, NodeRecord] = {}
     rels: list[RelRecord] = []

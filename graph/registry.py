@@ -98,7 +98,8 @@ def upper_snake(name: str) -> str:
 
 
 def local_name(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1]
+    """What follows the IRI's last "#" or "/" (all of it when it has neither)."""
+    return iri[max(iri.rfind("#"), iri.rfind("/")) + 1 :]
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ class Registry:
     def labels_for(self, types: Iterable[str]) -> frozenset[str]:
         out = {RESOURCE_LABEL}
         for t in types:  # stored types come back as str, which URIRef keys do not match
-            out |= self.ancestors.get(URIRef(t), frozenset())
+            out |= self.ancestors.get(t if type(t) is URIRef else URIRef(t), frozenset())
         return frozenset(out)
 
     def relationship_types(self, parent: URIRef | None = None) -> dict[str, URIRef]:
