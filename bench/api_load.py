@@ -47,7 +47,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, cpu_seconds, free_port, machine, neo4j_server, private_server
+from bench.common import (
+    ROOT,
+    cpu_seconds,
+    export_revision,
+    free_port,
+    machine,
+    neo4j_server,
+    private_server,
+)
 from graph.load import Ontology, load, prepare
 from graph.settings import Settings
 
@@ -101,22 +109,6 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
             return int(answer.status), {k.lower(): v for k, v in answer.headers.items()}
     except urllib.error.HTTPError as exc:  # urllib raises on a 304 too
         return int(exc.code), {k.lower(): v for k, v in exc.headers.items()}
-
-
-def git(*args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True)
-    return done.stdout.strip()
-
-
-def export_revision(ref: str, into: Path) -> tuple[Path, str]:
-    """The files of `ref` (git archive: nothing checked out, no worktree touched)."""
-    if ref == "merge-base":  # where this branch left main: the code before its changes
-        ref = git("merge-base", "HEAD", "main")
-    commit = git("rev-parse", "--short", ref)
-    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True)
-    into.mkdir(parents=True)
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
-    return into, commit
 
 
 def serve_command(code: Path | None) -> list[str]:

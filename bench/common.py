@@ -300,3 +300,19 @@ def serve(heap: str | None = None, seed: bool = True, workers: int = 1) -> Itera
                     proc.wait()
             log.close()
             embedded.stop(settings)
+
+
+def git(*args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def export_revision(ref: str, into: Path) -> tuple[Path, str]:
+    """The files of `ref` (git archive: nothing checked out, no worktree touched)."""
+    if ref == "merge-base":  # where this branch left main: the code before its changes
+        ref = git("merge-base", "HEAD", "main")
+    commit = git("rev-parse", "--short", ref)
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True)
+    into.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into, commit
