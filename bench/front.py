@@ -97,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     print("| input | revision | " + " | ".join(PHASES) + " |")
     print("| --- | --- |" + " ---: |" * len(PHASES))
     for (how, name), rounds in results.items():
-        cells = [f"{statistics.median(r.get(p, 0.0) for r in rounds):.2f}" for p in PHASES]
+        cells = [
+            f"{statistics.median(r[p] for r in rounds):.2f}" if p in rounds[0] else "–"
+            for p in PHASES
+        ]
         print(f"| {how} | {name} | " + " | ".join(cells) + " |")
     return 0
 

@@ -75,6 +75,7 @@ class TripleIndex:
         self.db.executescript(_SCHEMA)
         self._terms = dict(terms)
         self._iris: dict[str, URIRef] = dict(terms)
+        self._literals: dict[tuple[str, str, str], Literal] = {}
         self.triples = 0
 
     # ------------------------------------------------------------------ reading
@@ -189,11 +190,21 @@ class TripleIndex:
     def value(self, o: str, k: int, lang: str, dt: str) -> Node:
         if k == 0:
             return self.term(o)
-        if lang:
-            return Literal(o, lang=lang)
-        if dt:
-            return Literal(o, datatype=self.iri(dt), normalize=False)
-        return Literal(o)
+        # Literals recur (dates, counts, kinds) and rdflib parses a typed one as it makes it:
+        # each is made once while the cache holds (bounded, as the IRIs' is).
+        key = (o, lang, dt)
+        found = self._literals.get(key)
+        if found is None:
+            if len(self._literals) > _CACHE_TERMS:
+                self._literals.clear()
+            if lang:
+                found = Literal(o, lang=lang)
+            elif dt:
+                found = Literal(o, datatype=self.iri(dt), normalize=False)
+            else:
+                found = Literal(o)
+            self._literals[key] = found
+        return found
 
 
 _RDF_TYPE = str(RDF.type)
