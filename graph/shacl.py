@@ -12,28 +12,40 @@ The verdict comes from rudof (pyrudof, a maintained Rust SHACL validator: 2.7 s 
 triples on a quiet machine here, pyShacl 9.7 s); a group it finds wrong is validated again by
 pyShacl, whose report gives the shapes' own messages and the values as written, so every
 error reads as before. A unit test checks the result against pyShacl on the whole graph.
+An input of more than one group has its groups validated side by side, each in a process
+of its own (graph/shacl_engine.py says why processes, and how they start), while this
+process builds the next group.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import os
+import subprocess
+import sys
 import tempfile
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-import pyrudof
 import pyshacl
 from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from graph.errors import InputError, ShapeViolation
+from graph import scratch, shacl_engine
+from graph.errors import InputError, SahelKGError, ShapeViolation
 
 Triple = tuple[Node, Node, Node]
 # rudof's cost per call is large and flat (100k triples here, busy machine: groups of 2k
 # took 426 s, of 20k 43 s, one group 14 s) and grows steeply past a few 100k (1M in one
 # group: 86 s, 12 GB): groups of 200k keep both in hand.
 CHUNK_TRIPLES = 200_000
+# Groups validated side by side, each in a process of its own: one per core, at most this
+# many (rudof's process peaked at 2.5 GB for a group of CHUNK_TRIPLES).
+MAX_WORKERS = 2
 
 # What a shape may use for the chunking to stay exact (see the module docstring).
 _ALLOWED_SHAPE_TERMS = {
@@ -116,6 +128,7 @@ def validate(
     triples: Sequence[Triple],
     shapes: Shapes,
     context: Iterable[Triple] = (),
+    workers: int | None = None,
 ) -> list[Result]:
     """Every violation of the shapes by `triples`, with `context` (rdf:type triples of
     stored nodes) standing in for what the input leaves out."""
@@ -127,23 +140,104 @@ def validate(
         by_subject[t[0]].append(t)
         if t[1] == RDF.type:
             types[t[0]].append(t)
-    return validate_groups(by_subject.items(), shapes, lambda named: _types_in(named, types))
+    types_of = functools.partial(_types_in, types=types)
+    return validate_groups(by_subject.items(), shapes, types_of, workers)
 
 
 def validate_groups(
     subjects: Iterable[tuple[Node, list[Triple]]],
     shapes: Shapes,
     types_of: Callable[[set[Node]], Iterable[Triple]],
+    workers: int | None = None,
 ) -> list[Result]:
     """Every violation of the shapes by the subjects (each with ALL of its triples), in
     groups of about CHUNK_TRIPLES; `types_of` gives the rdf:type triples of the nodes a
-    group names (from the input, or the stored graph for those the input does not type)."""
+    group names (from the input, or the stored graph for those the input does not type).
+    `workers`: processes validating groups side by side (default: one per core, at most
+    MAX_WORKERS); none are started for an input of one group."""
     results: list[Result] = []
-    for named, chunk in _chunks(subjects, types_of):
-        if _conforms(shapes, shapes.ontology_nt + chunk, named):
-            continue
-        results.extend(_explain(shapes, shapes.ontology_nt + chunk, named))
+    groups = ((named, shapes.ontology_nt + chunk) for named, chunk in _chunks(subjects, types_of))
+    for named, ntriples, conforms in _verdicts(groups, shapes, workers or _cores()):
+        if not conforms:
+            results.extend(_explain(shapes, ntriples, named))
     return results
+
+
+def _verdicts(
+    groups: Iterable[tuple[set[str], str]], shapes: Shapes, workers: int
+) -> Iterator[tuple[set[str], str, bool]]:
+    """rudof's verdict on each group, in order: in this process for an input of one group,
+    else in `workers` processes side by side while this one builds the next group."""
+    it = iter(groups)
+    first = list(itertools.islice(it, 2))
+    if len(first) < 2 or workers < 2:
+        for named, ntriples in itertools.chain(first, it):
+            yield named, ntriples, shacl_engine.conforms(shapes.turtle, ntriples, named)
+        return
+    scratch.remove_orphans(_SCRATCH)  # left by a process killed while validating
+    with tempfile.TemporaryDirectory(prefix=f"{_SCRATCH}{os.getpid()}-") as folder:
+        pending: deque[tuple[set[str], str, _Group]] = deque()
+        try:
+            for number, (named, ntriples) in enumerate(itertools.chain(first, it)):
+                while len(pending) >= workers:
+                    yield _verdict(pending.popleft())
+                pending.append(
+                    (named, ntriples, _Group.start(Path(folder), number, shapes, named, ntriples))
+                )
+            while pending:
+                yield _verdict(pending.popleft())
+        finally:
+            for _, _, group in pending:  # stopped early (an error, Ctrl-C): end the rest
+                group.process.kill()
+                group.process.wait()
+
+
+_SCRATCH = "sahelkg-shacl-"
+
+
+@dataclass
+class _Group:
+    """One group validated by graph/shacl_engine.py in a process of its own; its files
+    (shapes, data, subjects, what it printed) go once its verdict is read."""
+
+    process: subprocess.Popen[bytes]
+    files: tuple[Path, ...]
+
+    @classmethod
+    def start(
+        cls, folder: Path, number: int, shapes: Shapes, named: set[str], ntriples: str
+    ) -> _Group:
+        files = tuple(folder / f"{number}.{ext}" for ext in ("ttl", "nt", "subjects", "err"))
+        files[0].write_text(shapes.turtle, encoding="utf-8")
+        files[1].write_text(ntriples, encoding="utf-8")
+        files[2].write_text("\n".join(named), encoding="utf-8")
+        with files[3].open("wb") as err:
+            # -P: nothing of the caller's folder on the worker's path (it imports pyrudof only)
+            command = [sys.executable, "-P", shacl_engine.__file__, *map(str, files[:3])]
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        return cls(process, files)
+
+
+def _verdict(item: tuple[set[str], str, _Group]) -> tuple[set[str], str, bool]:
+    named, ntriples, group = item
+    code = group.process.wait()
+    told = group.files[3].read_text(encoding="utf-8", errors="replace").strip()
+    for f in group.files:
+        f.unlink(missing_ok=True)
+    if code not in (0, shacl_engine.VIOLATIONS):
+        raise SahelKGError(
+            f"the SHACL engine (rudof) failed on a group of the input (exit {code}): "
+            + (told[-2000:] or "it said nothing")
+        )
+    return named, ntriples, code == 0
+
+
+def _cores() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_WORKERS)
 
 
 def _types_in(named: set[Node], types: dict[Node, list[Triple]]) -> Iterator[Triple]:
@@ -174,28 +268,6 @@ def _with_types(lines: list[str], types: Iterable[Triple]) -> str:
     # A type triple already among the lines only repeats (N-Triples allows it).
     lines.extend(_nt(t) for t in types)
     return "\n".join(lines) + "\n"
-
-
-def _conforms(shapes: Shapes, ntriples: str, subjects: set[str]) -> bool:
-    """rudof's verdict on the chunk's own subjects (the nodes only named in it carry just
-    their types there, and would fail shapes that are checked in their own chunk)."""
-    # A new engine per group: one reused engine keeps what it read before (at 1M triples its
-    # groups took 9, 18, 25, 33 then 66 s, and its memory grew to 12 GB).
-    engine = pyrudof.Rudof(pyrudof.RudofConfig())
-    engine.read_shacl(shapes.turtle, format=pyrudof.ShaclFormat.Turtle)
-    # A private file, not an inline string: rudof decides whether its argument is a path, a
-    # URL or data by looking at it, and data must never be taken for either.
-    with tempfile.NamedTemporaryFile("w", suffix=".nt", encoding="utf-8") as f:
-        f.write(ntriples)
-        f.flush()
-        engine.read_data(
-            f.name, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict
-        )
-    report = engine.validate_shacl()
-    # rudof may name blank nodes its own way: a blank focus node is explained, not trusted.
-    return report.conforms or not any(
-        str(e.focus_node) in subjects or str(e.focus_node).startswith("_:") for e in report
-    )
 
 
 def _explain(shapes: Shapes, ntriples: str, subjects: set[str]) -> list[Result]:

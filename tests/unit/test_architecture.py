@@ -40,6 +40,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.terms",
         "graph.load_id",
         "graph.shacl",
+        "graph.shacl_engine",
         "graph.jsonld",
         "graph.triple_index",
     ),

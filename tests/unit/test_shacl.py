@@ -3,7 +3,9 @@ whole graph, with the same messages; nodes the input only names are typed from t
 
 from __future__ import annotations
 
+import os
 import random
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from rdflib import RDF, SH, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph import shacl
-from graph.errors import InputError, ShapeViolation
+from graph.errors import InputError, SahelKGError, ShapeViolation
 from graph.load import Ontology
 from graph.rdf import check, parse_files
 
@@ -63,9 +65,24 @@ def test_groups_of_subjects_report_what_the_whole_graph_reports(
     monkeypatch.setattr(shacl, "CHUNK_TRIPLES", 150)  # many groups out of the seeds
     for graph in mutations(7, seed_triples):
         expected = whole_graph_report(graph, ontology)
-        found = {(r.focus, r.path, r.message, r.value) for r in shacl.validate(list(graph), shapes)}
         assert len(expected) > 50  # the mutations do break shapes, of many kinds
-        assert found == expected
+        # in this process, and in worker processes side by side (graph/shacl_engine.py)
+        for workers in (1, 3):
+            found = shacl.validate(list(graph), shapes, workers=workers)
+            assert {(r.focus, r.path, r.message, r.value) for r in found} == expected
+
+
+def test_a_group_the_engine_cannot_read_is_an_error_not_a_verdict(
+    ontology: Ontology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that fails (here: rudof refuses a group's N-Triples) stops the validation
+    with what it said; it is never taken for "conforms" nor for "has violations"."""
+    assert ontology.shapes is not None
+    shapes = shacl.Shapes.of(ontology.shapes, ontology.graph)
+    groups = [({"https://x/a"}, shapes.ontology_nt), ({"https://x/b"}, "<broken .\n")]
+    with pytest.raises(SahelKGError, match="the SHACL engine \\(rudof\\) failed"):
+        list(shacl._verdicts(groups, shapes, workers=2))
+    assert not list(Path(tempfile.gettempdir()).glob(f"sahelkg-shacl-{os.getpid()}-*"))
 
 
 PARTIAL = """
