@@ -3,9 +3,13 @@ pyShacl only for groups that fail) against pyShacl on the whole input, as before
 
     python -m bench.shacl_bench                  # 10k 100k 1m (pyShacl whole up to 100k)
     python -m bench.shacl_bench 100k --whole-up-to 1m
+    python -m bench.shacl_bench 1m --whole-up-to 0 --rounds 3   # one process vs side by side
 
-Each figure is one run in a child process (its own peak memory), on synthetic data that
-conforms, plus one input with a broken group (the cost of explaining a failure).
+Each figure is one run in a child process (its own peak memory; the peak of the worker
+processes it started, if any, beside it), on synthetic data that conforms, plus one input
+with a broken group (the cost of explaining a failure). The grouped validation runs with
+one process (`workers=1`: every group in the child) and with its default (groups side by
+side in worker processes, one per core), alternating, `--rounds` times (median shown).
 Figures are printed, never asserted.
 """
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -22,7 +27,7 @@ from pathlib import Path
 from bench.common import SIZES, machine, self_peak_mb, synth_file
 
 
-def _child(mode: str, path: str) -> None:
+def _child(mode: str, path: str, workers: int | None) -> None:
     import pyshacl
 
     from graph import shacl
@@ -41,14 +46,26 @@ def _child(mode: str, path: str) -> None:
         )
         violations = 0 if conforms else -1
     else:
-        violations = len(shacl.validate(parsed.triples, shacl.Shapes.of(onto.shapes, onto.graph)))
+        shapes = shacl.Shapes.of(onto.shapes, onto.graph)
+        violations = len(shacl.validate(parsed.triples, shapes, workers=workers))
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "peak_mb": self_peak_mb(), "violations": violations}))
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": self_peak_mb(),
+                "workers_mb": workers_mb,
+                "violations": violations,
+            }
+        )
+    )
 
 
-def run(mode: str, path: Path) -> dict[str, float]:
+def run(mode: str, path: Path, workers: int = 0) -> dict[str, float]:
+    """`workers` 0: the validation's default."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.shacl_bench", "--child", mode, str(path)],
+        [sys.executable, "-m", "bench.shacl_bench", "--child", mode, str(path), str(workers)],
         capture_output=True,
         text=True,
         check=True,
@@ -76,29 +93,46 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", default=["10k", "100k", "1m"])
     parser.add_argument("--whole-up-to", default="100k", help="largest size for pyShacl whole")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=1, help="of each grouped run")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(*args.child)
+        mode, path, workers = args.child
+        _child(mode, path, int(workers) or None)
         return
     print(f"machine: {machine()}")
-    print("| triples | pyShacl whole (s, MB) | by groups (s, MB) | whole/groups | one broken (s) |")
-    print("|---|---|---|---|---|")
+    print(
+        "| triples | pyShacl whole (s, MB) | groups, one process (s, MB) "
+        "| groups side by side (s, MB, workers' MB) | whole/side by side | one broken (s) |"
+    )
+    print("|---|---|---|---|---|---|")
+    whole_up_to = SIZES.get(args.whole_up_to.lower(), 0)
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             path, count = synth_file(Path(tmp), SIZES[size.lower()])
-            grouped = run("groups", path)
+            one: list[dict[str, float]] = []
+            side: list[dict[str, float]] = []
+            for _ in range(args.rounds):
+                one.append(run("groups", path, workers=1))
+                side.append(run("groups", path))
             failing = run("groups", broken(path))
-            whole = None
-            if SIZES[size.lower()] <= SIZES[args.whole_up_to.lower()]:
-                whole = run("whole", path)
+            whole = run("whole", path) if SIZES[size.lower()] <= whole_up_to else None
+            a, b = _median(one), _median(side)
             shown = f"{whole['seconds']:.1f}, {whole['peak_mb']:.0f}" if whole else "not run"
-            ratio = f"{whole['seconds'] / grouped['seconds']:.1f}x" if whole else "-"
+            ratio = f"{whole['seconds'] / b['seconds']:.1f}x" if whole else "-"
             print(
-                f"| {count:,} | {shown} | {grouped['seconds']:.1f}, {grouped['peak_mb']:.0f} "
-                f"| {ratio} | {failing['seconds']:.1f} ({failing['violations']:.0f} found) |",
+                f"| {count:,} | {shown} | {a['seconds']:.1f}, {a['peak_mb']:.0f} "
+                f"| {b['seconds']:.1f}, {b['peak_mb']:.0f}, {b['workers_mb']:.0f} | {ratio} "
+                f"| {failing['seconds']:.1f} ({failing['violations']:.0f} found) |",
                 flush=True,
             )
+            print("  rounds, one process: " + ", ".join(f"{r['seconds']:.1f}" for r in one))
+            print("  rounds, side by side: " + ", ".join(f"{r['seconds']:.1f}" for r in side))
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run of median time (its own memory figures with it)."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
 
 
 if __name__ == "__main__":
