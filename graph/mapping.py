@@ -217,13 +217,11 @@ def to_property_graph(triples: Iterable[Triple], registry: Registry) -> Property
     objects: set[Node] = set()
     for t in triples:
         by_subject[t[0]].append(t)
-        o = t[2]
+        o, kind = t[2], type(t[2])
         # type() first: isinstance on rdflib terms is an ABC check
-        if (
-            type(o) is not Literal
-            and not isinstance(o, Literal)
-            and not _is_type(t[1], o, registry)
-        ):
+        if kind is Literal or (kind is not URIRef and isinstance(o, Literal)):
+            continue
+        if not _is_type(t[1], o, registry):
             objects.add(o)
     nodes: dict[str, NodeRecord] = {}
     rels: list[RelRecord] = []
