@@ -46,6 +46,8 @@ from graph.queries_lookups import (
 from graph.queries_lookups import (
     SPARQL_VIEW_SUBJECTS as SPARQL_VIEW_SUBJECTS,
 )
+from graph.queries_table import is_table as is_table
+from graph.queries_table import table
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -301,12 +303,14 @@ def relations_at_example(rel_type: str) -> str:
     )
 
 
-API_RESOURCES = """
+API_RESOURCES = table(
+    """
 UNWIND $iris AS iri
 MATCH (n:Resource {iri: iri})
 WHERE n.stagedBy IS NULL
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
 """
+)
 
 API_EVENTS_WHERE = """
 MATCH (e:Event)
@@ -319,7 +323,7 @@ WHERE e.stagedBy IS NULL AND ($label IS NULL OR $label IN labels(e))
         WHERE l.stagedBy IS NULL AND y.stagedBy IS NULL })
 """
 
-API_EVENTS = (
+API_EVENTS = table(
     API_EVENTS_WHERE
     + """
 RETURN e.iri AS iri, labels(e) AS labels, properties(e) AS props
@@ -331,35 +335,43 @@ SKIP $offset LIMIT $limit
 API_COUNT_EVENTS = API_EVENTS_WHERE + "RETURN count(e) AS total\n"
 
 # Outgoing links of many resources, with the far end's properties.
-API_LINKS_OUT = """
+API_LINKS_OUT = table(
+    """
 UNWIND $iris AS iri
 MATCH (s:Resource {iri: iri})-[r]->(x:Resource)
 WHERE s.stagedBy IS NULL AND x.stagedBy IS NULL AND ($types IS NULL OR type(r) IN $types)
 RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, labels(x) AS labels,
        properties(x) AS props, properties(r) AS relProps
 """
+)
 
 # Incoming links of one resource (claims about an event, its parts, statements).
-API_LINKS_IN = """
+API_LINKS_IN = table(
+    """
 MATCH (x:Resource)-[r]->(s:Resource {iri: $iri})
 WHERE s.stagedBy IS NULL AND x.stagedBy IS NULL AND ($types IS NULL OR type(r) IN $types)
 RETURN type(r) AS type, x.iri AS iri, labels(x) AS labels, properties(x) AS props
 """
+)
 
-API_TIMELINE_EVENTS = """
+API_TIMELINE_EVENTS = table(
+    """
 MATCH (e:Event)-[r]->(a:Resource {iri: $iri})
 WHERE e.stagedBy IS NULL AND a.stagedBy IS NULL
   AND e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
 RETURN e.iri AS iri, labels(e) AS labels, properties(e) AS props, collect(DISTINCT type(r)) AS roles
 """
+)
 
-API_TIMELINE_RELATIONS = """
+API_TIMELINE_RELATIONS = table(
+    """
 MATCH (a:Resource {iri: $iri})-[r]-(b:Resource)
 WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL AND type(r) IN $types
   AND (r.validFrom IS NOT NULL OR r.validTo IS NOT NULL)
 RETURN type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
        labels(b) AS otherLabels, properties(b) AS otherProps, properties(r) AS props
 """
+)
 
 API_COUNTS = """
 MATCH (n:Resource) WHERE n.stagedBy IS NULL
@@ -401,33 +413,41 @@ _CENTER = (
 )
 _HOPS = "UNWIND $frontier AS iri\nMATCH (a:Resource {iri: iri})-[r]-(b:Resource)\n"
 
-API_ACTOR_RELATIONS = f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
+API_ACTOR_RELATIONS = table(
+    f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN labels(a) AS labels, {_REF.format(n="a", p="")},
        type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
        {_REF.format(n="b", p="other_")}, properties(r) AS props
 ORDER BY type, other
 """
+)
 
 _NEIGHBOUR_COLUMNS = f"""type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end,
        b.iri AS other, labels(b) AS other_labels, {_REF.format(n="b", p="other_")},
        properties(r) AS props"""
 
-API_CENTER_NEIGHBOURS = f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
+API_CENTER_NEIGHBOURS = table(
+    f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN labels(a) AS labels, {_REF.format(n="a", p="")}, {_NEIGHBOUR_COLUMNS}
 LIMIT $limit
 """
+)
 
-API_NEIGHBOUR_REFS = f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
+API_NEIGHBOUR_REFS = table(
+    f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN {_NEIGHBOUR_COLUMNS}
 LIMIT $limit
 """
+)
 
-API_PATH_STEPS = f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
+API_PATH_STEPS = table(
+    f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end, b.iri AS other,
        {_REF.format(n="b", p="other_")}, r.validFrom AS validFrom, r.validTo AS validTo,
        r.sources AS sources, r.iri AS iri
 LIMIT $limit
 """
+)
 
 # The search's page and its total in one statement (they were two): the matches, ranked,
 # collected, counted and sliced.
@@ -446,8 +466,10 @@ RETURN size(found) AS total,
        [n IN found[$offset..($offset + $limit)] | [n.iri, properties(n)]] AS page
 """
 
-API_REFS = f"""UNWIND $iris AS iri
+API_REFS = table(
+    f"""UNWIND $iris AS iri
 MATCH (n:Resource {{iri: iri}})
 WHERE n.stagedBy IS NULL
 RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
 """
+)

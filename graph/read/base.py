@@ -180,6 +180,14 @@ class Reader:
         statement row cap (a statement with its own larger `limit` may return that many)."""
         own = params.get("limit")
         cap = max(self.max_statement_rows, own) if isinstance(own, int) else self.max_statement_rows
+        if queries.is_table(query):  # all the rows in one record (graph/queries_table.py)
+            if own is None and "$limit" in query:
+                params["limit"] = cap + 1
+            _, records, _ = self.run(query, params)
+            found: list[dict[str, Any]] = records[0][0] if records else []
+            if len(found) > cap:
+                raise QueryError(f"the answer has more than {cap:,} rows: narrow the request")
+            return found
         keys, rows, cut = self.run(query, params, limit=cap)
         if cut:
             raise QueryError(f"the answer has more than {cap:,} rows: narrow the request")

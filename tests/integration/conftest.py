@@ -29,6 +29,7 @@ from graph import embedded, export
 from graph.export import graph_hash
 from graph.load import Prepared, clear, load, prepare
 from graph.ontology import Ontology
+from graph.read import Reader
 from graph.settings import Settings
 from graph.sparql import SparqlEngine
 from graph.store import Store, open_store
@@ -152,6 +153,12 @@ def seeded(opened: Store, ontology: Ontology) -> Store:
     clear(st)
     load(st, prepare([ONTOLOGY, SEEDS], ontology), ontology.registry)
     return st
+
+
+@pytest.fixture
+def seeded_reader(seeded: Store, ontology: Ontology, settings: Settings) -> Reader:
+    """graph.read's reader on the seeded graph, with the settings' deadline and caps."""
+    return Reader.of(seeded, ontology.registry, settings)
 
 
 class Server:

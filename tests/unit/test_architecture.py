@@ -56,6 +56,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.load_turn",
         "graph.load_stream",
         "graph.queries_lookups",
+        "graph.queries_table",
     ),
     "read": (
         "graph.read",

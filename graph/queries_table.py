@@ -1,0 +1,68 @@
+"""Statements whose rows come back in one record.
+
+The Bolt driver spends about 30 µs of Python on each record it reads (two socket reads, the
+message, hydration), ten to twenty times what the same row costs inside one list
+(BENCHMARKS.md, 3e). The API's reads return tens to thousands of rows, so each of their
+statements ends in `RETURN collect({...}) AS rows` instead: `table()` rewrites a statement
+written in the plain form (its last clause `RETURN a AS x, b AS y ...`, then ORDER BY, SKIP,
+LIMIT), and `graph.read.Reader.rows` unpacks the record, so callers still get one dict per
+row. Both servers keep the order of the rows into `collect`.
+"""
+
+from __future__ import annotations
+
+import re
+
+ROWS = "rows"
+_RETURN = "\nRETURN "
+_TAIL = re.compile(r"^(?:ORDER BY|SKIP|LIMIT)\b", re.M)
+_ALIAS = re.compile(r"(?:\bAS\s+|^)`?([A-Za-z_][A-Za-z0-9_]*)`?\s*$", re.S)
+_END = f"}}) AS {ROWS}\n"  # how every statement table() writes ends (see is_table)
+
+
+def _columns(text: str) -> list[str]:
+    """The RETURN clause's items, split at its top-level commas."""
+    items, depth, start = [], 0, 0
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+    items.append(text[start:])
+    return [item.strip() for item in items]
+
+
+def table(statement: str) -> str:
+    """`statement` with its rows collected into one record (a list of maps, one per row,
+    keyed by the RETURN clause's names, in the statement's order). Without a LIMIT of its
+    own it gets `LIMIT $limit`, which Reader.rows fills with its row cap."""
+    head, sep, last = statement.rpartition(_RETURN)
+    if not sep:
+        raise ValueError("a table statement ends with a RETURN clause on a line of its own")
+    tail_at = _TAIL.search(last)
+    columns, tail = (last[: tail_at.start()], last[tail_at.start() :]) if tail_at else (last, "")
+    names = []
+    for item in _columns(columns.removeprefix("DISTINCT ")):
+        found = _ALIAS.search(item)
+        if not found:
+            raise ValueError(f"a table statement names every column: {item!r}")
+        names.append(found.group(1))
+    if len(set(names)) != len(names):
+        raise ValueError(f"a table statement's columns have one name each: {names}")
+    if not re.search(r"\bLIMIT\b", tail):
+        tail = tail.rstrip("\n") + ("\n" if tail else "") + "LIMIT $limit"
+    row = ", ".join(f"`{name}`: `{name}`" for name in names)
+    return f"{head}\nWITH {columns.strip()}\n{tail.strip()}\nRETURN collect({{{row}{_END}"
+
+
+def is_table(statement: str) -> bool:
+    """Whether `statement` was written by table() (Reader.rows unpacks its one record)."""
+    return statement.endswith(_END) and "\nRETURN collect({" in statement
