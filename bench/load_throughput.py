@@ -108,7 +108,7 @@ def run_ceiling(server: Server, prepared: Prepared) -> float:
     ids: dict[str, str] = {}
 
     def node_batch(statement: str, rows: list[dict[str, Any]]) -> Any:
-        return lambda tx: {m["iri"]: m["id"] for m in tx.run(statement, rows=rows)}
+        return lambda tx: dict(tx.run(statement, rows=rows).single(strict=True)[0])
 
     def rel_batch(statement: str, rows: list[dict[str, Any]]) -> Any:
         by_id = [{**row, "start": ids[row["start"]], "end": ids[row["end"]]} for row in rows]

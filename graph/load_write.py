@@ -134,8 +134,7 @@ def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int | None) -> 
                     relabel[frozenset(missing)].append(node.iri)
             made: dict[str, str] = {}
             for labels, rows in creates.items():
-                for row in tx.run(queries.create_nodes(labels), rows=rows):
-                    made[row["iri"]] = row["id"]
+                made.update(tx.run(queries.create_nodes(labels), rows=rows).single(strict=True)[0])
             return made, updates, relabel
 
         def then(result: Any, size: int = len(batch)) -> None:
