@@ -1,8 +1,8 @@
 """Statements whose rows come back in one record.
 
-The Bolt driver spends about 30 µs of Python on each record it reads (two socket reads, the
-message, hydration), ten to twenty times what the same row costs inside one list
-(BENCHMARKS.md, 3e). The API's reads return tens to thousands of rows, so each of their
+The Bolt driver spends 20-26 µs of Python on each record it reads (socket reads, the
+message, hydration), more than ten times what the same row costs inside one list, and the
+server 3-7 µs more (`bench/records.py`, BENCHMARKS.md 3e). The API's reads return tens to thousands of rows, so each of their
 statements ends in `RETURN collect({...}) AS rows` instead: `table()` rewrites a statement
 written in the plain form (its last clause `RETURN a AS x, b AS y ...`, then ORDER BY, SKIP,
 LIMIT), and `graph.read.Reader.rows` unpacks the record, so callers still get one dict per
