@@ -47,6 +47,7 @@ from graph.queries_lookups import (
     SPARQL_VIEW_SUBJECTS as SPARQL_VIEW_SUBJECTS,
 )
 from graph.queries_table import is_table as is_table
+from graph.queries_table import rows_of as rows_of
 from graph.queries_table import table
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -267,7 +268,8 @@ LIMIT 1
 """
 
 # Keyset pagination by iri (indexed) over nodes with their outgoing relationships.
-EXPORT_PAGE = """
+EXPORT_PAGE = table(
+    """
 MATCH (n:Resource)
 WHERE n.iri > $after AND n.stagedBy IS NULL
 WITH n ORDER BY n.iri LIMIT $limit
@@ -276,6 +278,7 @@ RETURN n.iri AS iri, properties(n) AS props,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 ORDER BY iri
 """
+)
 
 DELETE_LOADS = "MATCH (l:Load) DELETE l"
 
@@ -383,7 +386,8 @@ RETURN nodes, count(r) AS relationships
 """
 
 # Pages for the GraphML and CSV exports (keyset by iri), labels included.
-API_EXPORT_PAGE = """
+API_EXPORT_PAGE = table(
+    """
 MATCH (n:Resource)
 WHERE n.iri > $after AND n.stagedBy IS NULL
 WITH n ORDER BY n.iri LIMIT $limit
@@ -392,6 +396,7 @@ RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 ORDER BY iri
 """
+)
 
 API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"
 

@@ -2,16 +2,19 @@
 
 The Bolt driver spends 20-26 µs of Python on each record it reads (socket reads, the
 message, hydration), more than ten times what the same row costs inside one list, and the
-server 3-7 µs more (`bench/records.py`, BENCHMARKS.md 3e). The API's reads return tens to thousands of rows, so each of their
-statements ends in `RETURN collect({...}) AS rows` instead: `table()` rewrites a statement
-written in the plain form (its last clause `RETURN a AS x, b AS y ...`, then ORDER BY, SKIP,
-LIMIT), and `graph.read.Reader.rows` unpacks the record, so callers still get one dict per
+server 3-7 µs more (`bench/records.py`, BENCHMARKS.md 3e). The API's reads and the export's
+pages return tens to thousands of rows, so their statements end in
+`RETURN collect({...}) AS rows` instead: `table()` rewrites a statement written in the
+plain form (its last clause `RETURN a AS x, b AS y ...`, then ORDER BY, SKIP, LIMIT);
+`graph.read.Reader.rows` and `rows_of` unpack the record, so callers still get one dict per
 row. Both servers keep the order of the rows into `collect`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 ROWS = "rows"
 _RETURN = "\nRETURN "
@@ -66,3 +69,10 @@ def table(statement: str) -> str:
 def is_table(statement: str) -> bool:
     """Whether `statement` was written by table() (Reader.rows unpacks its one record)."""
     return statement.endswith(_END) and "\nRETURN collect({" in statement
+
+
+def rows_of(result: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a table statement run in a transaction (`tx.run(...)`): its one record's."""
+    for record in result:
+        return list(record[ROWS])
+    return []

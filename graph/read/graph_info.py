@@ -54,13 +54,12 @@ def write_ntriples(reader: Reader, out: IO[bytes]) -> None:
 
 def export_pages(reader: Reader, page_size: int = 1000) -> Iterator[dict[str, Any]]:
     """Nodes with their labels, properties and outgoing relationships, page by page (keyset
-    by iri), for graph.pg_export: rows of the driver, as they come."""
+    by iri), for graph.pg_export: a page's rows come in one record (queries.table)."""
     after = ""
     with reader.snapshot() as tx:
         while True:
-            rows = list(tx.run(queries.API_EXPORT_PAGE, after=after, limit=page_size))
+            rows = queries.rows_of(tx.run(queries.API_EXPORT_PAGE, after=after, limit=page_size))
             if not rows:
                 return
-            for row in rows:
-                yield row.data()
+            yield from rows
             after = rows[-1]["iri"]

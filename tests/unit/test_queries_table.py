@@ -68,3 +68,8 @@ def test_rows_unpacks_a_table_and_fills_its_limit_with_the_cap(
     reader.max_statement_rows = 4
     with pytest.raises(QueryError, match="more than 4 rows"):
         reader.rows(statement)
+
+
+def test_rows_of_a_table_run_in_a_transaction() -> None:
+    assert queries.rows_of([{"rows": [{"iri": "a"}, {"iri": "b"}]}]) == [{"iri": "a"}, {"iri": "b"}]
+    assert queries.rows_of([]) == []  # no record at all: no rows
