@@ -6,7 +6,10 @@ session of the reader account, the deadline, the commit gate), on a server of ou
     python -m bench.records --backend neo4j --rounds 300
 
 Per row count: the client's CPU (every thread) and the server's JVM CPU per statement, and
-the cost of a row in each form (between 10 and 1,000 rows). Printed, never asserted.
+the cost of a row in each form (between 10 and 1,000 rows). Then the loader's look-up of
+stored nodes (queries.FETCH_NODES, what a load on top of a stored graph asks per batch of
+2,000), both forms, over every node of a stored synthetic graph (100k triples). Printed,
+never asserted.
 """
 
 from __future__ import annotations
@@ -15,10 +18,22 @@ import argparse
 import contextlib
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
-from bench.common import Server, cpu_seconds, machine, neo4j_server, ontology, private_server
+import graph.load as gl
+from bench.common import (
+    Server,
+    cpu_seconds,
+    machine,
+    neo4j_server,
+    ontology,
+    private_server,
+    synth_file,
+)
+from graph import queries
 from graph.read import Reader
 
 # Rows shaped as the API's (a type, two IRIs, a name, a list): no graph needed.
@@ -34,6 +49,12 @@ WITH 'PARTNER_OF' AS type, iri AS start, iri + '-b' AS other, 'Actor ' + toStrin
 RETURN collect({type: type, start: start, other: other, name: name, labels: labels}) AS rows
 """
 SIZES = (1, 10, 100, 1000)
+# queries.FETCH_NODES as it was written before queries_table: a record per node.
+FETCH_NODES_RECORDS = """
+UNWIND $iris AS iri
+MATCH (n:Resource {iri: iri})
+RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
+"""
 
 
 @contextlib.contextmanager
@@ -78,6 +99,42 @@ def bench(backend: str, rounds: int) -> None:
             jvm = (got[form, hi][1] - got[form, lo][1]) / (hi - lo) * 1000
             print(f"{form}: {client:.1f} µs of client CPU and {jvm:.1f} µs of JVM CPU per row "
                   f"({lo:,} to {hi:,} rows)")  # fmt: skip
+        lookups(s, rounds)
+
+
+def lookups(s: Server, rounds: int) -> None:
+    """Every stored node's look-up in batches of 2,000, a record each against one record."""
+    with tempfile.TemporaryDirectory(prefix="sahelkg-records-") as tmp:
+        path, _ = synth_file(Path(tmp), 100_000)
+        onto = ontology()
+        gl.load(s.store, gl.prepare([path], onto, validate=False), onto.registry)
+    iris = [r["iri"] for r in s.store.read("MATCH (n:Resource) RETURN n.iri AS iri")]
+    batches = [iris[i : i + 2000] for i in range(0, len(iris), 2000)]
+
+    def fetch(statement: str) -> Callable[[], object]:
+        def run() -> object:
+            with s.store.read_transaction() as tx:
+                for batch in batches:
+                    got = tx.run(statement, iris=batch)
+                    rows = queries.rows_of(got) if queries.is_table(statement) else list(got)
+                    assert len(rows) == len(batch)
+            return None
+
+        return run
+
+    figures: dict[str, tuple[float, float, float]] = {}
+    for _ in range(max(rounds // 100, 1)):  # alternating, best kept
+        for name, statement in (
+            ("a record each", FETCH_NODES_RECORDS),
+            ("one record", queries.FETCH_NODES),
+        ):
+            jvm0, cpu0, t0 = cpu_seconds(s.pid), time.process_time(), time.perf_counter()
+            fetch(statement)()
+            took = (time.perf_counter() - t0, time.process_time() - cpu0, cpu_seconds(s.pid) - jvm0)
+            figures[name] = min(figures.get(name, took), took)
+    print(f"\nFETCH_NODES over {len(iris):,} stored nodes, {len(batches)} batches of 2,000:")
+    for name, (wall, client, jvm) in figures.items():
+        print(f"- {name}: {wall:.2f} s, client CPU {client:.2f} s, JVM CPU {jvm:.2f} s")
 
 
 def main(argv: list[str] | None = None) -> int:

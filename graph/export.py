@@ -46,7 +46,7 @@ def iter_quads(
     after = ""
     with (snapshot or store.read_transaction)() as tx:
         while True:
-            rows = queries.rows_of(tx.run(queries.EXPORT_PAGE, after=after, limit=page_size))
+            rows = list(tx.run(queries.EXPORT_PAGE, after=after, limit=page_size))
             if not rows:
                 return
             for row in rows:

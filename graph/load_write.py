@@ -115,7 +115,8 @@ def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int | None) -> 
         def work(tx: neo4j.ManagedTransaction, batch: Sequence[Any] = batch) -> Any:
             existing: dict[str, dict[str, Any]] = {}
             if not w.fresh:
-                for row in tx.run(queries.FETCH_NODES, iris=[n.iri for n in batch]):
+                found = tx.run(queries.FETCH_NODES, iris=[n.iri for n in batch])
+                for row in queries.rows_of(found):
                     existing[row["iri"]] = {"labels": set(row["labels"]), "props": row["props"]}
             creates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
             updates: list[dict[str, Any]] = []
@@ -274,7 +275,7 @@ def _missing_plain(
 ) -> Callable[[neo4j.ManagedTransaction], list[dict[str, Any]]]:
     def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
         statement = queries.existing_plain_relationships(rel_type)
-        stored = {(r["start"], r["end"]) for r in tx.run(statement, rows=rows)}
+        stored = {(r["start"], r["end"]) for r in queries.rows_of(tx.run(statement, rows=rows))}
         return [row for row in rows if (row["start"], row["end"]) not in stored]
 
     return work
@@ -300,7 +301,7 @@ def _merge_qualified(
     def fetch(tx: neo4j.ManagedTransaction) -> dict[str, Any]:
         return {
             found["iri"]: found["props"]
-            for found in tx.run(queries.fetch_qualified(rel_type), rows=rows)
+            for found in queries.rows_of(tx.run(queries.fetch_qualified(rel_type), rows=rows))
         }
 
     def then(old: dict[str, Any]) -> None:

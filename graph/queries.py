@@ -74,11 +74,14 @@ PING = "RETURN 1 AS ok"
 
 # ---------------------------------------------------------------- loading
 
-FETCH_NODES = """
+FETCH_NODES = table(
+    """
 UNWIND $iris AS iri
 MATCH (n:Resource {iri: iri})
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
-"""
+""",
+    capped=False,
+)
 
 
 def create_nodes(labels: Iterable[str]) -> str:
@@ -120,12 +123,15 @@ def existing_plain_relationships(rel_type: str) -> str:
     """Which of the rows' plain triples are stored already (a staged load defers the rest
     to its switch)."""
     t = _names([rel_type])
-    return f"""
+    return table(
+        f"""
 UNWIND $rows AS row
 MATCH (a:Resource {{iri: row.start}})-[old:{t}]->(b:Resource {{iri: row.end}})
 WHERE old.iri IS NULL
 RETURN DISTINCT row.start AS start, row.end AS end
-"""
+""",
+        capped=False,
+    )
 
 
 def create_relationships(rel_type: str) -> str:
@@ -157,12 +163,15 @@ RETURN count(r) AS created
 
 def fetch_qualified(rel_type: str) -> str:
     t = _names([rel_type])
-    return f"""
+    return table(
+        f"""
 UNWIND $rows AS row
 MATCH (a:Resource {{iri: row.start}})-[r:{t}]->(b:Resource {{iri: row.end}})
 WHERE r.iri = row.iri
 RETURN r.iri AS iri, properties(r) AS props
-"""
+""",
+        capped=False,
+    )
 
 
 def merge_qualified(rel_type: str) -> str:
@@ -267,9 +276,10 @@ ORDER BY l.startedAt DESC
 LIMIT 1
 """
 
-# Keyset pagination by iri (indexed) over nodes with their outgoing relationships.
-EXPORT_PAGE = table(
-    """
+# Keyset pagination by iri (indexed) over nodes with their outgoing relationships. A record
+# per node, not one per page (queries_table): one per page made the SPARQL view's 1M
+# rebuild slower on Neo4j (export 21.2 -> 27.3 s; BENCHMARKS 3e).
+EXPORT_PAGE = """
 MATCH (n:Resource)
 WHERE n.iri > $after AND n.stagedBy IS NULL
 WITH n ORDER BY n.iri LIMIT $limit
@@ -278,7 +288,6 @@ RETURN n.iri AS iri, properties(n) AS props,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 ORDER BY iri
 """
-)
 
 DELETE_LOADS = "MATCH (l:Load) DELETE l"
 
@@ -386,8 +395,7 @@ RETURN nodes, count(r) AS relationships
 """
 
 # Pages for the GraphML and CSV exports (keyset by iri), labels included.
-API_EXPORT_PAGE = table(
-    """
+API_EXPORT_PAGE = """
 MATCH (n:Resource)
 WHERE n.iri > $after AND n.stagedBy IS NULL
 WITH n ORDER BY n.iri LIMIT $limit
@@ -396,7 +404,6 @@ RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 ORDER BY iri
 """
-)
 
 API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"
 

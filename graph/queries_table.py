@@ -2,8 +2,8 @@
 
 The Bolt driver spends 20-26 µs of Python on each record it reads (socket reads, the
 message, hydration), more than ten times what the same row costs inside one list, and the
-server 3-7 µs more (`bench/records.py`, BENCHMARKS.md 3e). The API's reads and the export's
-pages return tens to thousands of rows, so their statements end in
+server 3-7 µs more (`bench/records.py`, BENCHMARKS.md 3e). The API's reads and the loader's
+look-ups return tens to thousands of rows, so their statements end in
 `RETURN collect({...}) AS rows` instead: `table()` rewrites a statement written in the
 plain form (its last clause `RETURN a AS x, b AS y ...`, then ORDER BY, SKIP, LIMIT);
 `graph.read.Reader.rows` and `rows_of` unpack the record, so callers still get one dict per
@@ -43,10 +43,11 @@ def _columns(text: str) -> list[str]:
     return [item.strip() for item in items]
 
 
-def table(statement: str) -> str:
+def table(statement: str, capped: bool = True) -> str:
     """`statement` with its rows collected into one record (a list of maps, one per row,
     keyed by the RETURN clause's names, in the statement's order). Without a LIMIT of its
-    own it gets `LIMIT $limit`, which Reader.rows fills with its row cap."""
+    own it gets `LIMIT $limit`, which Reader.rows fills with its row cap; `capped=False`
+    for a loader's statement, whose rows are bounded by the batch it is given (UNWIND)."""
     head, sep, last = statement.rpartition(_RETURN)
     if not sep:
         raise ValueError("a table statement ends with a RETURN clause on a line of its own")
@@ -60,7 +61,7 @@ def table(statement: str) -> str:
         names.append(found.group(1))
     if len(set(names)) != len(names):
         raise ValueError(f"a table statement's columns have one name each: {names}")
-    if not re.search(r"\bLIMIT\b", tail):
+    if capped and not re.search(r"\bLIMIT\b", tail):
         tail = tail.rstrip("\n") + ("\n" if tail else "") + "LIMIT $limit"
     row = ", ".join(f"`{name}`: `{name}`" for name in names)
     return f"{head}\nWITH {columns.strip()}\n{tail.strip()}\nRETURN collect({{{row}{_END}"

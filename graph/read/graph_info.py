@@ -54,12 +54,13 @@ def write_ntriples(reader: Reader, out: IO[bytes]) -> None:
 
 def export_pages(reader: Reader, page_size: int = 1000) -> Iterator[dict[str, Any]]:
     """Nodes with their labels, properties and outgoing relationships, page by page (keyset
-    by iri), for graph.pg_export: a page's rows come in one record (queries.table)."""
+    by iri), for graph.pg_export: rows of the driver, as they come."""
     after = ""
     with reader.snapshot() as tx:
         while True:
-            rows = queries.rows_of(tx.run(queries.API_EXPORT_PAGE, after=after, limit=page_size))
+            rows = list(tx.run(queries.API_EXPORT_PAGE, after=after, limit=page_size))
             if not rows:
                 return
-            yield from rows
+            for row in rows:
+                yield row.data()
             after = rows[-1]["iri"]
