@@ -122,6 +122,13 @@ def neo4j_server(heap: str = "4g") -> Iterator[Server]:
             store.close()
 
 
+@contextlib.contextmanager
+def backend_server(backend: str) -> Iterator[Server]:
+    """A server of our own for `backend`: Neo4j 5.26 ("neo4j") or the embedded ArcadeDB."""
+    with neo4j_server() if backend == "neo4j" else private_server() as s:
+        yield s
+
+
 def synth_file(directory: Path, size: int) -> tuple[Path, int]:
     path = directory / f"synth-{size}.nt"
     count = synth.write(path, size)

@@ -15,22 +15,20 @@ never asserted.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import graph.load as gl
 from bench.common import (
     Server,
+    backend_server,
     cpu_seconds,
     machine,
-    neo4j_server,
     ontology,
-    private_server,
     synth_file,
 )
 from graph import queries
@@ -57,12 +55,6 @@ RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
 """
 
 
-@contextlib.contextmanager
-def server(backend: str) -> Iterator[Server]:
-    with neo4j_server() if backend == "neo4j" else private_server() as s:
-        yield s
-
-
 def cost(fn: Callable[[], object], rounds: int, pid: int) -> tuple[float, float]:
     """Median client CPU ms over `rounds` runs in blocks of ten, and the JVM's mean."""
     for _ in range(100):
@@ -79,7 +71,7 @@ def cost(fn: Callable[[], object], rounds: int, pid: int) -> tuple[float, float]
 
 
 def bench(backend: str, rounds: int) -> None:
-    with server(backend) as s:
+    with backend_server(backend) as s:
         reader = Reader.of(s.store, ontology().registry, s.settings)
         print(f"\n[{backend}] {machine()}")
         print("| rows | a record each: client / JVM CPU (ms) | one record: client / JVM CPU (ms) |")

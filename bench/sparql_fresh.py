@@ -15,19 +15,17 @@ Figures are printed, never asserted.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 import graph.load as gl
-from bench.common import Server, neo4j_server, ontology, private_server, synth_file
+from bench.common import backend_server, ontology, synth_file
 from bench.synth import ACTOR_CLASSES, K, S
 from graph.sparql import SparqlEngine
 from graph.sparql_source import StoreSource
@@ -66,12 +64,6 @@ def small_load(path: Path, size: int) -> int:
     return len(lines)
 
 
-@contextlib.contextmanager
-def server(backend: str) -> Iterator[Server]:
-    with neo4j_server() if backend == "neo4j" else private_server() as s:
-        yield s
-
-
 def first_answer(engine: SparqlEngine, source: StoreSource) -> float:
     """Seconds to bring `engine` up to date and answer a first query."""
     t0 = time.perf_counter()
@@ -98,7 +90,10 @@ def one(backend: str, size: int, repeats: int, heavy: bool) -> dict[str, Any]:
 
     onto = ontology()
     row: dict[str, Any] = {"backend": backend, "size": size}
-    with tempfile.TemporaryDirectory(prefix="sahelkg-sparql-bench-") as tmp, server(backend) as s:
+    with (
+        tempfile.TemporaryDirectory(prefix="sahelkg-sparql-bench-") as tmp,
+        backend_server(backend) as s,
+    ):
         path, _ = synth_file(Path(tmp), size)
         t0 = time.perf_counter()
         gl.load(s.store, gl.prepare([path], onto, validate=False), onto.registry)
