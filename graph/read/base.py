@@ -180,18 +180,19 @@ class Reader:
         statement row cap (a statement with its own larger `limit` may return that many)."""
         own = params.get("limit")
         cap = max(self.max_statement_rows, own) if isinstance(own, int) else self.max_statement_rows
+        found: list[dict[str, Any]]
         if queries.is_table(query):  # all the rows in one record (graph/queries_table.py)
             if own is None and "$limit" in query:
-                params["limit"] = cap + 1
+                params["limit"] = cap + 1  # one more than the cap: a cut shows
             _, records, _ = self.run(query, params)
-            found: list[dict[str, Any]] = records[0][0] if records else []
-            if len(found) > cap:
-                raise QueryError(f"the answer has more than {cap:,} rows: narrow the request")
-            return found
-        keys, rows, cut = self.run(query, params, limit=cap)
+            found = records[0][0] if records else []
+            cut = len(found) > cap
+        else:
+            keys, rows, cut = self.run(query, params, limit=cap)
+            found = [dict(zip(keys, row, strict=True)) for row in rows]
         if cut:
             raise QueryError(f"the answer has more than {cap:,} rows: narrow the request")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return found
 
     def scan(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Rows of a whole-graph statement (the matcher's index), under the deadline only."""
