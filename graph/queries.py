@@ -456,9 +456,9 @@ LIMIT $limit
 
 API_PATH_STEPS = table(
     f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
-RETURN type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end, b.iri AS other,
-       {_REF.format(n="b", p="other_")}, r.validFrom AS validFrom, r.validTo AS validTo,
-       r.sources AS sources, r.iri AS iri
+RETURN a.iri AS here, type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end,
+       b.iri AS other, {_REF.format(n="b", p="other_")}, r.validFrom AS validFrom,
+       r.validTo AS validTo, r.sources AS sources, r.iri AS iri
 LIMIT $limit
 """
 )

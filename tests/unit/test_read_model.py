@@ -5,6 +5,7 @@ from the ontology registry, the "as of" day) and the read path's limits."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
@@ -172,43 +173,150 @@ def test_neighbourhood_nodes_by_hop_and_edges_once(store: FakeStore, reader: Rea
 # ------------------------------------------------------------------ paths
 
 
-def test_paths_walk_back_every_shortest_connection(store: FakeStore, reader: Reader) -> None:
-    store.answer(
-        queries.API_REFS,
-        [
-            {"iri": KG + "jnim", "labels": ["Actor"], **refcols(KG, "JNIM", ["JihadistGroup"])},
-            {"iri": KG + "russia", "labels": ["Actor"], **refcols(KG, "Russia", ["State"])},
-        ],
-    )
+Edge = tuple[str, str, str]  # start, type, end
+
+
+def answer_paths(store: FakeStore, edges: list[Edge]) -> None:
+    """The fake store answers the paths' statements from `edges`, as a server would:
+    every relation touching a frontier node, once from each end."""
+
+    def refs(params: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {"iri": iri, "labels": ["Actor"], **refcols(iri, iri[len(KG) :], ["State"])}
+            for iri in params["iris"]
+        ]
 
     def steps(params: dict[str, Any]) -> list[dict[str, Any]]:
-        def step(start: str, end: str, other: str) -> dict[str, Any]:
-            return {
-                "type": "OPPOSES",
-                "start": KG + start,
-                "end": KG + end,
-                "other": KG + other,
-                **refcols(KG + other, other.title(), ["State"], "other_"),
-                "validFrom": None,
-                "validTo": None,
-                "sources": ["s"],
-                "iri": None,
-            }
+        rows = []
+        for here in params["frontier"]:
+            for start, type_, end in edges:
+                for a, b in ((start, end), (end, start)):
+                    if KG + a == here:
+                        rows.append(
+                            {
+                                "here": here,
+                                "type": type_,
+                                "start": KG + start,
+                                "end": KG + end,
+                                "other": KG + b,
+                                **refcols(KG + b, b, ["State"], "other_"),
+                                "validFrom": None,
+                                "validTo": None,
+                                "sources": ["s"],
+                                "iri": None,
+                            }
+                        )
+        return rows
 
-        if params["frontier"] == [KG + "jnim"]:
-            return [step("jnim", "mali", "mali"), step("jnim", "burkina", "burkina")]
-        return [step("mali", "russia", "russia"), step("russia", "burkina", "russia")]
-
+    store.answer(queries.API_REFS, refs)
     store.answer(queries.API_PATH_STEPS, steps)
+
+
+def shortest_walks(edges: list[Edge], a: str, b: str, max_hops: int) -> list[list[Edge]]:
+    """What /paths promises, computed the plain way: breadth-first from `a` alone, then
+    every shortest walk back from `b` taking the relations in (node, type) order, the first
+    20 of them, ordered by their nodes."""
+    dist = {a: 0}
+    todo = [a]
+    while todo:
+        nxt = []
+        for x in todo:
+            for s, _, e in edges:
+                for u, v in ((s, e), (e, s)):
+                    if u == x and v not in dist and dist[x] < max_hops:
+                        dist[v] = dist[x] + 1
+                        nxt.append(v)
+        todo = nxt
+    walks: list[tuple[list[str], list[Edge]]] = []
+
+    def back(x: str, nodes: list[str], rels: list[Edge]) -> None:
+        if len(walks) >= 20:
+            return
+        if x == a:
+            walks.append(([a, *nodes], rels))
+            return
+        steps = [
+            (u, edge)
+            for edge in edges
+            for u, v in ((edge[0], edge[2]), (edge[2], edge[0]))
+            if v == x and dist.get(u) == dist[x] - 1
+        ]
+        for u, edge in sorted(steps, key=lambda st: (st[0], st[1][1])):
+            back(u, [x, *nodes], [edge, *rels])
+
+    if b in dist:
+        back(b, [], [])
+    walks.sort(key=lambda w: w[0])
+    return [rels for _, rels in walks]
+
+
+def walked(got: PathList) -> list[list[Edge]]:
+    return [
+        [(r.source[len(KG) :], r.type, r.target[len(KG) :]) for r in p.relationships]
+        for p in got.paths
+    ]
+
+
+def test_paths_walk_back_every_shortest_connection(store: FakeStore, reader: Reader) -> None:
+    edges = [
+        ("jnim", "OPPOSES", "mali"),
+        ("jnim", "OPPOSES", "burkina"),
+        ("russia", "ALLIED_WITH", "mali"),
+        ("russia", "OPPOSES", "burkina"),
+    ]
+    answer_paths(store, edges)
     got = paths.paths(reader, "jnim", "russia", 4)
     assert isinstance(got, PathList)
     assert [[n.id for n in p.nodes] for p in got.paths] == [
         ["jnim", "burkina", "russia"],
         ["jnim", "mali", "russia"],
     ]
+    assert walked(got)[1] == [("jnim", "OPPOSES", "mali"), ("russia", "ALLIED_WITH", "mali")]
     assert all(p.length == 2 for p in got.paths)
-    assert got.model_dump(by_alias=True)["from"]["label"] == "JNIM"
-    assert len(store.asked(queries.API_PATH_STEPS)) == 2  # stops at the hop that reaches 'to'
+    assert got.model_dump(by_alias=True)["from"]["label"] == "jnim"
+    # From both ends at once: one statement reaches the middle of a two-hop path.
+    (asked,) = store.asked(queries.API_PATH_STEPS)
+    assert asked["frontier"] == [KG + "jnim", KG + "russia"]
+
+
+@pytest.mark.parametrize(
+    ("length", "max_hops", "statements"),
+    [(1, 1, 1), (2, 2, 1), (3, 3, 2), (4, 4, 2), (5, 6, 3), (4, 3, 2), (6, 5, 3)],
+)
+def test_paths_search_from_both_ends_within_max_hops(
+    store: FakeStore, reader: Reader, length: int, max_hops: int, statements: int
+) -> None:
+    """On a line of `length` relations: found exactly when it fits in max_hops, with one
+    statement per round (the last round expands one end when one hop is left)."""
+    line = [f"n{i}" for i in range(length + 1)]
+    answer_paths(store, [(x, "OPPOSES", y) for x, y in itertools.pairwise(line)])
+    got = paths.paths(reader, line[0], line[-1], max_hops)
+    assert [[n.id for n in p.nodes] for p in got.paths] == ([line] if length <= max_hops else [])
+    assert len(store.asked(queries.API_PATH_STEPS)) == statements
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_paths_from_both_ends_equal_a_search_from_one(
+    store: FakeStore, reader: Reader, seed: int
+) -> None:
+    """Random graphs (parallel relations of several types, dead ends, cycles): every pair
+    and every max_hops gives the walks of the plain search from one end, in its order, cut
+    at 20 the same way."""
+    import random
+
+    rng = random.Random(seed)
+    names = [f"n{i:02}" for i in range(rng.randint(6, 14))]
+    edges = sorted(
+        {
+            (x, rng.choice(["ALLIED_WITH", "OPPOSES", "SUPPORTS"]), y)
+            for x, y in (rng.sample(names, 2) for _ in range(rng.randint(6, 30)))
+        }
+    )
+    answer_paths(store, edges)
+    for a, b in itertools.permutations(names, 2):
+        for max_hops in (1, 2, 3, 5):
+            got = paths.paths(reader, a, b, max_hops)
+            assert walked(got) == shortest_walks(edges, a, b, max_hops), (a, b, max_hops)
 
 
 def test_paths_between_one_actor_and_itself_is_an_input_error(
