@@ -218,8 +218,12 @@ def bench_backend(
                 )
             print(f"[{backend}] {machine()}", flush=True)
             for name, path in ENDPOINTS:
+                if args.endpoints and name not in args.endpoints:
+                    continue
                 for variant in VARIANTS:
                     if variant.startswith("today") and "today" not in services:
+                        continue
+                    if args.variants and variant not in args.variants:
                         continue
                     base, pid = services["today" if variant.startswith("today") else "new"]
                     status, headers = fetch(base + path)  # it must work (and is now cached)
@@ -266,6 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--endpoints", nargs="+", choices=[n for n, _ in ENDPOINTS], help="default: all"
+    )
+    parser.add_argument("--variants", nargs="+", choices=VARIANTS, help="default: all")
     parser.add_argument(
         "--baseline",
         default="merge-base",
