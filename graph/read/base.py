@@ -124,7 +124,7 @@ class Reader:
         with self._session(timeout) as session:
             if untrusted:
                 self.store.refuse_writes(session, query, params or {})
-            with self.store.statement(session, query, params or {}, timeout) as result:
+            with self.store.statement(session, query, params or {}, timeout, untrusted) as result:
                 keys = list(result.keys())
                 rows: list[list[Any]] = []
                 truncated = False

@@ -95,10 +95,16 @@ class Store:
 
     @contextmanager
     def statement(
-        self, session: neo4j.Session, query: str, params: dict[str, Any], timeout: float
+        self,
+        session: neo4j.Session,
+        query: str,
+        params: dict[str, Any],
+        timeout: float,
+        untrusted: bool = False,
     ) -> Iterator[neo4j.Result]:
         """One read statement in `session` (auto-commit, the server's timeout), gated
-        where the server needs it; the result is read inside the block."""
+        where the server needs it; the result is read inside the block. `untrusted`: a
+        client's text (the gate cannot be written into it)."""
         yield session.run(neo4j.Query(query, timeout=timeout), params)
 
     def refuse_writes(self, session: neo4j.Session, query: str, params: dict[str, Any]) -> None:

@@ -50,9 +50,9 @@ class Neo4jStore(Store):
             self.capabilities = replace(self.capabilities, reader_account=True)
         self._read_locks: bool | None = None  # APOC's read lock, asked once
 
-    def _gated(self, tx: neo4j.Transaction | neo4j.ManagedTransaction) -> bool:
+    def _gated(self, tx: neo4j.Session | neo4j.Transaction | neo4j.ManagedTransaction) -> bool:
         """Whether the server has APOC's read lock, asked once, in the read's own
-        transaction (under its deadline)."""
+        session or transaction (under its deadline)."""
         if self._read_locks is None:
             found = bool(list(tx.run(queries.HAS_READ_LOCKS)))
             if not found:
@@ -62,6 +62,12 @@ class Neo4jStore(Store):
                 )
             self._read_locks = found
         return self._read_locks
+
+    def gated(
+        self, tx: neo4j.Session | neo4j.Transaction | neo4j.ManagedTransaction, query: str
+    ) -> str:
+        """One of our own statements with the shared lock as its first clauses."""
+        return queries.READ_GATE_FIRST + query if self._gated(tx) else query
 
     def ensure_schema(self) -> None:
         super().ensure_schema()
@@ -77,19 +83,26 @@ class Neo4jStore(Store):
 
     @contextmanager
     def statement(
-        self, session: neo4j.Session, query: str, params: dict[str, Any], timeout: float
+        self,
+        session: neo4j.Session,
+        query: str,
+        params: dict[str, Any],
+        timeout: float,
+        untrusted: bool = False,
     ) -> Iterator[neo4j.Result]:
-        with session.begin_transaction(timeout=timeout) as tx:
-            self.gate_read(tx)
-            yield tx.run(query, params)
+        if untrusted:  # the gate as a statement of its own, in the same transaction
+            with session.begin_transaction(timeout=timeout) as tx:
+                self.gate_read(tx)
+                yield tx.run(query, params)
+            return
+        yield session.run(neo4j.Query(self.gated(session, query), timeout=timeout), params)
 
     def _execute_read(
         self, query: str, params: dict[str, Any] | None, timeout: float | None
     ) -> neo4j.EagerResult:
         @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> neo4j.EagerResult:
-            self.gate_read(tx)
-            return tx.run(query, params or {}).to_eager_result()
+            return tx.run(self.gated(tx, query), params or {}).to_eager_result()
 
         with translate_errors(), self.read_session() as session:
             return session.execute_read(work)

@@ -52,3 +52,66 @@ def test_a_switch_takes_the_gate_alone() -> None:
     s.gate_switch(tx)  # type: ignore[arg-type]
     assert tx.sent == [queries.READ_GATE_CLOSE]
     assert "SET" in queries.READ_GATE_CLOSE  # a write: the exclusive lock, to the commit
+
+
+class Session(Tx):
+    """A session: auto-commit statements, and transactions whose statements it records."""
+
+    def __init__(self, has_apoc: bool) -> None:
+        super().__init__(has_apoc)
+        self.timeouts: list[float | None] = []
+
+    def run(self, text: Any, *args: Any, **params: Any) -> Any:
+        self.timeouts.append(getattr(text, "timeout", None))
+        return super().run(getattr(text, "text", text), **params)
+
+    def begin_transaction(self, timeout: float | None = None) -> Any:
+        self.sent.append("BEGIN")
+        session = self
+
+        class Transaction(Tx):
+            def run(self, text: str, *args: Any, **params: Any) -> Any:
+                return session.run(text, **params)
+
+            def __enter__(self) -> Any:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                session.sent.append("COMMIT")
+
+        return Transaction(self.has_apoc)
+
+
+def test_our_own_read_is_one_statement_that_takes_the_lock_first() -> None:
+    s, session = store(), Session(True)
+    query = "MATCH (n:Actor) RETURN n.iri AS iri"
+    for _ in range(2):
+        with s.statement(session, query, {}, 5.0):  # type: ignore[arg-type]
+            pass
+    gated = queries.READ_GATE_FIRST + query
+    assert session.sent == [queries.HAS_READ_LOCKS, gated, gated]
+    assert session.timeouts[1:] == [5.0, 5.0]  # the server's timeout, on the statement
+    assert gated.index("apoc.lock.read.nodes") < gated.index("count(g)") < gated.index(query)
+
+
+def test_a_clients_read_takes_the_lock_in_a_statement_of_its_own() -> None:
+    """A client's text may not follow a WITH (UNION, a CALL alone): the lock is a statement
+    before it, in the same transaction."""
+    s, session = store(), Session(True)
+    query = "MATCH (n) RETURN n UNION MATCH (n) RETURN n"
+    with s.statement(session, query, {}, 5.0, untrusted=True):  # type: ignore[arg-type]
+        pass
+    assert session.sent == [
+        "BEGIN",
+        queries.HAS_READ_LOCKS,
+        queries.READ_GATE_SHARED,
+        query,
+        "COMMIT",
+    ]
+
+
+def test_without_apoc_our_own_read_goes_as_it_is() -> None:
+    s, session = store(), Session(False)
+    with s.statement(session, "RETURN 1 AS one", {}, 5.0):  # type: ignore[arg-type]
+        pass
+    assert session.sent == [queries.HAS_READ_LOCKS, "RETURN 1 AS one"]
