@@ -7,7 +7,9 @@ atomic, but reads are read-committed: one scan that meets a commit halfway sees 
 so every read transaction first takes a shared lock on one gate node (APOC's
 apoc.lock.read.nodes, a READ procedure) and a load's switch an exclusive one: a read sees the
 switch whole or not at all, and the switch waits for the reads in flight (as ArcadeDB's
-commit lock does). Without APOC on the server, reads go ungated and a warning says so.
+commit lock does). Our own statements take the lock in their first clauses (one auto-commit
+statement, one round trip); a client's Cypher gets it as a statement of its own first.
+Without APOC on the server, reads go ungated and a warning says so.
 Community has no roles: the reader account is the writer
 unless SAHELKG_NEO4J_READER_USER names one (Enterprise, Aura: a user with `reader`).
 """
