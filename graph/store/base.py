@@ -93,6 +93,16 @@ class Store:
         switch, a replacing load), held to its commit: with `gate_read`, reads see all of
         it or none."""
 
+    # Whether reads take the read gate (gate_read, gated): Neo4j.
+    gates_reads = False
+
+    def gated(
+        self, tx: neo4j.Session | neo4j.Transaction | neo4j.ManagedTransaction, query: str
+    ) -> str:
+        """One of our own read statements with the gate written into its first clauses,
+        where the server needs one."""
+        return query
+
     @contextmanager
     def statement(
         self,
@@ -104,8 +114,15 @@ class Store:
     ) -> Iterator[neo4j.Result]:
         """One read statement in `session` (auto-commit, the server's timeout), gated
         where the server needs it; the result is read inside the block. `untrusted`: a
-        client's text (the gate cannot be written into it)."""
-        yield session.run(neo4j.Query(query, timeout=timeout), params)
+        client's text, which may not follow a WITH (a UNION, a CALL alone, USE), so the
+        gate is a statement of its own before it, in one transaction."""
+        if untrusted and self.gates_reads:
+            with session.begin_transaction(timeout=timeout) as tx:
+                self.gate_read(tx)
+                yield tx.run(query, params)
+            return
+        text = query if untrusted else self.gated(session, query)
+        yield session.run(neo4j.Query(text, timeout=timeout), params)
 
     def refuse_writes(self, session: neo4j.Session, query: str, params: dict[str, Any]) -> None:
         """Ask the server whether `query` writes, where it can tell (Neo4j: EXPLAIN); raise

@@ -17,8 +17,6 @@ unless SAHELKG_NEO4J_READER_USER names one (Enterprise, Aura: a user with `reade
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -65,10 +63,11 @@ class Neo4jStore(Store):
             self._read_locks = found
         return self._read_locks
 
+    gates_reads = True
+
     def gated(
         self, tx: neo4j.Session | neo4j.Transaction | neo4j.ManagedTransaction, query: str
     ) -> str:
-        """One of our own statements with the shared lock as its first clauses."""
         return queries.READ_GATE_FIRST + query if self._gated(tx) else query
 
     def ensure_schema(self) -> None:
@@ -82,22 +81,6 @@ class Neo4jStore(Store):
 
     def gate_switch(self, tx: neo4j.ManagedTransaction) -> None:
         tx.run(queries.READ_GATE_CLOSE).consume()
-
-    @contextmanager
-    def statement(
-        self,
-        session: neo4j.Session,
-        query: str,
-        params: dict[str, Any],
-        timeout: float,
-        untrusted: bool = False,
-    ) -> Iterator[neo4j.Result]:
-        if untrusted:  # the gate as a statement of its own, in the same transaction
-            with session.begin_transaction(timeout=timeout) as tx:
-                self.gate_read(tx)
-                yield tx.run(query, params)
-            return
-        yield session.run(neo4j.Query(self.gated(session, query), timeout=timeout), params)
 
     def _execute_read(
         self, query: str, params: dict[str, Any] | None, timeout: float | None

@@ -212,6 +212,8 @@ class FakeStore:
     # the contract's own: an auto-commit statement, no gate (as on ArcadeDB)
     statement = Store.statement
     gate_read = Store.gate_read
+    gated = Store.gated
+    gates_reads = False
 
     @contextmanager
     def read_session(self, **config: Any) -> Iterator[Any]:
