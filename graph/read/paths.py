@@ -66,16 +66,17 @@ def _expand(
             f"more than {MAX_PATH_EDGES:,} relations on the way between the two actors: "
             "lower max_hops"
         )
+    for s in sides:  # `owner` holds the old frontiers
+        s.frontier, s.radius = [], s.radius + 1
     reached: list[str] = []
-    nxt: dict[int, list[str]] = {id(s): [] for s in sides}
     for r in rows:
         side, other = owner[r["here"]], r["other"]
-        hop = side.radius + 1
+        hop = side.radius
         if side.dist.get(other, hop) != hop:  # nearer to this end already
             continue
         if other not in side.dist:
             side.dist[other] = hop
-            nxt[id(side)].append(other)
+            side.frontier.append(other)
             reached.append(other)
             refs.setdefault(other, ref_props(r, "other_"))
         here = r["here"]
@@ -83,8 +84,6 @@ def _expand(
             side.steps.setdefault(here, []).append((other, _rel(r)))
         else:
             side.steps.setdefault(other, []).append((here, _rel(r)))
-    for s in sides:
-        s.frontier, s.radius = nxt[id(s)], s.radius + 1
     return reached
 
 

@@ -41,6 +41,7 @@ class Neo4jStore(Store):
         keeps_datetime_zones=True,
         atomic_commits=True,
     )
+    gates_reads = True
 
     def __init__(
         self, writer: neo4j.Driver, reader: neo4j.Driver, database: str, separate_reader: bool
@@ -62,8 +63,6 @@ class Neo4jStore(Store):
                 )
             self._read_locks = found
         return self._read_locks
-
-    gates_reads = True
 
     def gated(
         self, tx: neo4j.Session | neo4j.Transaction | neo4j.ManagedTransaction, query: str
