@@ -248,10 +248,28 @@ def load(
     return report
 
 
-def _counted(pg: Input, report: LoadReport, record: dict[str, Any]) -> None:
-    """The input's counts, into the report and the load's record (once it is mapped)."""
+def _counted(pg: Input, report: LoadReport, record: dict[str, Any], writes: lw.Writer) -> None:
+    """The input's counts, into the report and the load's record (once it is mapped), and
+    the relationship types it wrote (where the SPARQL view looks for what it changed)."""
     report.nodes, report.relationships = pg.node_count, pg.rel_count
-    record.update(nodes=report.nodes, relationships=report.relationships)
+    record.update(
+        nodes=report.nodes, relationships=report.relationships, relTypes=sorted(writes.rel_types)
+    )
+
+
+def _index(
+    store: Store, writes: lw.Writer, phase: _Phases, progress: Progress | None = None
+) -> None:
+    """The load ids of the relationship types the load wrote, indexed (a schema change: a
+    transaction of its own per type; a no-op for a type indexed already)."""
+    types = sorted(writes.rel_types)
+    with phase("index"):
+        for done, rel_type in enumerate(types):
+            if progress:
+                progress("index", done, len(types))
+            store.index_relationships([rel_type])
+        if progress:
+            progress("index", len(types), len(types))
 
 
 def _load_staged(
@@ -288,10 +306,11 @@ def _load_staged(
                     lw.write_nodes(writes, pg.nodes(), pg.nodes_known)
                 with phase("relationships"):
                     lw.write_rels(writes, pg.rel_groups(), pg.rel_count)
-                _counted(pg, report, record)
+                _counted(pg, report, record, writes)
             except BaseException:
                 pool.shutdown(cancel_futures=True)  # the batch running ends; no other starts
                 raise
+        _index(store, writes, phase, progress)  # before the switch: the view's first update
         if progress:
             progress("switch", 0, 1)
         with phase("switch"):
@@ -330,6 +349,7 @@ def _load_in_one_transaction(
     stale_s: float,
 ) -> None:
     work_done: list[float] = []
+    writers: list[lw.Writer] = []
 
     def work(tx: neo4j.ManagedTransaction) -> None:
         # execute_write may retry: start the counts afresh each time.
@@ -340,17 +360,19 @@ def _load_in_one_transaction(
         report.deleted_nodes = lw.delete_all(tx, batch_size)
         lw.delete_all(tx, batch_size, queries.DELETE_OTHER_NODES_BATCH)
         writes = lw.Writer(_in(tx), registry, load_id, batch_size, True, report, None)
+        writers.append(writes)
         with phase("nodes"):
             lw.write_nodes(writes, pg.nodes(), pg.nodes_known)
         with phase("relationships"):
             lw.write_rels(writes, pg.rel_groups(), pg.rel_count)
-        _counted(pg, report, record)
+        _counted(pg, report, record, writes)
         tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
         store.gate_switch(tx)  # last: reads wait for the commit only (load_write.switch)
         work_done.append(time.perf_counter())
 
     store.write(work)
     phase.phases["commit"] = time.perf_counter() - work_done[-1]
+    _index(store, writers[-1], phase)  # after the commit: no schema change inside a write
 
 
 def _in(tx: neo4j.ManagedTransaction) -> Callable[[Callable[[neo4j.ManagedTransaction], T]], T]:

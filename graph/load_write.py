@@ -58,6 +58,7 @@ class Writer:
     defer: list[Work] | None = None
     staged: bool = False
     created: dict[str, str] = field(default_factory=dict)  # iri -> element id
+    rel_types: set[str] = field(default_factory=set)  # written: the load's record keeps them
     pool: ThreadPoolExecutor | None = None  # runs batches beside the next one's making
     inflight: deque[tuple[Future[Any], Callable[[Any], None]]] = field(default_factory=deque)
     failed: bool = False
@@ -211,6 +212,7 @@ def write_rels(
         report.created_relationships += made
 
     for (rel_type, qualified), rels in groups:
+        w.rel_types.add(rel_type)
         for batch in batched(rels, w.batch_size):
             by_id: list[dict[str, Any]] = []
             new: list[dict[str, Any]] = []

@@ -7,7 +7,6 @@ builders take them from the ontology registry only and check their form again he
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from graph.queries_lookups import (
@@ -28,6 +27,9 @@ from graph.queries_lookups import (
 from graph.queries_lookups import (
     EXTEND_LINKS as EXTEND_LINKS,
 )
+from graph.queries_lookups import (
+    LOAD_REL_TYPES as LOAD_REL_TYPES,
+)
 from graph.queries_lookups import (  # the rest of the statements, re-exported
     MATCH_ENTITIES as MATCH_ENTITIES,
 )
@@ -38,28 +40,24 @@ from graph.queries_lookups import (
     SPARQL_VIEW_CHANGED_NODES as SPARQL_VIEW_CHANGED_NODES,
 )
 from graph.queries_lookups import (
-    SPARQL_VIEW_CHANGED_OR_SHARED_RELS as SPARQL_VIEW_CHANGED_OR_SHARED_RELS,
+    SPARQL_VIEW_CHANGED_RELS as SPARQL_VIEW_CHANGED_RELS,
 )
 from graph.queries_lookups import (
-    SPARQL_VIEW_CHANGED_RELS as SPARQL_VIEW_CHANGED_RELS,
+    SPARQL_VIEW_SHARED_RELS as SPARQL_VIEW_SHARED_RELS,
 )
 from graph.queries_lookups import (
     SPARQL_VIEW_SUBJECTS as SPARQL_VIEW_SUBJECTS,
 )
+from graph.queries_lookups import (
+    relationship_load_index as relationship_load_index,
+)
+from graph.queries_lookups import (
+    sparql_view_changed_rels as sparql_view_changed_rels,
+)
 from graph.queries_table import is_table as is_table
+from graph.queries_table import names as _names
 from graph.queries_table import rows_of as rows_of
 from graph.queries_table import table
-
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-def _names(names: Iterable[str]) -> str:
-    out = sorted(names)
-    for name in out:
-        if not _NAME.match(name):  # never reached with registry names; a last guard
-            raise ValueError(f"not a label or relationship type: {name!r}")
-    return ":".join(out)
-
 
 # ---------------------------------------------------------------- schema
 
@@ -68,7 +66,10 @@ SCHEMA = (
     "CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE",
     "CREATE INDEX resource_name IF NOT EXISTS FOR (n:Resource) ON (n.name)",
     "CREATE CONSTRAINT load_stage_id IF NOT EXISTS FOR (s:LoadStage) REQUIRE s.id IS UNIQUE",
+    # What a load wrote, for the SPARQL view's update (graph/sparql_source.py).
+    "CREATE INDEX resource_load_id IF NOT EXISTS FOR (n:Resource) ON (n.loadId)",
 )
+
 
 PING = "RETURN 1 AS ok"
 

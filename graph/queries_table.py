@@ -77,3 +77,16 @@ def rows_of(result: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     for record in result:
         return list(record[ROWS])
     return []
+
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def names(items: Iterable[str]) -> str:
+    """Labels or relationship types for a statement's text (they cannot be parameters),
+    sorted and joined with ':', each checked to be a plain name."""
+    out = sorted(items)
+    for name in out:
+        if not _NAME.match(name):  # never reached with registry names; a last guard
+            raise ValueError(f"not a label or relationship type: {name!r}")
+    return ":".join(out)

@@ -102,16 +102,16 @@ class StoreSource:
         # would hold a commit back); the caller compares versions before and after.
         shared = sorted(qualified_in_view(sorted(nodes)))
         with translate_errors(), self.store.read_transaction() as tx:
-            statement = (
-                queries.SPARQL_VIEW_CHANGED_OR_SHARED_RELS
-                if shared
-                else queries.SPARQL_VIEW_CHANGED_RELS
-            )
+            statements = [
+                (statement, load_id) for load_id in ids for statement in self._rels_of(tx, load_id)
+            ]
+            if shared:
+                statements.append((queries.SPARQL_VIEW_SHARED_RELS, ""))
             found = {
                 (str(r["type"]), str(r["start"]), str(r["end"]), str(r["props"].get("iri"))): r
-                for load_id in ids
+                for statement, load_id in statements
                 for r in tx.run(statement, id=load_id, iris=shared)
-            }  # keyed: a shared relation comes back once per scan
+            }  # keyed: a shared relation written by the load comes back twice
             rels = [(t, s, e, dict(r["props"])) for (t, s, e, _), r in found.items()]
             whole = {str(p["iri"]) for _, _, _, p in rels if p.get("iri")}
             # The nodes of those iris, whether this load changed them or not, with their
@@ -134,3 +134,13 @@ class StoreSource:
         delta.nodes = [subject_key(iri) for iri in nodes if iri not in whole]
         delta.qualified = [subject_key(iri) for iri in sorted(whole)]
         return delta
+
+    def _rels_of(self, tx: Any, load_id: str) -> list[str]:
+        """The statements that find what the load wrote of relationships: one per type its
+        record names (each through that type's index), or, for a load recorded without
+        them, one scan of every relationship. Only the ontology's types become statements."""
+        record = tx.run(queries.LOAD_REL_TYPES, id=load_id).single()
+        if record is None or record["types"] is None:
+            return [queries.SPARQL_VIEW_CHANGED_RELS]
+        known = set(self.registry.rel_types.values())
+        return [queries.sparql_view_changed_rels(t) for t in record["types"] if t in known]

@@ -12,7 +12,7 @@ graph/store/arcadedb.py and graph/store/neo4j.py; callers never test the backend
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,6 +224,12 @@ class Store:
         with translate_errors(), self.driver.session(database=self.database) as session:
             for statement in queries.SCHEMA:
                 session.run(statement).consume()
+
+    def index_relationships(self, rel_types: Iterable[str]) -> None:
+        """An index on `loadId` for each of these relationship types (the ontology's)."""
+        with translate_errors(), self.driver.session(database=self.database) as session:
+            for rel_type in rel_types:
+                session.run(queries.relationship_load_index(rel_type)).consume()
 
 
 @contextmanager

@@ -88,7 +88,8 @@ def test_an_accepted_draft_loads_and_reloading_it_changes_nothing(
     assert loaded.returncode == 0, loaded.stderr
     steps = next(line for line in loaded.stderr.splitlines() if line.startswith("steps: "))
     assert [part.split()[0] for part in steps[7:].split(", ")] == [
-        "read", "check", "map", "id", "schema", "stage", "nodes", "relationships", "switch",
+        "read", "check", "map", "id", "schema", "stage", "nodes", "relationships", "index",
+        "switch",
     ]  # fmt: skip
     rows = store.read(
         "MATCH (s:Source {iri: $src})<-[:SOURCE]-(c:Claim)"

@@ -57,7 +57,18 @@ def test_counts_equal_the_mapping_and_loading_twice_changes_nothing(
     prepared = prepare([ONTOLOGY, SEEDS], ontology)
     first = load(store, prepared, ontology.registry)
     assert store.counts() == (len(prepared.pg.nodes), len(prepared.pg.rels))
-    steps = ["read", "check", "map", "id", "schema", "stage", "nodes", "relationships", "switch"]
+    steps = [
+        "read",
+        "check",
+        "map",
+        "id",
+        "schema",
+        "stage",
+        "nodes",
+        "relationships",
+        "index",
+        "switch",
+    ]
     assert list(first.phases) == steps and all(v >= 0 for v in first.phases.values())
     assert sum(first.phases.values()) - sum(prepared.phases.values()) <= first.seconds
     assert first.created_nodes == len(prepared.pg.nodes)
@@ -254,10 +265,12 @@ print("finished", flush=True)
 
 
 # Every stage of a load: parsing, batches committed (nodes, then relationships), the
-# switch that makes the load visible (killed as it starts: in flight, or not yet sent);
-# a streamed input (graph/load_stream.py) also while it maps into its index on disk.
-KILL_AT = [(stage, "whole") for stage in ("read", "nodes", "relationships", "switch")]
-KILL_AT += [(stage, "stream") for stage in ("read", "map", "nodes", "relationships", "switch")]
+# indexes made for its relationship types, the switch that makes the load visible (killed
+# as it starts: in flight, or not yet sent); a streamed input (graph/load_stream.py) also
+# while it maps into its index on disk.
+STAGES = ("read", "nodes", "relationships", "index", "switch")
+KILL_AT = [(stage, "whole") for stage in STAGES]
+KILL_AT += [(stage, "stream") for stage in ("read", "map", *STAGES[1:])]
 
 
 @pytest.mark.parametrize(("stage", "mode"), KILL_AT)
@@ -287,7 +300,7 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
             seen.append(line)
             # the second report of a batch stage: some batches of it are committed
             if line.startswith(stage) and (
-                stage in ("read", "map", "switch")
+                stage in ("read", "map", "index", "switch")
                 or len([s for s in seen if s.startswith(stage)]) >= 3
             ):
                 os.kill(proc.pid, signal.SIGKILL)

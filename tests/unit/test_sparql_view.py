@@ -16,10 +16,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from graph import queries
 from graph.mapping import node_triples, rel_triples
 from graph.registry import Registry
 from graph.sparql import QueryTimeout, SparqlEngine
-from graph.sparql_source import Delta, subject_key, write_ntriples
+from graph.sparql_source import Delta, StoreSource, subject_key, write_ntriples
 
 K = "https://w3id.org/sahel-kg/id/"
 S = "https://w3id.org/sahel-kg/ontology#"
@@ -201,3 +202,42 @@ def test_a_load_id_that_disappears_means_a_rebuild(
     assert isomorphic(as_graph(fresh_engine), expected(src))
     answer = json.loads(fresh_engine.query(f"ASK {{ <{K}jnim> ?p ?o }}").body)
     assert answer["boolean"] is False
+
+
+class _Record(dict[str, Any]):
+    pass
+
+
+class _Tx:
+    """Answers the load record's types, as the store would."""
+
+    def __init__(self, types: list[str] | None, found: bool = True) -> None:
+        self.types, self.found = types, found
+
+    def run(self, statement: str, **params: Any) -> Any:
+        assert statement == queries.LOAD_REL_TYPES and params == {"id": "L1"}
+        record = _Record(types=self.types) if self.found else None
+        return type("R", (), {"single": lambda _self: record})()
+
+
+def test_a_loads_relationships_are_read_per_recorded_type_of_the_ontology_only(
+    registry: Registry,
+) -> None:
+    source = StoreSource(None, registry)  # type: ignore[arg-type]
+    # one statement per recorded type, each with that type's label in its pattern
+    statements = source._rels_of(_Tx(["ALLIED_WITH", "SOURCE"]), "L1")
+    assert [s.split("[r:")[1].split("]")[0] for s in statements] == ["ALLIED_WITH", "SOURCE"]
+    assert all("WHERE r.loadId = $id" in s for s in statements)
+    # a type the ontology does not have (a record written by hand) is never put in a statement
+    tampered = source._rels_of(_Tx(["SOURCE", "X]->() DETACH DELETE r //", "NOPE"]), "L1")
+    assert len(tampered) == 1 and "[r:SOURCE]" in tampered[0]
+    # a load recorded before the types were kept, or no record: one scan of every relationship
+    assert source._rels_of(_Tx(None), "L1") == [queries.SPARQL_VIEW_CHANGED_RELS]
+    assert source._rels_of(_Tx(None, found=False), "L1") == [queries.SPARQL_VIEW_CHANGED_RELS]
+
+
+def test_relationship_statements_refuse_a_name_that_is_not_one() -> None:
+    for build in (queries.sparql_view_changed_rels, queries.relationship_load_index):
+        assert "SOURCE" in build("SOURCE")
+        with pytest.raises(ValueError, match="not a label or relationship type"):
+            build("SOURCE]-() DELETE r //")
