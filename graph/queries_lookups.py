@@ -135,8 +135,14 @@ RETURN a.iri AS start, type(r) AS type, properties(r) AS props, b.iri AS end
 """
 SPARQL_VIEW_CHANGED_RELS = _VIEW_RELS.format(typed="", where="r.loadId = $id")
 # The qualified relations whose iri is also a changed node's (the view then replaces that
-# subject's triples whole, so they are all needed; rare: a scan).
-SPARQL_VIEW_SHARED_RELS = _VIEW_RELS.format(typed="", where="r.iri IN $iris")
+# subject's triples whole, so they are all needed), found from their ends as the view
+# holds them (sahel:subject, sahel:object).
+SPARQL_VIEW_SHARED_RELS = """
+UNWIND $rows AS row
+MATCH (a:Resource {iri: row.start})-[r]->(b:Resource {iri: row.end})
+WHERE r.iri = row.iri
+RETURN a.iri AS start, type(r) AS type, properties(r) AS props, b.iri AS end
+"""
 
 
 def relationship_load_index(rel_type: str) -> str:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
-from graph.sparql_source import Delta, subject_key
+from graph.sparql_source import Delta, QualifiedEnds, key_iri, subject_key
 from graph.sparql_source import write_ntriples as write_ntriples  # graph.read's import
 from graph.sparql_worker import (
     GRAPH_FORMATS,
@@ -150,7 +150,10 @@ class ViewSource(Protocol):
     def write_all(self, out: IO[bytes]) -> None: ...
 
     def delta(
-        self, ids: list[str], out: IO[bytes], qualified_in_view: Callable[[list[str]], set[str]]
+        self,
+        ids: list[str],
+        out: IO[bytes],
+        qualified_in_view: Callable[[list[str]], QualifiedEnds],
     ) -> Delta: ...
 
 
@@ -347,16 +350,20 @@ class SparqlEngine:
                 self._compact(worker)
             return ""
 
-    def _qualified_in_view(self, iris: list[str]) -> set[str]:
-        """Which of these iris are a qualified relation's in the copy (sahel:subject)."""
+    def _qualified_in_view(self, iris: list[str]) -> QualifiedEnds:
+        """Which of these iris are a qualified relation in the copy, with the (start, end)
+        iris of its relationship (sahel:subject, sahel:object)."""
         if not iris:
-            return set()
-        keys = [list(subject_key(iri)) for iri in iris]
+            return {}
+        by_key = {tuple(subject_key(iri)): iri for iri in iris}
         with self._lock:
-            status, found = self._call(self._ensure_worker(), "qualified", keys)
+            status, found = self._call(self._ensure_worker(), "qualified", list(by_key))
         if status != "ok":
             raise StoreUnavailable(f"the SPARQL worker could not read its copy: {found}")
-        return {iri for iri, key in zip(iris, keys, strict=True) if key in found}
+        return {
+            by_key[tuple(key)]: [(key_iri(s), key_iri(o)) for s in starts for o in ends]
+            for key, starts, ends in found
+        }
 
     def _compact(self, worker: Worker) -> None:
         """The deltas outgrew the snapshot: the worker writes its store as the new one."""

@@ -41,10 +41,21 @@ class Delta:
         return {"nodes": self.nodes, "qualified": self.qualified, "added": self.added}
 
 
+# Among a load's changed nodes, the iris that are a qualified relation in the view, each with
+# the (start, end) iris of its relationship in the graph store.
+QualifiedEnds = dict[str, list[tuple[str, str]]]
+
+
 def subject_key(iri: str) -> tuple[str, str]:
     if iri.startswith(BNODE_PREFIX):
         return ("b", iri[len(BNODE_PREFIX) :])
     return ("i", iri)
+
+
+def key_iri(key: tuple[str, str] | list[str]) -> str:
+    """subject_key's inverse: the iri the graph store gives that term."""
+    kind, value = key
+    return BNODE_PREFIX + value if kind == "b" else value
 
 
 def write_ntriples(triples: Any, out: IO[bytes]) -> int:
@@ -79,7 +90,10 @@ class StoreSource:
             write_ntriples(iter_triples(self.store, self.registry), out)
 
     def delta(
-        self, ids: list[str], out: IO[bytes], qualified_in_view: Callable[[list[str]], set[str]]
+        self,
+        ids: list[str],
+        out: IO[bytes],
+        qualified_in_view: Callable[[list[str]], QualifiedEnds],
     ) -> Delta:
         """What the loads `ids` created or changed: the subjects to replace, and the triples
         to add, written to `out` as N-Triples. The caller reads the version before and after
@@ -89,7 +103,8 @@ class StoreSource:
         adds to a stored qualified relation without restating it makes a node of that iri)
         is replaced whole, so all its triples are read: the node's, its plain relationships
         and the qualified relation's. `qualified_in_view` names, among changed nodes' iris,
-        those that are a qualified relation's subject in the view (only they can share)."""
+        those that are a qualified relation in the view (only they can share), with the
+        ends of its relationship: found from those, through the index on Resource.iri."""
         registry = self.registry
         delta = Delta()
         with translate_errors(), self.store.read_transaction() as tx:
@@ -100,17 +115,23 @@ class StoreSource:
             }
         # Asked between two transactions, not inside one (a reader waiting for the view
         # would hold a commit back); the caller compares versions before and after.
-        shared = sorted(qualified_in_view(sorted(nodes)))
+        shared = [
+            {"iri": iri, "start": start, "end": end}
+            for iri, ends in sorted(qualified_in_view(sorted(nodes)).items())
+            for start, end in ends
+        ]
         with translate_errors(), self.store.read_transaction() as tx:
-            statements = [
-                (statement, load_id) for load_id in ids for statement in self._rels_of(tx, load_id)
+            statements: list[tuple[str, dict[str, Any]]] = [
+                (statement, {"id": load_id})
+                for load_id in ids
+                for statement in self._rels_of(tx, load_id)
             ]
             if shared:
-                statements.append((queries.SPARQL_VIEW_SHARED_RELS, ""))
+                statements.append((queries.SPARQL_VIEW_SHARED_RELS, {"rows": shared}))
             found = {
                 (str(r["type"]), str(r["start"]), str(r["end"]), str(r["props"].get("iri"))): r
-                for statement, load_id in statements
-                for r in tx.run(statement, id=load_id, iris=shared)
+                for statement, params in statements
+                for r in tx.run(statement, params)
             }  # keyed: a shared relation written by the load comes back twice
             rels = [(t, s, e, dict(r["props"])) for (t, s, e, _), r in found.items()]
             whole = {str(p["iri"]) for _, _, _, p in rels if p.get("iri")}

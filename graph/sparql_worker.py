@@ -30,8 +30,9 @@ from graph.formats import RESULT_FORMATS
 from graph.namespaces import RDF_NS, SAHEL_NS
 
 RDF_TYPE = ox.NamedNode(RDF_NS + "type")
-# Every qualified relation has it (graph.mapping.rel_triples).
+# Every qualified relation has them (graph.mapping.rel_triples).
 SAHEL_SUBJECT = ox.NamedNode(SAHEL_NS + "subject")
+SAHEL_OBJECT = ox.NamedNode(SAHEL_NS + "object")
 DEFAULT = ox.DefaultGraph()
 
 
@@ -60,13 +61,22 @@ def apply_delta(store: ox.Store, spec: dict[str, Any], path: str) -> None:
     read_into(store, path)
 
 
-def qualified_subjects(store: ox.Store, keys: list[list[str]]) -> list[list[str]]:
-    """The keys that are the subject of a sahel:subject triple in the store."""
-    return [
-        k
-        for k in keys
-        if next(store.quads_for_pattern(_term(k), SAHEL_SUBJECT, None, DEFAULT), None) is not None
-    ]
+def _key(term: Any) -> list[str]:
+    return ["b", term.value] if isinstance(term, ox.BlankNode) else ["i", term.value]
+
+
+def qualified_ends(store: ox.Store, keys: list[list[str]]) -> list[list[Any]]:
+    """Of these keys, those that are a qualified relation in the store (the subject of a
+    sahel:subject triple), each as [key, its sahel:subject keys, its sahel:object keys]:
+    the ends of its relationship in the graph store."""
+    found = []
+    for k in keys:
+        term = _term(k)
+        starts = [_key(q.object) for q in store.quads_for_pattern(term, SAHEL_SUBJECT, None)]
+        if starts:
+            ends = [_key(q.object) for q in store.quads_for_pattern(term, SAHEL_OBJECT, None)]
+            found.append([k, starts, ends])
+    return found
 
 
 def _serve(read_fd: int, write_fd: int) -> None:  # pragma: no cover - runs in the child
@@ -99,7 +109,7 @@ def _serve(read_fd: int, write_fd: int) -> None:  # pragma: no cover - runs in t
                 apply_delta(store, spec, path)
                 outbox.send(("ok", len(store)))
             elif op == "qualified":
-                outbox.send(("ok", qualified_subjects(store, payload)))
+                outbox.send(("ok", qualified_ends(store, payload)))
             elif op == "dump":
                 store.dump(payload, format=ox.RdfFormat.N_TRIPLES, from_graph=DEFAULT)
                 outbox.send(("ok", len(store)))

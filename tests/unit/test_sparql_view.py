@@ -20,7 +20,13 @@ from graph import queries
 from graph.mapping import node_triples, rel_triples
 from graph.registry import Registry
 from graph.sparql import QueryTimeout, SparqlEngine
-from graph.sparql_source import Delta, StoreSource, subject_key, write_ntriples
+from graph.sparql_source import (
+    Delta,
+    QualifiedEnds,
+    StoreSource,
+    subject_key,
+    write_ntriples,
+)
 
 K = "https://w3id.org/sahel-kg/id/"
 S = "https://w3id.org/sahel-kg/ontology#"
@@ -55,13 +61,18 @@ class FakeSource:
         write_ntriples(self.triples(), out)
 
     def delta(
-        self, ids: list[str], out: IO[bytes], qualified_in_view: Callable[[list[str]], set[str]]
+        self,
+        ids: list[str],
+        out: IO[bytes],
+        qualified_in_view: Callable[[list[str]], QualifiedEnds],
     ) -> Delta:
         """As StoreSource.delta does it, from the units in memory."""
         nodes = {i: p for i, (p, load) in self.nodes.items() if load in ids}
         shared = qualified_in_view(sorted(nodes))
-        rels = [
-            (k, p) for k, (p, load) in self.rels.items() if load in ids or p.get("iri") in shared
+        rels = [  # a shared one found from the ends the view gave, as the store finds it
+            (k, p)
+            for k, (p, load) in self.rels.items()
+            if load in ids or (k[1], k[2]) in shared.get(str(p.get("iri")), [])
         ]
         whole = {str(p["iri"]) for _, p in rels if p.get("iri")}
 
