@@ -70,7 +70,6 @@ SCHEMA = (
     "CREATE INDEX resource_load_id IF NOT EXISTS FOR (n:Resource) ON (n.loadId)",
 )
 
-
 PING = "RETURN 1 AS ok"
 
 # ---------------------------------------------------------------- loading

@@ -61,8 +61,12 @@ def apply_delta(store: ox.Store, spec: dict[str, Any], path: str) -> None:
     read_into(store, path)
 
 
-def _key(term: Any) -> list[str]:
-    return ["b", term.value] if isinstance(term, ox.BlankNode) else ["i", term.value]
+def _keys(store: ox.Store, subject: Any, predicate: ox.NamedNode) -> list[list[str]]:
+    """The objects of (subject, predicate, ?) in the default graph, as keys."""
+    return [
+        ["b" if isinstance(q.object, ox.BlankNode) else "i", str(getattr(q.object, "value", ""))]
+        for q in store.quads_for_pattern(subject, predicate, None, DEFAULT)
+    ]
 
 
 def qualified_ends(store: ox.Store, keys: list[list[str]]) -> list[list[Any]]:
@@ -72,10 +76,9 @@ def qualified_ends(store: ox.Store, keys: list[list[str]]) -> list[list[Any]]:
     found = []
     for k in keys:
         term = _term(k)
-        starts = [_key(q.object) for q in store.quads_for_pattern(term, SAHEL_SUBJECT, None)]
+        starts = _keys(store, term, SAHEL_SUBJECT)
         if starts:
-            ends = [_key(q.object) for q in store.quads_for_pattern(term, SAHEL_OBJECT, None)]
-            found.append([k, starts, ends])
+            found.append([k, starts, _keys(store, term, SAHEL_OBJECT)])
     return found
 
 
