@@ -122,12 +122,15 @@ def test_a_union_load_updates_the_view_as_a_full_rebuild_would(
             break
         time.sleep(0.1)
     assert wanted <= {r["name"] for r in indexes if r["state"] == "ONLINE"}
-    # ... and the server seeks them (names as each server's EXPLAIN gives them)
+    # ... and the server reads through them, never every node or every relationship of the
+    # type (what Neo4j planned with a label test on a named end). On a graph this small,
+    # Neo4j's statistics may make it scan the index rather than seek it (a seek at 100k).
     nodes = plan_text(store, queries.SPARQL_VIEW_CHANGED_NODES, id=report.load_id)
-    assert "NodeIndexSeek" in nodes, nodes
+    assert "NodeIndexSeek" in nodes or "NodeIndexScan" in nodes, nodes
     for rel_type in types:
         rels = plan_text(store, queries.sparql_view_changed_rels(rel_type), id=report.load_id)
-        assert "RelationshipIndexSeek" in rels or "EDGE BY INDEX" in rels, rels
+        assert "RelationshipIndexS" in rels or "EDGE BY INDEX" in rels, rels
+        assert not any(scan in rels for scan in ("AllNodesScan", "RelationshipTypeScan")), rels
     if not recorded:
         store.write(lambda tx: tx.run(UNRECORD, id=report.load_id).consume())
     assert updated.update(source)
