@@ -258,11 +258,11 @@ def _counted(pg: Input, report: LoadReport, record: dict[str, Any], writes: lw.W
 
 
 def _index(
-    store: Store, writes: lw.Writer, phase: _Phases, progress: Progress | None = None
+    store: Store, types: list[str], phase: _Phases, progress: Progress | None = None
 ) -> None:
-    """The load ids of the relationship types the load wrote, indexed (a schema change: a
-    transaction of its own per type; a no-op for a type indexed already)."""
-    types = sorted(writes.rel_types)
+    """The load ids of the relationship types the load wrote (its record's `relTypes`),
+    indexed: a schema change, a transaction of its own per type; a no-op for a type indexed
+    already."""
     with phase("index"):
         for done, rel_type in enumerate(types):
             if progress:
@@ -310,7 +310,7 @@ def _load_staged(
             except BaseException:
                 pool.shutdown(cancel_futures=True)  # the batch running ends; no other starts
                 raise
-        _index(store, writes, phase, progress)  # before the switch: the view's first update
+        _index(store, record["relTypes"], phase, progress)  # before the switch: for the view
         if progress:
             progress("switch", 0, 1)
         with phase("switch"):
@@ -349,7 +349,6 @@ def _load_in_one_transaction(
     stale_s: float,
 ) -> None:
     work_done: list[float] = []
-    writers: list[lw.Writer] = []
 
     def work(tx: neo4j.ManagedTransaction) -> None:
         # execute_write may retry: start the counts afresh each time.
@@ -360,7 +359,6 @@ def _load_in_one_transaction(
         report.deleted_nodes = lw.delete_all(tx, batch_size)
         lw.delete_all(tx, batch_size, queries.DELETE_OTHER_NODES_BATCH)
         writes = lw.Writer(_in(tx), registry, load_id, batch_size, True, report, None)
-        writers.append(writes)
         with phase("nodes"):
             lw.write_nodes(writes, pg.nodes(), pg.nodes_known)
         with phase("relationships"):
@@ -372,7 +370,7 @@ def _load_in_one_transaction(
 
     store.write(work)
     phase.phases["commit"] = time.perf_counter() - work_done[-1]
-    _index(store, writers[-1], phase)  # after the commit: no schema change inside a write
+    _index(store, record["relTypes"], phase)  # after the commit: no schema change in a write
 
 
 def _in(tx: neo4j.ManagedTransaction) -> Callable[[Callable[[neo4j.ManagedTransaction], T]], T]:
