@@ -163,6 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--http", action="store_true", help="the seeds over HTTP instead")
     parser.add_argument("--skip-heavy", action="store_true", help="freshness figures only")
+    parser.add_argument(
+        "--skip-rebuild",
+        action="store_true",
+        help="no second full rebuild after the small load, so the copies go unchecked "
+        "(at 10M it takes as long as the first)",
+    )
     args = parser.parse_args(argv)
     print(f"machine: {machine()}", flush=True)
     if args.http:
@@ -170,7 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     from bench.sparql_fresh import run
 
     backends = ["arcadedb", "neo4j"] if args.backend == "both" else [args.backend]
-    return run(backends, [SIZES[s] for s in args.sizes], args.repeats, not args.skip_heavy)
+    return run(
+        backends,
+        [SIZES[s] for s in args.sizes],
+        args.repeats,
+        not args.skip_heavy,
+        not args.skip_rebuild,
+    )
 
 
 if __name__ == "__main__":

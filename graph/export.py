@@ -40,33 +40,24 @@ def format_of(name: str) -> str:
 
 
 def iter_quads(
-    store: Store, registry: Registry, page_size: int = 2000, snapshot: Snapshot | None = None
+    store: Store, registry: Registry, snapshot: Snapshot | None = None
 ) -> Iterator[tuple[Triple, str | None]]:
     """Every triple of the stored graph, with the load id that wrote it."""
-    after = ""
     with (snapshot or store.read_transaction)() as tx:
-        while True:
-            rows = list(tx.run(queries.EXPORT_PAGE, after=after, limit=page_size))
-            if not rows:
-                return
-            for row in rows:
-                props: dict[str, Any] = row["props"]
-                load = props.get("loadId")
-                for t in node_triples(row["iri"], props, registry):
-                    yield t, load
-                for rel in row["rels"]:
-                    if rel is None:
-                        continue
-                    rel_type, rel_props, end = rel
-                    for t in rel_triples(rel_type, row["iri"], end, rel_props, registry):
-                        yield t, rel_props.get("loadId")
-            after = rows[-1]["iri"]
+        for row in tx.run(queries.EXPORT_NODES):
+            props: dict[str, Any] = row["props"]
+            load = props.get("loadId")
+            for t in node_triples(row["iri"], props, registry):
+                yield t, load
+            for rel_type, rel_props, end in row["rels"]:
+                for t in rel_triples(rel_type, row["iri"], end, rel_props, registry):
+                    yield t, rel_props.get("loadId")
 
 
 def iter_triples(
-    store: Store, registry: Registry, page_size: int = 2000, snapshot: Snapshot | None = None
+    store: Store, registry: Registry, snapshot: Snapshot | None = None
 ) -> Iterator[Triple]:
-    for t, _ in iter_quads(store, registry, page_size, snapshot):
+    for t, _ in iter_quads(store, registry, snapshot):
         yield t
 
 

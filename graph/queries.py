@@ -283,17 +283,15 @@ ORDER BY l.startedAt DESC
 LIMIT 1
 """
 
-# Keyset pagination by iri (indexed) over nodes with their outgoing relationships. A record
-# per node, not one per page (queries_table): one per page made the SPARQL view's 1M
-# rebuild slower on Neo4j (export 21.2 -> 27.3 s; BENCHMARKS 3e).
-EXPORT_PAGE = """
-MATCH (n:Resource)
-WHERE n.iri > $after AND n.stagedBy IS NULL
-WITH n ORDER BY n.iri LIMIT $limit
-OPTIONAL MATCH (n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL
+# Every node with its outgoing relationships, a record per node, in ONE statement that both
+# servers stream (the export reads it inside its snapshot transaction). Pages by iri
+# (`WHERE n.iri > $after ... ORDER BY n.iri LIMIT`) made ArcadeDB sort the rest of the graph
+# for each page: quadratic, 40 min and more for the SPARQL view's copy at 10M triples
+# (BENCHMARKS 4d). Rows come in the store's order, not by iri.
+EXPORT_NODES = """
+MATCH (n:Resource) WHERE n.stagedBy IS NULL
 RETURN n.iri AS iri, properties(n) AS props,
-       collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
-ORDER BY iri
+       [(n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL | [type(r), properties(r), m.iri]] AS rels
 """
 
 DELETE_LOADS = "MATCH (l:Load) DELETE l"
@@ -401,15 +399,11 @@ OPTIONAL MATCH (a:Resource)-[r]->(b:Resource) WHERE a.stagedBy IS NULL AND b.sta
 RETURN nodes, count(r) AS relationships
 """
 
-# Pages for the GraphML and CSV exports (keyset by iri), labels included.
-API_EXPORT_PAGE = """
-MATCH (n:Resource)
-WHERE n.iri > $after AND n.stagedBy IS NULL
-WITH n ORDER BY n.iri LIMIT $limit
-OPTIONAL MATCH (n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL
+# The GraphML and CSV exports' rows: EXPORT_NODES with the labels.
+API_EXPORT_NODES = """
+MATCH (n:Resource) WHERE n.stagedBy IS NULL
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props,
-       collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
-ORDER BY iri
+       [(n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL | [type(r), properties(r), m.iri]] AS rels
 """
 
 API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"

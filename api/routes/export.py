@@ -20,7 +20,7 @@ from api.models import Error
 from graph import export as rdf_export
 from graph.errors import InputError
 from graph.pg_export import write_csv_zip, write_graphml
-from graph.read.graph_info import export_pages
+from graph.read.graph_info import export_nodes
 
 router = APIRouter(tags=["export"])
 
@@ -102,7 +102,7 @@ def export(
         classes = list(ontology.registry.labels.values())
 
         def write(out: IO[bytes]) -> Any:
-            return writer(export_pages(reader), out, classes)
+            return writer(export_nodes(reader), out, classes)
 
     else:
         try:

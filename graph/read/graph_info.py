@@ -52,15 +52,9 @@ def write_ntriples(reader: Reader, out: IO[bytes]) -> None:
         write(iter_triples(reader.store, reader.registry, snapshot=reader.snapshot), out)
 
 
-def export_pages(reader: Reader, page_size: int = 1000) -> Iterator[dict[str, Any]]:
-    """Nodes with their labels, properties and outgoing relationships, page by page (keyset
-    by iri), for graph.pg_export: rows of the driver, as they come."""
-    after = ""
+def export_nodes(reader: Reader) -> Iterator[dict[str, Any]]:
+    """Nodes with their labels, properties and outgoing relationships, for graph.pg_export:
+    the driver's rows as the store streams them, in one bounded snapshot."""
     with reader.snapshot() as tx:
-        while True:
-            rows = list(tx.run(queries.API_EXPORT_PAGE, after=after, limit=page_size))
-            if not rows:
-                return
-            for row in rows:
-                yield row.data()
-            after = rows[-1]["iri"]
+        for row in tx.run(queries.API_EXPORT_NODES):
+            yield row.data()

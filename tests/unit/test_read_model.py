@@ -616,14 +616,12 @@ def test_search_groups_hits_by_kind_with_date_words(store: FakeStore, reader: Re
     assert store.asked(queries.API_SEARCH_KINDS)[0]["limit"] == 50
 
 
-def test_export_pages_are_read_in_one_bounded_snapshot(store: FakeStore, reader: Reader) -> None:
-    def page(params: dict[str, Any]) -> list[dict[str, Any]]:
-        iris = ["a", "b", "c"]
-        after = [i for i in iris if i > params["after"]][: params["limit"]]
-        return [{"iri": i, "labels": [], "props": {}, "rels": []} for i in after]
-
-    store.answer(queries.API_EXPORT_PAGE, page)
-    rows = list(graph_info.export_pages(reader, page_size=2))
-    assert [r["iri"] for r in rows] == ["a", "b", "c"]
+def test_export_rows_are_one_statement_in_one_bounded_snapshot(
+    store: FakeStore, reader: Reader
+) -> None:
+    nodes = [{"iri": i, "labels": [], "props": {}, "rels": []} for i in ("b", "a", "c")]
+    store.answer(queries.API_EXPORT_NODES, nodes)
+    rows = list(graph_info.export_nodes(reader))
+    assert [r["iri"] for r in rows] == ["b", "a", "c"]  # as the store streams them
     assert store.transactions == [reader.snapshot_timeout_s]  # one transaction, bounded
-    assert len(store.asked(queries.API_EXPORT_PAGE)) == 3  # two pages, then an empty one
+    assert len(store.asked(queries.API_EXPORT_NODES)) == 1  # no pages: one statement
