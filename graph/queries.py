@@ -286,7 +286,7 @@ LIMIT 1
 # Every node with its outgoing relationships, a record per node, in ONE statement that both
 # servers stream (the export reads it inside its snapshot transaction). Pages by iri
 # (`WHERE n.iri > $after ... ORDER BY n.iri LIMIT`) made ArcadeDB sort the rest of the graph
-# for each page: quadratic, 40 min and more for the SPARQL view's copy at 10M triples
+# for each page: quadratic; the SPARQL view's copy at 10M had not been read after 35 min
 # (BENCHMARKS 4d). Rows come in the store's order, not by iri.
 EXPORT_NODES = """
 MATCH (n:Resource) WHERE n.stagedBy IS NULL
