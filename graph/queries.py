@@ -298,6 +298,13 @@ DELETE_LOADS = "MATCH (l:Load) DELETE l"
 
 
 # ---- API reads
+
+# A relationship's properties with its validity dates as ISO text, as the API shows them:
+# the driver builds a neo4j.time.Date of each stored date in Python, which was a quarter of
+# an uncached /relations read's client CPU (BENCHMARKS.md 3g).
+_REL_PROPS = "r {.*, validFrom: toString(r.validFrom), validTo: toString(r.validTo)} AS props"
+_DATES = "toString(r.validFrom) AS validFrom, toString(r.validTo) AS validTo"
+
 # Used by graph/read/. The "as of" rule (graph/asof.py says it in words and tests it): with
 # `$at` (a date or null) a relation counts when it has a validFrom on or before $at and no
 # validTo, or a validTo whose period (its day, month or year, by validToPrecision) ends on or
@@ -383,12 +390,12 @@ RETURN e.iri AS iri, labels(e) AS labels, properties(e) AS props, collect(DISTIN
 )
 
 API_TIMELINE_RELATIONS = table(
-    """
-MATCH (a:Resource {iri: $iri})-[r]-(b:Resource)
+    f"""
+MATCH (a:Resource {{iri: $iri}})-[r]-(b:Resource)
 WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL AND type(r) IN $types
   AND (r.validFrom IS NOT NULL OR r.validTo IS NOT NULL)
 RETURN type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
-       labels(b) AS otherLabels, properties(b) AS otherProps, properties(r) AS props
+       labels(b) AS otherLabels, properties(b) AS otherProps, {_REL_PROPS}
 """
 )
 
@@ -432,14 +439,14 @@ API_ACTOR_RELATIONS = table(
     f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN labels(a) AS labels, {_REF.format(n="a", p="")},
        type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
-       {_REF.format(n="b", p="other_")}, properties(r) AS props
+       {_REF.format(n="b", p="other_")}, {_REL_PROPS}
 ORDER BY type, other
 """
 )
 
 _NEIGHBOUR_COLUMNS = f"""type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end,
        b.iri AS other, labels(b) AS other_labels, {_REF.format(n="b", p="other_")},
-       properties(r) AS props"""
+       {_REL_PROPS}"""
 
 API_CENTER_NEIGHBOURS = table(
     f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
@@ -458,8 +465,8 @@ LIMIT $limit
 API_PATH_STEPS = table(
     f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
 RETURN a.iri AS here, type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end,
-       b.iri AS other, {_REF.format(n="b", p="other_")}, r.validFrom AS validFrom,
-       r.validTo AS validTo, r.sources AS sources, r.iri AS iri
+       b.iri AS other, {_REF.format(n="b", p="other_")}, {_DATES},
+       r.sources AS sources, r.iri AS iri
 LIMIT $limit
 """
 )

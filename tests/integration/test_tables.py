@@ -68,3 +68,44 @@ def test_the_apis_relations_statement_answers_in_one_record(seeded_reader: Reade
     assert rows and [(r["type"], r["other"]) for r in rows] == sorted(
         (r["type"], r["other"]) for r in rows
     )
+
+
+def _dates_in(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [d for v in value.values() for d in _dates_in(v)]
+    if isinstance(value, list):
+        return [d for v in value for d in _dates_in(v)]
+    return [value] if isinstance(value, neo4j.time.Date) else []
+
+
+def test_the_apis_relation_statements_give_validity_dates_as_iso_text(
+    seeded_reader: Reader, ontology: Ontology
+) -> None:
+    """The driver hydrates each stored date in Python (queries._REL_PROPS): the API's
+    relation reads ask the server for the text, which must be the stored date's ISO form."""
+    types = sorted(ontology.registry.relationship_types(SAHEL.actorRelation))
+    iri = "https://w3id.org/sahel-kg/id/jnim"
+    stored = {
+        (r["type"], r["other"], r["props"].get("iri")): r["props"]
+        for r in seeded_reader.rows(PLAIN, types=types)
+        if r["iri"] == iri
+    }
+    dated = [p for p in stored.values() if p.get("validFrom") is not None]
+    assert dated  # the seeds date some of jnim's relations
+    for statement, params in (
+        (queries.API_ACTOR_RELATIONS, {"iri": iri, "types": types, **asof.params(None)}),
+        (queries.API_CENTER_NEIGHBOURS, {"iri": iri, "types": types, **asof.params(None)}),
+        (queries.API_TIMELINE_RELATIONS, {"iri": iri, "types": types}),
+    ):
+        rows = [r for r in seeded_reader.rows(statement, **params) if r["type"] is not None]
+        assert rows and not _dates_in([r["props"] for r in rows])  # nodes' dates stay dates
+        for r in rows:
+            props = stored[(r["type"], r["other"], r["props"].get("iri"))]
+            for key in ("validFrom", "validTo"):
+                want = props.get(key)
+                assert r["props"].get(key) == (want.iso_format() if want else None), key
+    steps = seeded_reader.rows(
+        queries.API_PATH_STEPS, frontier=[iri], types=types, **asof.params(None), limit=1000
+    )
+    assert steps and not _dates_in(steps)
+    assert {s["validFrom"] for s in steps} >= {p["validFrom"].iso_format() for p in dated}
