@@ -6,6 +6,9 @@ ontology once and starts the SPARQL engine; routes get them through api/deps.py.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -20,7 +23,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import graph
-from api import errors
+from api import errors, view
 from api.cache import GraphVersion, HttpCache, build_token
 from api.deps import ReadPool
 from api.routes import (
@@ -43,6 +46,7 @@ from graph import version
 from graph.ontology import Ontology
 from graph.settings import Settings, get_settings
 from graph.sparql import SparqlEngine
+from graph.sparql_source import StoreSource
 from graph.store import open_store
 
 log = logging.getLogger("sahelkg.api")
@@ -139,6 +143,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return ids
 
         graph_version.start(load_ids)
+        keeper = None
+        if settings.sparql_keep_current:
+            source = functools.partial(StoreSource, store, app.state.ontology.registry)
+            keeper = asyncio.get_running_loop().create_task(
+                view.keep_current(app.state.sparql, source, graph_version)
+            )
         # What start-up made (the ontology's rdflib graph, modules: ~100k objects) lives as
         # long as the app: out of the collector's sight, so that a full collection, which
         # stopped every request in flight for 30-40 ms, scans only what requests make.
@@ -148,6 +158,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             gc.unfreeze()
+            if keeper is not None:
+                keeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await keeper
             await graph_version.stop()
             app.state.sparql.close()
             store.close()

@@ -109,6 +109,13 @@ class Settings(BaseSettings):
         gt=0,
         description="how often the API asks the store for its load ids (loads from other hosts)",
     )
+    # The SPARQL view (graph/sparql.py) brought up to date in the background when the API
+    # starts and after each load (api/view.py), so no query waits for the copy (minutes at
+    # 10M triples). Off: each worker builds its copy at its first SPARQL query, and a
+    # worker that never gets one holds none (memory, with several workers).
+    sparql_keep_current: bool = Field(
+        default=True, description="keep the SPARQL view current in the background"
+    )
     allowed_hosts: list[str] = Field(
         default_factory=lambda: ["127.0.0.1", "localhost", "::1"],
         description="Host header names the API answers ('*' = any); others get 400",

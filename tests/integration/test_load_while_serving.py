@@ -89,7 +89,7 @@ def test_reads_through_the_api_during_a_load_see_the_old_or_the_new_graph(
         try:
             time.sleep(0.3)  # some reads of the old graph first
             load(store, prepared, ontology.registry)
-            time.sleep(1.0)  # and some of the new one (SPARQL refreshes its copy on demand)
+            time.sleep(1.0)  # and some of the new one
         finally:
             done.set()
             for t in threads:

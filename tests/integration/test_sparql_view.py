@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic, to_isomorphic
@@ -17,11 +19,12 @@ from rdflib.compare import isomorphic, to_isomorphic
 from bench import synth
 from graph import queries
 from graph.load import Ontology, clear, load, prepare
+from graph.settings import Settings
 from graph.sparql import SparqlEngine
 from graph.sparql_source import StoreSource
 from graph.store import Store
 from tests.conftest import DATA, SEEDS
-from tests.integration.conftest import load_paths
+from tests.integration.conftest import Server, api_settings, load_paths
 
 pytestmark = pytest.mark.integration
 
@@ -239,3 +242,35 @@ def _difference(a: Graph, b: Graph) -> str:
     only_a = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in ia - ib)[:10]
     only_b = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in ib - ia)[:10]
     return f"only in the updated copy: {only_a}; only in the rebuilt one: {only_b}"
+
+
+def _view_triples(http: httpx.Client, ready: Callable[[int | None], bool]) -> int:
+    """What /health says the API's SPARQL copy holds, once `ready` (a bound, not a timing)."""
+    deadline = time.monotonic() + 60
+    while True:
+        triples = http.get("/health").json()["sparql_triples"]
+        if ready(triples):
+            return int(triples)
+        assert time.monotonic() < deadline, f"the view holds {triples} triples"
+        time.sleep(0.05)
+
+
+def test_the_service_keeps_its_view_current_before_any_query(
+    store: Store, ontology: Ontology, settings: Settings, tmp_path: Path
+) -> None:
+    """api/view.py: the API builds its copy when it starts and follows a load that commits
+    while it runs, with no SPARQL query asking; the first query then answers from it."""
+    clear(store)
+    load_paths(store, ontology, DATA / "tricky.ttl", validate=False)
+    with (
+        Server(api_settings(settings)) as server,
+        httpx.Client(base_url=server.url, timeout=60) as http,
+    ):
+        first = _view_triples(http, lambda n: n is not None and n > 0)
+        extra = tmp_path / "union.ttl"
+        extra.write_text(UNION, encoding="utf-8")
+        load_paths(store, ontology, extra, validate=False)
+        after = _view_triples(http, lambda n: n is not None and n > first)
+        answer = http.get("/sparql", params={"query": COUNT}).json()
+        assert int(answer["results"]["bindings"][0]["n"]["value"]) == after
+    clear(store)
