@@ -183,6 +183,7 @@ class SparqlEngine:
         self.updates = {"full": 0, "delta": 0}  # how the view was brought up to date
         self.rebuilt_because = ""  # why the last update was a full rebuild
         self.phases: dict[str, float] = {}  # seconds of the last update, by phase
+        self._closed = False  # an update still running after close() starts no worker
 
     @property
     def loaded(self) -> bool:
@@ -287,6 +288,7 @@ class SparqlEngine:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._worker is not None:
                 self._worker.stop(graceful=True)
                 self._worker = None
@@ -391,6 +393,8 @@ class SparqlEngine:
     def _ensure_worker(self) -> Worker:
         """A live worker holding the current copy (lock held): a new one loads the snapshot
         and replays the deltas since."""
+        if self._closed:
+            raise StoreUnavailable("the SPARQL view is closed (the service is stopping)")
         worker = self._worker
         if worker is None or not worker.alive():
             self._stop_worker()

@@ -17,6 +17,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from graph import queries
+from graph.errors import StoreUnavailable
 from graph.mapping import node_triples, rel_triples
 from graph.registry import Registry
 from graph.sparql import QueryTimeout, SparqlEngine
@@ -252,3 +253,18 @@ def test_relationship_statements_refuse_a_name_that_is_not_one() -> None:
         assert "SOURCE" in build("SOURCE")
         with pytest.raises(ValueError, match="not a label or relationship type"):
             build("SOURCE]-() DELETE r //")
+
+
+def test_an_update_that_outlives_close_starts_no_worker(registry: Registry) -> None:
+    """The service abandons a running update when it stops (api/view.py); when that update
+    reaches the worker after close(), it fails instead of starting a process nobody stops."""
+    engine = SparqlEngine(timeout_s=30)
+    src = base(registry)
+
+    def write_all(out: IO[bytes]) -> None:
+        engine.close()  # the service stops while the copy is exported
+        src.write_all(out)
+
+    with pytest.raises(StoreUnavailable, match="closed"):
+        engine.refresh(src.version(), write_all)
+    assert engine.worker_pid is None
