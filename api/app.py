@@ -134,7 +134,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.store = store
         app.state.ontology = Ontology.read(settings.ontology_path, None)
-        app.state.sparql = SparqlEngine(settings.query_timeout_s)
+        app.state.sparql = SparqlEngine(
+            settings.query_timeout_s,
+            keep_dir=settings.data_dir / "sparql-view" if settings.sparql_keep_copy else None,
+            build=build_token("", [Path(graph.__file__).parent, settings.ontology_path]),
+        )
         app.state.reads = ReadPool(settings.read_threads)
         app.state.cypher_reads = ReadPool(settings.cypher_threads)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -223,7 +224,14 @@ def load(
     pg, load_id = prepared, prepared.load_id
     # The counts come after the writes: a streamed input maps while it is written.
     report = LoadReport(load_id, prepared.files, prepared.triples, 0, 0)
-    record = {"startedAt": lw.now(), "files": report.files, "triples": report.triples}
+    # `commit`: new at every load, even of content loaded before (the SPARQL view's kept
+    # copy tells graph states apart by it, graph/sparql_keep.py; startedAt has seconds).
+    record = {
+        "startedAt": lw.now(),
+        "commit": uuid.uuid4().hex,
+        "files": report.files,
+        "triples": report.triples,
+    }
     with no_cyclic_gc(), _frozen():
         if replace:
             _load_in_one_transaction(

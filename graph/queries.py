@@ -414,6 +414,8 @@ RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props,
 """
 
 API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"
+# properties(l): Neo4j warns of a key it has never stored (`commit` on an old graph).
+LOAD_STAMPS = "MATCH (l:Load) RETURN l.id AS id, properties(l) AS props"
 
 # The classes of stored nodes an input names without typing them (SHACL's context).
 STORED_LABELS = """

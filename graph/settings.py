@@ -116,6 +116,12 @@ class Settings(BaseSettings):
     sparql_keep_current: bool = Field(
         default=True, description="keep the SPARQL view current in the background"
     )
+    # Each full copy of the view is also kept in data_dir/sparql-view (graph/sparql_keep.py)
+    # for the next service process, which starts from it when the graph's loads are the
+    # same (as large as the graph's N-Triples: about 1.5 GB at 10M triples).
+    sparql_keep_copy: bool = Field(
+        default=True, description="keep the SPARQL view's full copy for the next start"
+    )
     allowed_hosts: list[str] = Field(
         default_factory=lambda: ["127.0.0.1", "localhost", "::1"],
         description="Host header names the API answers ('*' = any); others get 400",

@@ -12,19 +12,16 @@ Queries run in ONE worker process that holds the pyoxigraph store (graph/sparql_
 and handles one message at a time, so no query sees a delta half applied. pyoxigraph cannot
 cancel a query, so a query that outlives its timeout is stopped by killing the worker (by
 its PID); the next one starts again from the copy kept on disk (the last full build and the
-deltas since). Updates and SERVICE are refused before anything runs: SERVICE from the parsed
-query (rdflib's SPARQL parser, on the text with its \\u escapes decoded and every line
-terminator made a newline, as the engine reads it), updates and SERVICE also by reading the
-words (comments, strings and IRIs blanked first). The worker dies with the process that
-started it, and a query waits for it no longer than its deadline.
+deltas since). Updates and SERVICE are refused before anything runs (graph/sparql_check.py).
+The worker dies with the process that started it, and a query waits for it no longer than
+its deadline. A full copy may also be kept for the next process (graph/sparql_keep.py).
 """
 
 from __future__ import annotations
 
-import functools
 import json
+import logging
 import os
-import re
 import tempfile
 import threading
 import time
@@ -33,7 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from graph.errors import QueryError, QueryTimeout, ReadOnlyViolation, StoreUnavailable
+from graph import sparql_keep
+from graph.errors import QueryError, QueryTimeout, StoreUnavailable
+from graph.sparql_check import check_query as check_query  # the API's import
 from graph.sparql_source import Delta, QualifiedEnds, key_iri, subject_key
 from graph.sparql_source import write_ntriples as write_ntriples  # graph.read's import
 from graph.sparql_worker import (
@@ -46,93 +45,12 @@ from graph.sparql_worker import (
     unlink,
 )
 
-MAX_QUERY_CHARS = 50_000
+log = logging.getLogger("sahelkg.sparql")
+
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 
 # Result and graph formats: name -> (pyoxigraph format, media type), graph/formats.py.
 # Which of them a request gets: graph/sparql_protocol.py (format parameters, Accept).
-
-# Words that only SPARQL Update uses (a query never contains them as bare words).
-UPDATE_WORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
-
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\r\n]*)
-  | (?P<string>'''.*?(?:'''|\Z)|\"\"\".*?(?:\"\"\"|\Z)
-      |'(?:[^'\\\r\n]|\\.)*(?:'|$)|"(?:[^"\\\r\n]|\\.)*(?:"|$))
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<var>[?$][A-Za-z0-9_]+)
-  | (?P<pname>(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL | re.MULTILINE,
-)
-
-
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_LINE_ENDS = re.compile("\r\n?|[\u0085\u2028\u2029\x0b\x0c]")
-
-
-def as_engine_reads(text: str) -> str:
-    """The query as a SPARQL engine may read it: codepoint escapes decoded (SPARQL 1.1
-    section 19.2 allows them anywhere) and every line terminator a newline."""
-
-    def decode(m: re.Match[str]) -> str:
-        code = int(m.group(1) or m.group(2), 16)
-        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group()
-
-    return _LINE_ENDS.sub("\n", _CODEPOINT.sub(decode, text))
-
-
-def check_query(text: str) -> None:
-    """Refuse empty and over-long queries, SPARQL Update and SERVICE, naming the reason."""
-    if not text or not text.strip():
-        raise QueryError("the query is empty")
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
-    text = as_engine_reads(text)
-    if "ServiceGraphPattern" in _parsed_parts(text):
-        raise ReadOnlyViolation("SERVICE (federated query to another endpoint) is not allowed here")
-    for m in _TOKEN.finditer(text):
-        if m.lastgroup != "word":
-            continue
-        word = m.group().upper()
-        if word in UPDATE_WORDS:
-            raise ReadOnlyViolation(
-                f"read-only: SPARQL Update ({word}) is not allowed; this endpoint answers "
-                "queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)"
-            )
-        if word == "SERVICE":
-            raise ReadOnlyViolation(
-                "SERVICE (federated query to another endpoint) is not allowed here"
-            )
-
-
-@functools.lru_cache(maxsize=256)
-def _parsed_parts(text: str) -> frozenset[str]:
-    """The names of the parts of the parsed query (e.g. "ServiceGraphPattern"); empty when
-    rdflib cannot parse it (the engine then says why, after the word check)."""
-    from pyparsing import ParseException, ParseResults
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    try:
-        tree = parseQuery(text)
-    except (ParseException, ValueError, TypeError, RecursionError):
-        return frozenset()
-    names: set[str] = set()
-    todo: list[Any] = [tree]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, CompValue):
-            names.add(node.name)
-            todo.extend(node.values())
-        elif isinstance(node, list | tuple | ParseResults):
-            todo.extend(node)
-    return frozenset(names)
 
 
 @dataclass
@@ -156,6 +74,8 @@ class ViewSource(Protocol):
         qualified_in_view: Callable[[list[str]], QualifiedEnds],
     ) -> Delta: ...
 
+    def load_stamps(self) -> dict[str, str]: ...
+
 
 class SparqlEngine:
     """One worker process answering SPARQL over a copy of the graph; thread-safe.
@@ -165,8 +85,19 @@ class SparqlEngine:
     deltas applied since, replayed in order (compacted into a new snapshot when they outgrow
     it)."""
 
-    def __init__(self, timeout_s: float, max_result_bytes: int = MAX_RESULT_BYTES) -> None:
+    def __init__(
+        self,
+        timeout_s: float,
+        max_result_bytes: int = MAX_RESULT_BYTES,
+        keep_dir: Path | None = None,
+        build: str = "",
+    ) -> None:
+        """`keep_dir`: where full copies are kept for the next engine (graph/sparql_keep.py),
+        `build` naming the code and ontology that export them; None keeps nothing."""
         self.timeout_s = timeout_s
+        self.keep_dir = keep_dir
+        self.build = build
+        self.restored = 0  # updates that started from a kept copy
         self.max_result_bytes = max_result_bytes
         self._lock = threading.Lock()  # the worker: one message at a time
         self._refresh_lock = threading.Lock()  # one refresh at a time
@@ -208,6 +139,10 @@ class SparqlEngine:
                 return False
             why = "the copy is empty or unknown"
             self.phases = {}
+            if self._version is _UNSET and self.keep_dir is not None:
+                self._restore(source)
+                if version == self._version:
+                    return True
             for _ in range(3):
                 known = self._version
                 if isinstance(known, tuple) and not set(known) <= set(version):
@@ -241,8 +176,12 @@ class SparqlEngine:
                 if not why:
                     return True
                 break
+            stamps = source.load_stamps() if self.keep_dir is not None else {}
             self._rebuild(version, source.write_all)
             self.rebuilt_because = why
+            # Kept only when no load committed during the export: its loads are known.
+            if self.keep_dir and self._snapshot and stamps == source.load_stamps():
+                sparql_keep.keep(self.keep_dir, self.build, stamps, self._snapshot)
             return True
 
     def query(self, text: str, results_fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
@@ -320,12 +259,37 @@ class SparqlEngine:
             old = [self._snapshot, *(f for pair in self._log for f in pair)]
             self._snapshot, self._log = path, []
             self._generation += 1
-            self._version = version
             unlink(*old)
             self._ensure_worker()
+            self._version = version  # after the load: `loaded` then has its triples
             self.refreshed_at = time.time()
             self.updates["full"] += 1
         self.phases.update({"export": t1 - t0, "load copy": time.perf_counter() - t1})
+
+    def _restore(self, source: ViewSource) -> None:
+        """Start from the kept copy when it fits the graph (refresh lock held); the loads
+        since follow as a delta. Any failure leaves the copy unknown: a full build follows."""
+        assert self.keep_dir is not None
+        t0 = time.perf_counter()
+        kept = sparql_keep.restore(
+            self.keep_dir, self.build, source.load_stamps(), self._files("graph", ".nt")
+        )
+        if kept is None:
+            return
+        with self._lock:
+            old = [self._snapshot, *(f for pair in self._log for f in pair)]
+            self._snapshot, self._log = kept.path, []
+            self._generation += 1
+            unlink(*old)
+            try:
+                self._ensure_worker()  # loads it: the service's time, not a query's
+            except StoreUnavailable as exc:  # _ensure_worker made the copy unknown
+                log.warning("the kept SPARQL copy did not load (%s): building it again", exc)
+                return
+            self._version = kept.load_ids  # after the load: `loaded` then has its triples
+            self.restored += 1
+            self.refreshed_at = time.time()
+        self.phases["restore copy"] = time.perf_counter() - t0
 
     def _apply(self, version: object, spec: Path, added: Path) -> str:
         """Apply a delta (refresh lock held); '' when done, else why not (the worker found

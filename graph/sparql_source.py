@@ -84,6 +84,10 @@ class StoreSource:
         the driver's retry loop an unreachable store took 30 s to answer /sparql with 503."""
         return tuple(sorted(self.store.load_ids()))
 
+    def load_stamps(self) -> dict[str, str]:
+        """Each load with the stamp of its commit (graph/sparql_keep.py)."""
+        return self.store.load_stamps()
+
     def write_all(self, out: IO[bytes]) -> None:
         """The whole graph as N-Triples (the export's triples)."""
         with translate_errors():

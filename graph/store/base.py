@@ -181,6 +181,17 @@ class Store:
             result = session.run(neo4j.Query(queries.API_LOAD_IDS, timeout=timeout))
             return [str(r["id"]) for r in result]
 
+    def load_stamps(self) -> dict[str, str]:
+        """Each committed load's id with the stamp its last commit left (`commit`; the start
+        time for loads recorded before stamps were kept): the SPARQL view's kept copy knows
+        the graph by them (graph/sparql_keep.py)."""
+        with translate_errors(), self.reading(), self.read_session() as session:
+            result = session.run(queries.LOAD_STAMPS)
+            return {
+                str(r["id"]): str(r["props"].get("commit") or r["props"].get("startedAt"))
+                for r in result
+            }
+
     def server_version(self) -> str:
         """The server's product and version as it announces itself."""
         with translate_errors():

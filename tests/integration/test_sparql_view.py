@@ -17,7 +17,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic, to_isomorphic
 
 from bench import synth
-from graph import queries
+from graph import queries, sparql_keep
 from graph.load import Ontology, clear, load, prepare
 from graph.settings import Settings
 from graph.sparql import SparqlEngine
@@ -273,4 +273,41 @@ def test_the_service_keeps_its_view_current_before_any_query(
         after = _view_triples(http, lambda n: n is not None and n > first)
         answer = http.get("/sparql", params={"query": COUNT}).json()
         assert int(answer["results"]["bindings"][0]["n"]["value"]) == after
+    clear(store)
+
+
+def _engine(server: Server) -> SparqlEngine:
+    engine: SparqlEngine = server.server.config.app.state.sparql
+    return engine
+
+
+def test_a_new_service_starts_from_the_copy_the_last_one_kept(
+    store: Store, ontology: Ontology, settings: Settings
+) -> None:
+    """graph/sparql_keep.py: the next service process starts from the full copy the last
+    one kept (no export), as long as the graph holds the same loads."""
+    clear(store)
+    load_paths(store, ontology, DATA / "tricky.ttl", validate=False)
+    record = settings.data_dir / "sparql-view" / sparql_keep.RECORD
+    with (
+        Server(api_settings(settings)) as first,
+        httpx.Client(base_url=first.url, timeout=60) as http,
+    ):
+        triples = _view_triples(http, lambda n: n is not None and n > 0)
+        deadline = time.monotonic() + 60
+        while not (
+            record.exists() and json.loads(record.read_text())["loads"] == store.load_stamps()
+        ):
+            assert time.monotonic() < deadline, "the copy was not kept"
+            time.sleep(0.05)
+        assert _engine(first).updates["full"] == 1 and _engine(first).restored == 0
+    with (
+        Server(api_settings(settings)) as second,
+        httpx.Client(base_url=second.url, timeout=60) as http,
+    ):
+        assert _view_triples(http, lambda n: n is not None) == triples
+        engine = _engine(second)
+        assert engine.restored == 1 and engine.updates == {"full": 0, "delta": 0}
+        answer = http.get("/sparql", params={"query": COUNT}).json()
+        assert int(answer["results"]["bindings"][0]["n"]["value"]) == triples
     clear(store)

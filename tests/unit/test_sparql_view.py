@@ -42,6 +42,10 @@ class FakeSource:
         self.nodes: dict[str, tuple[dict[str, Any], str]] = {}
         self.rels: dict[tuple[str, str, str, str], tuple[dict[str, Any], str]] = {}
         self.loads: list[str] = []
+        self.stamps: dict[str, str] = {}  # a load's commit stamp, when not its own id
+
+    def load_stamps(self) -> dict[str, str]:
+        return {load: self.stamps.get(load, load) for load in self.loads}
 
     def node(self, iri: str, load: str, **props: Any) -> None:
         self.nodes[iri] = (props, load)
