@@ -126,6 +126,7 @@ class GraphVersion:
         self._lock: asyncio.Lock | None = None
         self._task: asyncio.Task[None] | None = None
         self._failed_at = -1e9
+        self._down = False  # the last version read failed (logged once per outage)
         self.refreshes = 0  # store reads made for the version (tests, benchmarks)
 
     def start(self, load_ids: LoadIds) -> None:
@@ -165,8 +166,13 @@ class GraphVersion:
                 ids = await self._load_ids()
             except Exception as exc:  # the store is down: no caching until it answers
                 self._failed_at = time.monotonic()
-                log.warning("graph version unknown (%s): answering without the cache", exc)
+                if not self._down:  # once per outage (api/view.py asks at every poll)
+                    self._down = True
+                    log.warning("graph version unknown (%s): answering without the cache", exc)
                 return None
+            if self._down:
+                self._down = False
+                log.warning("graph version known again: answers are cached again")
             self.refreshes += 1
             tag = self.tag_of(ids)
             if state is not None and state.marker == marker and state.tag == tag:

@@ -4,6 +4,7 @@ calls, a graph version read from a list the test changes, and a real marker file
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -228,6 +229,26 @@ def test_without_the_store_answers_go_uncached_until_it_is_back(tmp_path: Path) 
         assert "etag" in (await c.get("/a")).headers
 
     run(check, tmp_path)
+
+
+def test_an_outage_is_logged_once_and_its_end_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def check(c: httpx.AsyncClient, g: Graph, gv: GraphVersion, m: Path) -> None:
+        g.down = True
+        for _ in range(3):
+            gv._failed_at = -1e9  # the retry pause is over: the store is asked again
+            assert await gv.current() is None
+        g.down = False
+        gv._failed_at = -1e9
+        assert await gv.current() is not None and await gv.current() is not None
+
+    with caplog.at_level(logging.WARNING, logger="sahelkg.api.cache"):
+        run(check, tmp_path)
+    said = [r.getMessage() for r in caplog.records if r.name == "sahelkg.api.cache"]
+    assert len(said) == 2, said
+    assert said[0].startswith("graph version unknown (store down)")
+    assert said[1].startswith("graph version known again")
 
 
 def test_the_recheck_sees_a_load_that_wrote_no_marker(tmp_path: Path) -> None:
