@@ -37,7 +37,9 @@ DEFAULT = ox.DefaultGraph()
 
 
 def read_into(store: ox.Store, path: str) -> None:
-    store.bulk_extend(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES))
+    # lenient: the files are the engine's own, written from terms pyoxigraph made (and so
+    # checked); not checking their IRIs again reads 1M triples in 1.9 s instead of 2.2 s.
+    store.bulk_extend(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES, lenient=True))
 
 
 def _term(key: list[str] | tuple[str, str]) -> ox.NamedNode | ox.BlankNode:
