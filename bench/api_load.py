@@ -43,6 +43,7 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ local threads = 0
 function setup(thread) thread:set("tid", threads); threads = threads + 1 end
 function request()
   n = n + 1
-  return wrk.format(nil, wrk.path .. SEP .. "_u=" .. tid .. "-" .. n)
+  return wrk.format(nil, wrk.path .. SEP .. "_u=" .. RUN .. tid .. "-" .. n)
 end
 """
 
@@ -182,7 +183,9 @@ def wrk_run(
     if variant.endswith("uncached"):
         script = tmp / "unique.lua"
         sep = "&" if "?" in url else "?"
-        script.write_text(UNIQUE_LUA.replace("SEP", json.dumps(sep)))
+        # RUN: a token of this run's own, so no run repeats another's URLs (the warm-up's).
+        run = json.dumps(uuid.uuid4().hex[:8] + "-")
+        script.write_text(UNIQUE_LUA.replace("SEP", json.dumps(sep)).replace("RUN", run))
         command += ["-s", str(script)]
     if variant == "304":
         command += ["-H", f"If-None-Match: {etag}"]
@@ -217,10 +220,12 @@ def bench_backend(
                     serving(settings, baseline, args.workers, log)
                 )
             print(f"[{backend}] {machine()}", flush=True)
-            for name, path in ENDPOINTS:
+            for i, (name, path) in enumerate(ENDPOINTS):
                 if args.endpoints and name not in args.endpoints:
                     continue
-                for variant in VARIANTS:
+                # The order turns from endpoint to endpoint, so that neither revision always
+                # runs first on a JVM the previous endpoint has just warmed.
+                for variant in VARIANTS if i % 2 == 0 else VARIANTS[::-1]:
                     if variant.startswith("today") and "today" not in services:
                         continue
                     if args.variants and variant not in args.variants:
@@ -230,6 +235,9 @@ def bench_backend(
                     etag = headers.get("etag", "")
                     if variant == "304":  # and revalidate: the status wrk will get
                         status = fetch(base + path, {"If-None-Match": etag})[0]
+                    # One untimed second of the same requests first: each timed run starts
+                    # on a server and a JVM that have just answered them.
+                    wrk_run(wrk, base + path, 1, args.connections, tmp, variant, etag)
                     api0, jvm0 = cpu_seconds(pid), cpu_seconds(jvm)
                     r = wrk_run(
                         wrk, base + path, args.duration, args.connections, tmp, variant, etag
