@@ -7,6 +7,7 @@
     QueryError          400  a query the parser or the server refused, with its message
     NotAcceptable       406  no format the client accepts fits the SPARQL answer
     QueryTimeout        504  a query that ran out of time and was stopped
+    ViewUpdating        503  the SPARQL view is being brought up to date (Retry-After)
     StoreUnavailable    503  the Bolt store cannot be reached
     StoreError          503  the store failed
     anything else       500  a one-line message; the traceback goes to the log only
@@ -34,6 +35,7 @@ from graph.errors import (
     SahelKGError,
     StoreError,
     StoreUnavailable,
+    ViewUpdating,
 )
 
 log = logging.getLogger("sahelkg.api")
@@ -47,6 +49,7 @@ STATUS: list[tuple[type[SahelKGError], int, str]] = [
     (NotAcceptable, 406, "not_acceptable"),
     (InputError, 422, "bad_parameter"),
     (LoadInProgress, 409, "load_in_progress"),
+    (ViewUpdating, 503, "view_updating"),
     (StoreUnavailable, 503, "store_unavailable"),
     (StoreError, 503, "store_error"),
 ]
@@ -59,8 +62,11 @@ def status_of(exc: SahelKGError) -> tuple[int, str]:
     return 500, "error"
 
 
-def error_body(status: int, kind: str, detail: object) -> JSONResponse:
-    return JSONResponse({"error": kind, "detail": detail, "status": status}, status_code=status)
+def error_body(
+    status: int, kind: str, detail: object, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": kind, "detail": detail, "status": status}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -69,7 +75,9 @@ def install(app: FastAPI) -> None:
         status, kind = status_of(exc)
         if status >= 500:
             log.warning("%s %s: %s", request.method, request.url.path, exc)
-        return error_body(status, kind, str(exc))
+        retry = getattr(exc, "retry_after_s", None)
+        headers = {"Retry-After": str(retry)} if retry is not None else None
+        return error_body(status, kind, str(exc), headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -59,6 +59,11 @@ class Health(Model):
     relationships: int | None = None
     last_load: LoadInfo | None = None
     sparql_triples: int | None = None
+    sparql_updating: str | None = Field(
+        default=None,
+        examples=["building a full copy, 12s so far"],
+        description="what the SPARQL view's update in progress is doing, if one is",
+    )
     detail: str | None = None
 
 

@@ -92,6 +92,15 @@ class StoreUnavailable(StoreError):
     """The Bolt store cannot be reached."""
 
 
+class ViewUpdating(StoreUnavailable):
+    """The SPARQL view is being brought up to date and was not ready within the wait a
+    query allows (graph/sparql.py): try again after `retry_after_s`."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class EmbeddedServerError(StoreError):
     """The embedded ArcadeDB server could not be started, found or stopped."""
 

@@ -28,12 +28,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 from graph import sparql_keep
 from graph.errors import QueryError, QueryTimeout, StoreUnavailable
 from graph.sparql_check import check_query as check_query  # the API's import
-from graph.sparql_source import Delta, QualifiedEnds, key_iri, subject_key
+from graph.sparql_jobs import UpdateJobs
+from graph.sparql_source import QualifiedEnds, key_iri, subject_key
+from graph.sparql_source import ViewSource as ViewSource  # the API's import
 from graph.sparql_source import write_ntriples as write_ntriples  # graph.read's import
 from graph.sparql_worker import (
     GRAPH_FORMATS,
@@ -58,23 +60,6 @@ class Answer:
     body: bytes
     media_type: str
     kind: str  # "solutions", "boolean" or "graph"
-
-
-class ViewSource(Protocol):
-    """Where the view's data comes from (graph/sparql_source.py: the graph store)."""
-
-    def version(self) -> tuple[str, ...]: ...
-
-    def write_all(self, out: IO[bytes]) -> None: ...
-
-    def delta(
-        self,
-        ids: list[str],
-        out: IO[bytes],
-        qualified_in_view: Callable[[list[str]], QualifiedEnds],
-    ) -> Delta: ...
-
-    def load_stamps(self) -> dict[str, str]: ...
 
 
 class SparqlEngine:
@@ -115,6 +100,7 @@ class SparqlEngine:
         self.rebuilt_because = ""  # why the last update was a full rebuild
         self.phases: dict[str, float] = {}  # seconds of the last update, by phase
         self._closed = False  # an update still running after close() starts no worker
+        self._jobs = UpdateJobs(self._refresh_lock, self._update)
 
     @property
     def loaded(self) -> bool:
@@ -125,7 +111,10 @@ class SparqlEngine:
         with self._refresh_lock:
             if version == self._version:
                 return False
-            self._rebuild(version, build)
+            try:
+                self._rebuild(version, build)
+            finally:
+                self._jobs.busy = None
             self.rebuilt_because = "asked for"
             return True
 
@@ -133,56 +122,70 @@ class SparqlEngine:
         """Bring the copy up to date with `source`: from what the new loads created or
         changed when the copy holds all the other loads, else (a load id disappeared, the
         copy is empty or unknown, applying the delta failed) by a full rebuild."""
-        with self._refresh_lock:
-            version: tuple[str, ...] = source.version()
+        return self._jobs.run(source)
+
+    def update_within(self, source: ViewSource, wait_s: float) -> None:
+        """update(), waited for at most `wait_s`; past it ViewUpdating (graph/sparql_jobs.py)."""
+        self._jobs.within(source, wait_s)
+
+    @property
+    def busy(self) -> tuple[str, float] | None:
+        """What the update in progress is doing, and since when (time.monotonic)."""
+        return self._jobs.busy
+
+    def _update(self, source: ViewSource) -> bool:
+        """update()'s work (the refresh lock held)."""
+        version: tuple[str, ...] = source.version()
+        if version == self._version:
+            return False
+        why = "the copy is empty or unknown"
+        self.phases = {}
+        if self._version is _UNSET and self.keep_dir is not None:
+            self._restore(source)
             if version == self._version:
-                return False
-            why = "the copy is empty or unknown"
-            self.phases = {}
-            if self._version is _UNSET and self.keep_dir is not None:
-                self._restore(source)
-                if version == self._version:
-                    return True
-            for _ in range(3):
-                known = self._version
-                if isinstance(known, tuple) and not set(known) <= set(version):
-                    why = "a load id disappeared"
-                if not (isinstance(known, tuple) and known and set(known) <= set(version)):
-                    break
-                spec, added = self._files("delta", ".json"), self._files("delta", ".nt")
-                t0 = time.perf_counter()
-                try:
-                    with added.open("wb") as out:
-                        new = sorted(set(version) - set(known))
-                        delta = source.delta(new, out, self._qualified_in_view)
-                except BaseException:
-                    unlink(spec, added)
-                    raise
-                after = source.version()
-                self.phases["read delta"] = time.perf_counter() - t0
-                if after != version:
-                    # A load committed while the rows were read: they may mix two states of
-                    # the graph, so read again from the new version.
-                    unlink(spec, added)
-                    why = "loads kept committing while the delta was read"
-                    version = after
-                    if version == self._version:
-                        return False
-                    continue
-                spec.write_text(json.dumps(delta.as_json()), encoding="utf-8")
-                t0 = time.perf_counter()
-                why = self._apply(version, spec, added)
-                self.phases["apply delta"] = time.perf_counter() - t0
-                if not why:
-                    return True
+                return True
+        for _ in range(3):
+            known = self._version
+            if isinstance(known, tuple) and not set(known) <= set(version):
+                why = "a load id disappeared"
+            if not (isinstance(known, tuple) and known and set(known) <= set(version)):
                 break
-            stamps = source.load_stamps() if self.keep_dir is not None else {}
-            self._rebuild(version, source.write_all)
-            self.rebuilt_because = why
-            # Kept only when no load committed during the export: its loads are known.
-            if self.keep_dir and self._snapshot and stamps == source.load_stamps():
-                sparql_keep.keep(self.keep_dir, self.build, stamps, self._snapshot)
-            return True
+            spec, added = self._files("delta", ".json"), self._files("delta", ".nt")
+            self._jobs.doing("reading what the new loads changed")
+            t0 = time.perf_counter()
+            try:
+                with added.open("wb") as out:
+                    new = sorted(set(version) - set(known))
+                    delta = source.delta(new, out, self._qualified_in_view)
+            except BaseException:
+                unlink(spec, added)
+                raise
+            after = source.version()
+            self.phases["read delta"] = time.perf_counter() - t0
+            if after != version:
+                # A load committed while the rows were read: they may mix two states of
+                # the graph, so read again from the new version.
+                unlink(spec, added)
+                why = "loads kept committing while the delta was read"
+                version = after
+                if version == self._version:
+                    return False
+                continue
+            spec.write_text(json.dumps(delta.as_json()), encoding="utf-8")
+            self._jobs.doing("applying what the new loads changed")
+            t0 = time.perf_counter()
+            why = self._apply(version, spec, added)
+            self.phases["apply delta"] = time.perf_counter() - t0
+            if not why:
+                return True
+            break
+        stamps = source.load_stamps() if self.keep_dir is not None else {}
+        self._rebuild(version, source.write_all)
+        self.rebuilt_because = why
+        # Kept only when no load committed during the export: its loads are known.
+        if self.keep_dir and self._snapshot and stamps == source.load_stamps():
+            sparql_keep.keep(self.keep_dir, self.build, stamps, self._snapshot)
+        return True
 
     def query(self, text: str, results_fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
         """One query, answered within the timeout counted from now: waiting behind other
@@ -247,6 +250,7 @@ class SparqlEngine:
         """A full copy (refresh lock held): written outside the worker's lock, so queries
         go on against the previous copy meanwhile, then loaded in one message."""
         path = self._files("graph", ".nt")
+        self._jobs.doing("building a full copy")
         t0 = time.perf_counter()
         try:
             with path.open("wb") as out:
@@ -270,6 +274,7 @@ class SparqlEngine:
         """Start from the kept copy when it fits the graph (refresh lock held); the loads
         since follow as a delta. Any failure leaves the copy unknown: a full build follows."""
         assert self.keep_dir is not None
+        self._jobs.doing("starting from the kept copy")
         t0 = time.perf_counter()
         kept = sparql_keep.restore(
             self.keep_dir, self.build, source.load_stamps(), self._files("graph", ".nt")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
@@ -24,6 +24,23 @@ from graph.export import iter_triples, to_ox
 from graph.mapping import BNODE_PREFIX, Triple, node_triples, rel_triples
 from graph.registry import Registry
 from graph.store import Store, translate_errors
+
+
+class ViewSource(Protocol):
+    """Where the view's data comes from (graph/sparql_source.py: the graph store)."""
+
+    def version(self) -> tuple[str, ...]: ...
+
+    def write_all(self, out: IO[bytes]) -> None: ...
+
+    def delta(
+        self,
+        ids: list[str],
+        out: IO[bytes],
+        qualified_in_view: Callable[[list[str]], QualifiedEnds],
+    ) -> Delta: ...
+
+    def load_stamps(self) -> dict[str, str]: ...
 
 
 @dataclass

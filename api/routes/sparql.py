@@ -47,6 +47,10 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": Error, "description": "the query does not parse, or an undeclared prefix"},
     403: {"model": Error, "description": "an update or SERVICE was refused"},
     406: {"model": Error, "description": "no supported format fits what was asked for"},
+    503: {
+        "model": Error,
+        "description": "the view is still being brought up to date after a load (Retry-After)",
+    },
     504: {"model": Error, "description": "the query timed out"},
 }
 UPDATE_REFUSED = (
@@ -63,7 +67,7 @@ def _answer(
     kind = protocol.kind_of(prepared.form)
     name = protocol.choose(kind, formats, accept)
     results, graph = (name, "turtle") if kind == "results" else ("json", name)
-    engine.update(StoreSource(reader.store, reader.registry))
+    engine.update_within(StoreSource(reader.store, reader.registry), engine.timeout_s)
     try:
         answer = engine.query(prepared.text, results, graph)
     except QueryError as exc:
@@ -181,7 +185,7 @@ def _describe(
     if not formats and protocol.best_of(["text/html", "text/turtle"], accept) == "text/html":
         return HTMLResponse(_form(endpoint), headers=_VARY)
     name = protocol.choose("graph", formats, accept)
-    engine.update(StoreSource(reader.store, reader.registry))
+    engine.update_within(StoreSource(reader.store, reader.registry), engine.timeout_s)
     graph = protocol.service_description(endpoint, engine.triples)
     body = graph.serialize(format=protocol.RDFLIB_FORMATS[name], encoding="utf-8")
     media = _with_charset(protocol.GRAPH_TYPES[name])

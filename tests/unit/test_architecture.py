@@ -72,6 +72,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.sparql_protocol",
         "graph.sparql_source",
         "graph.sparql_worker",
+        "graph.sparql_jobs",
     ),
     # The top: three packages beside graph/. Between them only the edges below.
     "top": ("ingest", "api", "cli"),

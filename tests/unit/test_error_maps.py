@@ -30,6 +30,7 @@ from graph.errors import (
     ShapeViolation,
     StoreError,
     StoreUnavailable,
+    ViewUpdating,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +49,7 @@ CASES: list[tuple[SahelKGError, int, int]] = [
     (ReadOnlyViolation("x"), 403, 3),
     (QueryTimeout("x"), 504, 3),
     (StoreUnavailable("x"), 503, 5),
+    (ViewUpdating("x", 5), 503, 5),
     (EmbeddedServerError("x"), 503, 5),
     (CommitLockTimeout("x"), 503, 5),
     (LoadInProgress("x"), 409, 6),
