@@ -228,13 +228,21 @@ class SparqlEngine:
         kind, media, body = payload
         return Answer(body, media, kind)
 
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
+    def close(self, grace_s: float = 1.0) -> None:
+        """Stop the worker. One still loading a copy after `grace_s` (a minute at 10M) is
+        killed, so the update that loads it fails and the service stops at once."""
+        self._closed = True  # from now on, no worker starts
+        while not self._lock.acquire(timeout=grace_s):
+            worker = self._worker
+            if worker is not None and worker.alive():
+                worker.proc.kill()  # by its PID; the holder of the lock then gets EOF
+        try:
             if self._worker is not None:
                 self._worker.stop(graceful=True)
                 self._worker = None
             self._dir.cleanup()
+        finally:
+            self._lock.release()
 
     @property
     def worker_pid(self) -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import IO, Any
@@ -272,3 +273,35 @@ def test_an_update_that_outlives_close_starts_no_worker(registry: Registry) -> N
     with pytest.raises(StoreUnavailable, match="closed"):
         engine.refresh(src.version(), write_all)
     assert engine.worker_pid is None
+
+
+def test_close_cuts_a_copy_that_is_still_loading() -> None:
+    """A service stopped while its worker loads a full copy (a minute at 10M triples) kills
+    that worker instead of waiting for it: the update fails, the copy is not loaded."""
+    engine = SparqlEngine(timeout_s=30)
+    exported = threading.Event()
+
+    def write_all(out: IO[bytes]) -> None:
+        line = b'<%s%d> <%sname> "a name, long enough to take the worker some time" .\n'
+        out.writelines(line % (K.encode(), i, S.encode()) for i in range(300_000))
+        exported.set()
+
+    errors: list[BaseException] = []
+
+    def update() -> None:
+        try:
+            engine.refresh(("a",), write_all)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=update)
+    thread.start()
+    assert exported.wait(60)
+    while engine.worker_pid is None and thread.is_alive():  # until the worker loads the copy
+        time.sleep(0.01)
+    engine.close(grace_s=0.05)
+    thread.join(60)
+    assert not thread.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], StoreUnavailable), errors
+    assert "closed" not in str(errors[0])  # the load was cut, not refused before it began
+    assert not engine.loaded and engine.worker_pid is None
