@@ -100,7 +100,7 @@ class SparqlEngine:
         self.rebuilt_because = ""  # why the last update was a full rebuild
         self.phases: dict[str, float] = {}  # seconds of the last update, by phase
         self._closed = False  # an update still running after close() starts no worker
-        self._jobs = UpdateJobs(self._refresh_lock, self._update)
+        self._jobs = UpdateJobs(self._refresh_lock, self._update, self._is_current)
 
     @property
     def loaded(self) -> bool:
@@ -132,6 +132,9 @@ class SparqlEngine:
     def busy(self) -> tuple[str, float] | None:
         """What the update in progress is doing, and since when (time.monotonic)."""
         return self._jobs.busy
+
+    def _is_current(self, source: ViewSource) -> bool:
+        return source.version() == self._version
 
     def _update(self, source: ViewSource) -> bool:
         """update()'s work (the refresh lock held)."""
