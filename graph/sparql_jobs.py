@@ -70,7 +70,7 @@ class UpdateJobs:
             busy = self.busy
             what, since = busy if busy else ("about to start", time.monotonic())
             raise ViewUpdating(
-                f"the SPARQL view is being brought up to date after a load ({what}, "
+                f"the SPARQL view is being brought up to date with the graph ({what}, "
                 f"{time.monotonic() - since:.0f}s so far); try again shortly",
                 retry_after_s=RETRY_AFTER_S,
             ) from None
