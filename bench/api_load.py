@@ -21,6 +21,10 @@ turn, on the same machine minutes apart:
   request misses the cache, renders and is kept, as a first visit would);
 - **304**: this code, the same URL with `If-None-Match` (a client revalidating).
 
+Before the first timed run, each revision answers every chosen endpoint uncached for
+`--warmup` seconds (the JVM's JIT), and each timed run follows one untimed second of its
+own requests; the order of the revisions turns from one endpoint to the next.
+
 Prints requests/s, p50, p99, non-2xx (wrk counts 4xx and 5xx only; `first_status` is what
 a first request got: 304 for the revalidation runs), socket errors, and the CPU the API
 process(es) and the store's JVM used per request. Figures are printed, never asserted; the
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -220,6 +225,11 @@ def bench_backend(
                     serving(settings, baseline, args.workers, log)
                 )
             print(f"[{backend}] {machine()}", flush=True)
+            # The JVM's JIT warms over the first seconds of load: without this, the first
+            # timed run (whichever revision it is) ran on a colder server than the others.
+            chosen = [p for n, p in ENDPOINTS if not args.endpoints or n in args.endpoints]
+            for (base, _), path in itertools.product(services.values(), chosen):
+                wrk_run(wrk, base + path, args.warmup, args.connections, tmp, "uncached", "")
             for i, (name, path) in enumerate(ENDPOINTS):
                 if args.endpoints and name not in args.endpoints:
                     continue
@@ -277,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["arcadedb", "neo4j", "both"], default="both")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--warmup", type=int, default=3, help="untimed seconds per endpoint and revision first"
+    )
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
         "--endpoints", nargs="+", choices=[n for n, _ in ENDPOINTS], help="default: all"
