@@ -224,8 +224,8 @@ def load(
     pg, load_id = prepared, prepared.load_id
     # The counts come after the writes: a streamed input maps while it is written.
     report = LoadReport(load_id, prepared.files, prepared.triples, 0, 0)
-    # `commit`: new at every load, even of content loaded before (the SPARQL view's kept
-    # copy tells graph states apart by it, graph/sparql_keep.py; startedAt has seconds).
+    # `commit`: new at every load that changes the graph (the SPARQL view's kept copy tells
+    # graph states apart by it, graph/sparql_keep.py; startedAt has seconds).
     record = {
         "startedAt": lw.now(),
         "commit": uuid.uuid4().hex,
@@ -319,6 +319,10 @@ def _load_staged(
                 pool.shutdown(cancel_futures=True)  # the batch running ends; no other starts
                 raise
         _index(store, record["relTypes"], phase, progress)  # before the switch: for the view
+        if not (deferred or writes.created or report.created_relationships):
+            # Nothing created or changed (the same content again): the graph's state is the
+            # one the load's last commit left, and so is its stamp (graph/sparql_keep.py).
+            del record["commit"]
         if progress:
             progress("switch", 0, 1)
         with phase("switch"):

@@ -27,7 +27,7 @@ from bench import synth
 from bench.common import neo4j_started
 from graph import embedded, export
 from graph.export import graph_hash
-from graph.load import Prepared, clear, load, prepare
+from graph.load import LoadReport, Prepared, clear, load, prepare
 from graph.ontology import Ontology
 from graph.read import Reader
 from graph.settings import Settings
@@ -141,8 +141,8 @@ def cli_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def load_paths(store: Store, ontology: Ontology, *paths: Path, validate: bool = True) -> None:
-    load(store, prepare(list(paths), ontology, validate=validate), ontology.registry)
+def load_paths(store: Store, ontology: Ontology, *paths: Path, validate: bool = True) -> LoadReport:
+    return load(store, prepare(list(paths), ontology, validate=validate), ontology.registry)
 
 
 @pytest.fixture(scope="module")

@@ -301,6 +301,10 @@ def test_a_new_service_starts_from_the_copy_the_last_one_kept(
             assert time.monotonic() < deadline, "the copy was not kept"
             time.sleep(0.05)
         assert _engine(first).updates["full"] == 1 and _engine(first).restored == 0
+    # The same content loaded again changes nothing: its stamp, and so the copy, still hold.
+    stamps = store.load_stamps()
+    assert load_paths(store, ontology, DATA / "tricky.ttl", validate=False).created_nodes == 0
+    assert store.load_stamps() == stamps
     with (
         Server(api_settings(settings)) as second,
         httpx.Client(base_url=second.url, timeout=60) as http,
@@ -310,4 +314,26 @@ def test_a_new_service_starts_from_the_copy_the_last_one_kept(
         assert engine.restored == 1 and engine.updates == {"full": 0, "delta": 0}
         answer = http.get("/sparql", params={"query": COUNT}).json()
         assert int(answer["results"]["bindings"][0]["n"]["value"]) == triples
+    clear(store)
+
+
+def test_a_load_that_changes_the_graph_gets_a_new_stamp(
+    store: Store, ontology: Ontology, tmp_path: Path
+) -> None:
+    """The commit stamp tells graph states apart (graph/sparql_keep.py): a load that adds
+    to what an earlier one wrote gets its own; reloading either afterwards keeps theirs."""
+    clear(store)
+    load_paths(store, ontology, DATA / "tricky.ttl", validate=False)
+    first = store.load_stamps()
+    extra = tmp_path / "union.ttl"
+    extra.write_text(UNION, encoding="utf-8")
+    report = load_paths(store, ontology, extra, validate=False)
+    assert report.created_nodes + report.updated_nodes > 0
+    second = store.load_stamps()
+    assert len(second) == 2 and {k: second[k] for k in first} == first
+    (new,) = set(second) - set(first)
+    assert second[new] not in first.values()
+    for path in (DATA / "tricky.ttl", extra):
+        load_paths(store, ontology, path, validate=False)
+        assert store.load_stamps() == second
     clear(store)
