@@ -141,12 +141,41 @@ class SparqlEngine:
         version: tuple[str, ...] = source.version()
         if version == self._version:
             return False
-        why = "the copy is empty or unknown"
         self.phases = {}
-        if self._version is _UNSET and self.keep_dir is not None:
-            self._restore(source)
-            if version == self._version:
-                return True
+        fresh = self._version is _UNSET and self.keep_dir is not None
+        if fresh and self._restore(source) and version == self._version:
+            return True
+        done, why, version = self._deltas(source, version)
+        if done is not None:
+            return done
+        if self.keep_dir is None:
+            self._rebuild(version, source.write_all)
+            self.rebuilt_because = why
+            return True
+        # One process of the service builds at a time; another one that waited here starts
+        # from the copy that one kept, when it fits the graph, instead of exporting it again.
+        with sparql_keep.building(self.keep_dir):
+            if self._restore(source):
+                done, why, version = self._deltas(source, source.version())
+                if done is not None:
+                    return True  # restored, and brought up to date if it had to be
+            stamps = source.load_stamps()
+            self._rebuild(version, source.write_all)
+            self.rebuilt_because = why
+            # Kept only when no load committed during the export: its loads are known.
+            if self._snapshot and stamps == source.load_stamps():
+                sparql_keep.keep(self.keep_dir, self.build, stamps, self._snapshot)
+        return True
+
+    def _deltas(
+        self, source: ViewSource, version: tuple[str, ...]
+    ) -> tuple[bool | None, str, tuple[str, ...]]:
+        """The copy brought up to `version` by applying the new loads' changes: (True,
+        done; False, nothing to do after all; None, a full build is needed), why, and the
+        version reached (another, when loads committed meanwhile)."""
+        why = "the copy is empty or unknown"
+        if version == self._version:
+            return False, "", version
         for _ in range(3):
             known = self._version
             if isinstance(known, tuple) and not set(known) <= set(version):
@@ -172,7 +201,7 @@ class SparqlEngine:
                 why = "loads kept committing while the delta was read"
                 version = after
                 if version == self._version:
-                    return False
+                    return False, "", version
                 continue
             spec.write_text(json.dumps(delta.as_json()), encoding="utf-8")
             self._jobs.doing("applying what the new loads changed")
@@ -180,15 +209,9 @@ class SparqlEngine:
             why = self._apply(version, spec, added)
             self.phases["apply delta"] = time.perf_counter() - t0
             if not why:
-                return True
+                return True, "", version
             break
-        stamps = source.load_stamps() if self.keep_dir is not None else {}
-        self._rebuild(version, source.write_all)
-        self.rebuilt_because = why
-        # Kept only when no load committed during the export: its loads are known.
-        if self.keep_dir and self._snapshot and stamps == source.load_stamps():
-            sparql_keep.keep(self.keep_dir, self.build, stamps, self._snapshot)
-        return True
+        return None, why, version
 
     def query(self, text: str, results_fmt: str = "json", graph_fmt: str = "turtle") -> Answer:
         """One query, answered within the timeout counted from now: waiting behind other
@@ -281,9 +304,10 @@ class SparqlEngine:
             self.updates["full"] += 1
         self.phases.update({"export": t1 - t0, "load copy": time.perf_counter() - t1})
 
-    def _restore(self, source: ViewSource) -> None:
+    def _restore(self, source: ViewSource) -> bool:
         """Start from the kept copy when it fits the graph (refresh lock held); the loads
-        since follow as a delta. Any failure leaves the copy unknown: a full build follows."""
+        since follow as a delta. False when it does not fit or fails to load (the copy is
+        then unknown, or as it was)."""
         assert self.keep_dir is not None
         self._jobs.doing("starting from the kept copy")
         t0 = time.perf_counter()
@@ -291,7 +315,7 @@ class SparqlEngine:
             self.keep_dir, self.build, source.load_stamps(), self._files("graph", ".nt")
         )
         if kept is None:
-            return
+            return False
         with self._lock:
             old = [self._snapshot, *(f for pair in self._log for f in pair)]
             self._snapshot, self._log = kept.path, []
@@ -301,11 +325,12 @@ class SparqlEngine:
                 self._ensure_worker()  # loads it: the service's time, not a query's
             except StoreUnavailable as exc:  # _ensure_worker made the copy unknown
                 log.warning("the kept SPARQL copy did not load (%s): building it again", exc)
-                return
+                return False
             self._version = kept.load_ids  # after the load: `loaded` then has its triples
             self.restored += 1
             self.refreshed_at = time.time()
         self.phases["restore copy"] = time.perf_counter() - t0
+        return True
 
     def _apply(self, version: object, spec: Path, added: Path) -> str:
         """Apply a delta (refresh lock held); '' when done, else why not (the worker found

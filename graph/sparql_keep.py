@@ -9,24 +9,30 @@ from that copy when every load it names is still in the graph with the same stam
 applies the loads since as a delta; anything else (a load gone or loaded again, another
 build, a file missing or unreadable) means a full build, as before.
 
-Several API workers may share the folder: each writes its own file, then replaces the
-record in one `os.replace`; a reader that meets a file removed meanwhile builds in full.
+Several API workers (and several services on one data directory) share the folder: one
+builds at a time (`building`, a lock on a file the system releases when its process ends),
+and one that waited for it starts from the copy it kept; each writes its own file, then
+replaces the record in one `os.replace`; a reader that meets a file removed meanwhile
+builds in full.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger("sahelkg.sparql")
 
 RECORD = "view.json"
+LOCK = ".building"
 
 # Load id -> the stamp of its commit (graph.store.Store.load_stamps).
 Stamps = dict[str, str]
@@ -74,6 +80,23 @@ def keep(folder: Path, build: str, stamps: Stamps, snapshot: Path) -> None:
         if old.name != name:
             with contextlib.suppress(OSError):
                 old.unlink()
+
+
+@contextlib.contextmanager
+def building(folder: Path) -> Iterator[None]:
+    """Held while this process builds a full copy: another one waits (it may then start
+    from the copy this one keeps). Without a lock (a folder that cannot be written) it
+    builds anyway, as each process did before."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = (folder / LOCK).open("a")
+    except OSError as exc:
+        log.warning("no lock for building the SPARQL copy in %s (%s)", folder, exc)
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes or the process ends
+        yield
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

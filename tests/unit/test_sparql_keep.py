@@ -5,6 +5,8 @@ Every copy is compared with a full rebuild of the same source."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 from rdflib.compare import isomorphic
@@ -75,3 +77,33 @@ def test_a_copy_that_does_not_fit_is_built_again(registry: Registry, tmp_path: P
         assert last.update(src) and last.restored == 0 and last.updates["full"] == 1
     finally:
         last.close()
+
+
+def test_one_engine_builds_and_one_that_waited_starts_from_its_copy(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """Two API workers on one data directory: the second to need a full copy waits for the
+    first one's build, then starts from the copy it kept instead of exporting the graph."""
+    from tests.unit.test_sparql_jobs import held
+
+    src = held(registry)
+    first, second = engine(tmp_path), engine(tmp_path)
+    try:
+        builder = threading.Thread(target=first.update, args=(src,))
+        builder.start()
+        while src.exports == 0:  # the first one is exporting, under the lock
+            time.sleep(0.01)
+        waiter = threading.Thread(target=second.update, args=(src,))
+        waiter.start()
+        time.sleep(0.2)  # gives a second build, if it were allowed, time to begin
+        assert src.exports == 1
+        src.go.set()
+        builder.join(30)
+        waiter.join(30)
+        assert first.updates == {"full": 1, "delta": 0} and first.restored == 0
+        assert second.updates == {"full": 0, "delta": 0} and second.restored == 1
+        assert src.exports == 1
+        assert isomorphic(as_graph(second), as_graph(first))
+    finally:
+        first.close()
+        second.close()
