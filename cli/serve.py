@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -49,7 +50,13 @@ def serve(
             pid_file.write_text(f"{os.getpid()}\n")
         try:
             if processes == 1:
-                uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+                uvicorn.run(
+                    create_app(settings),
+                    host=bind_host,
+                    port=bind_port,
+                    log_level="info",
+                    log_config=_log_config(),
+                )
             else:  # each worker builds its app from the same environment (SAHELKG_*, .env)
                 uvicorn.run(
                     "api.app:create_app",
@@ -58,10 +65,21 @@ def serve(
                     host=bind_host,
                     port=bind_port,
                     log_level="info",
+                    log_config=_log_config(),
                 )
         finally:  # uvicorn returns on Ctrl-C / SIGTERM
             pid_file.unlink(missing_ok=True)
             _after_serve(settings, started)
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, and the service's own (`sahelkg.*`, INFO and up) on its stream:
+    what each update of the SPARQL view did, a store outage and its end."""
+    import uvicorn.config
+
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["sahelkg"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def _after_serve(settings: Settings, started: bool) -> None:

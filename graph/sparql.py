@@ -100,7 +100,7 @@ class SparqlEngine:
         self.rebuilt_because = ""  # why the last update was a full rebuild
         self.phases: dict[str, float] = {}  # seconds of the last update, by phase
         self._closed = False  # an update still running after close() starts no worker
-        self._jobs = UpdateJobs(self._refresh_lock, self._update, self._is_current)
+        self._jobs = UpdateJobs(self._refresh_lock, self._logged_update, self._is_current)
 
     @property
     def loaded(self) -> bool:
@@ -135,6 +135,16 @@ class SparqlEngine:
 
     def _is_current(self, source: ViewSource) -> bool:
         return source.version() == self._version
+
+    def _logged_update(self, source: ViewSource) -> bool:
+        t0 = time.perf_counter()
+        done = self._update(source)
+        if done:  # for the operator: how the view got here, and how long it took
+            steps = ", ".join(f"{k} {v:.1f}s" for k, v in self.phases.items())
+            why = f"; in full: {self.rebuilt_because}" if "export" in self.phases else ""
+            took, triples = time.perf_counter() - t0, f"{self.triples:,}"
+            log.info("SPARQL view: %s triples in %.1fs (%s%s)", triples, took, steps, why)
+        return done
 
     def _update(self, source: ViewSource) -> bool:
         """update()'s work (the refresh lock held)."""
