@@ -39,3 +39,23 @@ def test_unknown_export_format_is_named() -> None:
     result = runner.invoke(app, ["export", "--format", "yaml"])
     assert result.exit_code == 2
     assert "unknown format 'yaml'" in result.output
+
+
+def test_serve_logs_the_services_own_messages_at_info() -> None:
+    """`sahelkg serve` hands uvicorn a logging config in which sahelkg.* reaches its stream
+    at INFO (the SPARQL view's updates), not only warnings through Python's last resort."""
+    import logging
+    import logging.config
+
+    from cli.serve import _log_config
+
+    before = logging.getLogger("sahelkg").level
+    try:
+        logging.config.dictConfig(_log_config())
+        view = logging.getLogger("sahelkg.sparql")
+        assert view.isEnabledFor(logging.INFO) and not view.isEnabledFor(logging.DEBUG)
+        assert [h.name for h in logging.getLogger("sahelkg").handlers] == ["default"]
+    finally:
+        logging.getLogger("sahelkg").handlers.clear()
+        logging.getLogger("sahelkg").setLevel(before)
+        logging.getLogger("sahelkg").propagate = True
