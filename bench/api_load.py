@@ -130,11 +130,15 @@ def serve_command(code: Path | None) -> list[str]:
 
 @contextlib.contextmanager
 def serving(
-    settings: Settings, code: Path | None, workers: int, log: Path
+    settings: Settings,
+    code: Path | None,
+    workers: int,
+    log: Path,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAHELKG_")}
-    env.update(SAHELKG_DATA_DIR=str(settings.data_dir))
+    env.update(SAHELKG_DATA_DIR=str(settings.data_dir), **(extra_env or {}))
     if settings.embedded:
         env.update(
             SAHELKG_EMBEDDED_BOLT_PORT=str(settings.embedded_bolt_port),
