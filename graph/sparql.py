@@ -133,6 +133,10 @@ class SparqlEngine:
         """What the update in progress is doing, and since when (time.monotonic)."""
         return self._jobs.busy
 
+    def updating(self) -> str | None:
+        """The update in progress in words ("building a full copy, 12s so far"), or None."""
+        return self._jobs.describe()
+
     def _is_current(self, source: ViewSource) -> bool:
         return source.version() == self._version
 

@@ -37,6 +37,11 @@ class UpdateJobs:
         self._next: Future[bool] | None = None  # a job whose thread has not got the lock
         self._next_lock = threading.Lock()
 
+    def describe(self) -> str | None:
+        """What the update in progress is doing and for how long, or None."""
+        busy = self.busy
+        return f"{busy[0]}, {time.monotonic() - busy[1]:.0f}s so far" if busy else None
+
     def doing(self, what: str) -> None:
         self.busy = (what, self.busy[1] if self.busy else time.monotonic())
 
@@ -67,11 +72,9 @@ class UpdateJobs:
         try:
             job.result(timeout=wait_s)
         except FutureTimeout:
-            busy = self.busy
-            what, since = busy if busy else ("about to start", time.monotonic())
             raise ViewUpdating(
-                f"the SPARQL view is being brought up to date with the graph ({what}, "
-                f"{time.monotonic() - since:.0f}s so far); try again shortly",
+                "the SPARQL view is being brought up to date with the graph "
+                f"({self.describe() or 'about to start'}); try again shortly",
                 retry_after_s=RETRY_AFTER_S,
             ) from None
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -34,10 +32,6 @@ def health(reader: ReaderDep, store: StoreDep, sparql: SparqlDep) -> JSONRespons
         relationships=info.relationships,
         last_load=info.last_load,
         sparql_triples=sparql.triples if sparql.loaded else None,
-        sparql_updating=_doing(sparql.busy),
+        sparql_updating=sparql.updating(),
     )
     return JSONResponse(body.model_dump())
-
-
-def _doing(busy: tuple[str, float] | None) -> str | None:
-    return f"{busy[0]}, {time.monotonic() - busy[1]:.0f}s so far" if busy else None

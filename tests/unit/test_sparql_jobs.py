@@ -6,6 +6,7 @@ fake of test_sparql_view.py, with an export that waits until the test lets it go
 from __future__ import annotations
 
 import json
+import re
 import threading
 from typing import IO
 
@@ -54,6 +55,7 @@ def test_a_query_waits_for_an_update_no_longer_than_its_bound(
         fresh_engine.update_within(src, 0.2)
     assert caught.value.retry_after_s > 0
     assert fresh_engine.busy is not None and fresh_engine.busy[0] == "building a full copy"
+    assert re.fullmatch(r"building a full copy, \d+s so far", fresh_engine.updating() or "")
     # Callers that come meanwhile wait for the same update: no second export.
     with pytest.raises(ViewUpdating):
         fresh_engine.update_within(src, 0.1)
@@ -61,6 +63,7 @@ def test_a_query_waits_for_an_update_no_longer_than_its_bound(
     src.go.set()
     fresh_engine.update_within(src, 10)
     assert fresh_engine.busy is None and fresh_engine.updates == {"full": 1, "delta": 0}
+    assert fresh_engine.updating() is None
     assert json.loads(fresh_engine.query(MALI).body)["boolean"] is True
 
 
