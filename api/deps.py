@@ -20,9 +20,10 @@ from graph.sparql import SparqlEngine
 from graph.store import Store
 
 # The Bolt driver is synchronous, so reads run in threads; a small pool of them
-# (Settings.read_threads). The process is bound by the GIL (one core), so threads beyond a
-# few add no throughput, only contention: under wrk with 32 connections, FastAPI's default
-# 40 threads cost 1.5-2.5x the CPU per request of 1-4 (BENCHMARKS.md, section 3). /cypher
+# (Settings.read_threads: the cores, up to 4). The process is bound by the GIL (one core),
+# so threads beyond a few add no throughput, only contention: under wrk with 32
+# connections, FastAPI's default 40 threads cost 1.5-2.5x the CPU per request of 1-4
+# (BENCHMARKS.md, section 3). /cypher
 # has a pool of its own (Settings.cypher_threads): its queries may run until the timeout,
 # and must not hold up the REST routes.
 

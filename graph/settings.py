@@ -4,6 +4,7 @@ embedded ArcadeDB server under ./.data with no set-up."""
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,15 @@ def _project_root() -> Path:
 
 
 PROJECT_ROOT = _project_root()
+
+
+def _read_threads() -> int:
+    """As many as the cores this process may use, up to 4. A read is mostly the API's
+    Python under one GIL, and the store's server shares the machine: on 2 cores, 2 threads
+    answered 8-20 % more uncached reads a second than 4 on the embedded store, with less
+    CPU per request, and as many on Neo4j (BENCHMARKS.md, 3h)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
 
 
 class Settings(BaseSettings):
@@ -85,7 +95,9 @@ class Settings(BaseSettings):
     )
     # The driver is synchronous: reads run in a few threads. The API process is bound by the
     # GIL, so more threads add contention, not throughput (BENCHMARKS.md, section 3).
-    read_threads: int = Field(default=4, ge=1, description="threads for the REST reads")
+    read_threads: int = Field(
+        default_factory=_read_threads, ge=1, description="threads for the REST reads"
+    )
     cypher_threads: int = Field(
         default=4, ge=1, description="threads for /cypher (apart: a slow query never holds up REST)"
     )

@@ -161,6 +161,17 @@ def test_defaults_bind_loopback_and_cors_is_off() -> None:
     assert any("CORSMiddleware" in str(m.cls) for m in on.user_middleware)
 
 
+@pytest.mark.parametrize(("cores", "threads"), [(1, 1), (2, 2), (3, 3), (16, 4)])
+def test_read_threads_follow_the_cores_up_to_4(
+    cores: int, threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SAHELKG_READ_THREADS", raising=False)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(cores)))
+    assert Settings().read_threads == threads
+    monkeypatch.setenv("SAHELKG_READ_THREADS", "6")
+    assert Settings().read_threads == 6
+
+
 def test_openapi_has_examples_and_the_contract() -> None:
     spec = create_app(offline()).openapi()
     assert {"/actors/{id}/relations", "/cypher", "/sparql", "/export"} <= set(spec["paths"])
