@@ -26,12 +26,11 @@ from rdflib import URIRef
 
 from graph import queries
 from graph.deadline import WATCHDOG
-from graph.errors import InputError, NotFound, QueryError
+from graph.errors import InputError, NotFound, QueryError, QueryTimeout
 from graph.read.models import Ref, SourceRef
 from graph.read.present import ref, resolve, source_ref
 from graph.registry import Registry, local_name
 from graph.settings import Settings
-from graph.sparql import QueryTimeout
 from graph.store import CommitLockTimeout, Store, translate_errors
 from graph.vocab import SAHEL, SAHEL_NS
 

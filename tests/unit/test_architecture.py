@@ -73,6 +73,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.sparql_source",
         "graph.sparql_worker",
         "graph.sparql_jobs",
+        "graph.sparql_copy",
     ),
     # The top: three packages beside graph/. Between them only the edges below.
     "top": ("ingest", "api", "cli"),

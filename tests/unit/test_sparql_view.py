@@ -18,10 +18,10 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from graph import queries
-from graph.errors import StoreUnavailable
+from graph.errors import QueryTimeout, StoreUnavailable
 from graph.mapping import node_triples, rel_triples
 from graph.registry import Registry
-from graph.sparql import QueryTimeout, SparqlEngine
+from graph.sparql import SparqlEngine
 from graph.sparql_source import (
     Delta,
     QualifiedEnds,
@@ -198,9 +198,9 @@ def test_deltas_that_outgrow_the_snapshot_are_compacted(
             src.node(K + f"n{i}-{j}", str(i), **{"label@en": f"node {i} {j}"})
         fresh_engine.update(src)
     assert fresh_engine.updates == {"full": 1, "delta": 5}
-    files = sorted(p.name for p in fresh_engine._snapshot.parent.iterdir())  # type: ignore[union-attr]
+    files = sorted(p.name for p in fresh_engine.copy.snapshot.parent.iterdir())  # type: ignore[union-attr]
     assert len(files) < 1 + 2 * 5, files  # some deltas were folded into a new snapshot
-    fresh_engine._stop_worker()  # a new worker starts from what is on disk
+    fresh_engine.copy.stop_worker()  # a new worker starts from what is on disk
     assert isomorphic(as_graph(fresh_engine), expected(src))
 
 
