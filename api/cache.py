@@ -65,7 +65,9 @@ class Version:
 
 @dataclass(frozen=True)
 class Entry:
-    headers: Headers
+    # A tuple of byte pairs, not a list: the collector stops tracking such a tuple, so the
+    # thousands of kept answers add nothing to its full collections (BENCHMARKS.md, 3i).
+    headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
 
     @property
@@ -341,7 +343,7 @@ class HttpCache:
                     whole = b"".join(chunks)
                     if b"content-length" not in {k.lower() for k, _ in headers}:
                         headers.append((b"content-length", str(len(whole)).encode()))
-                    cache.put(key, Entry(headers, whole))
+                    cache.put(key, Entry(tuple(headers), whole))
             else:
                 await send(message)
 

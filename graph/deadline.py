@@ -24,9 +24,10 @@ def _cut(session: Any) -> bool:
 
 
 class Watch:
-    __slots__ = ("done", "expired", "session")
+    __slots__ = ("done", "expired", "seq", "session")
 
-    def __init__(self) -> None:
+    def __init__(self, seq: int) -> None:
+        self.seq = seq
         self.session: Any = None
         self.done = False
         self.expired = False
@@ -37,19 +38,26 @@ class Watchdog:
     first. At a read's deadline it cuts the read's connection (ArcadeDB ignores the Bolt
     transaction timeout) unless the read has finished; a read with no connection to cut
     yet is tried again shortly after. Cheaper than a thread per read: a heap push and two
-    uncontended lock acquisitions. Finished reads leave the heap when their deadline comes
-    (the thread wakes at most every `SLACK` seconds for them)."""
+    uncontended lock acquisitions.
+
+    A finished read lets go of its session at once: the heap holds numbers only, and a
+    deadline whose read is over is skipped when it comes (the thread wakes at most every
+    `SLACK` seconds for them). Before, the heap held each session until its deadline, 10 s
+    after the read: thousands of sessions alive at a time under load, promoted to the
+    collector's oldest generation, whose full collections then took 10-30 ms and held up
+    every request in flight (BENCHMARKS.md, 3i)."""
 
     SLACK = 0.05
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
-        self._heap: list[tuple[float, int, Watch]] = []
+        self._heap: list[tuple[float, int]] = []  # (deadline, seq): nothing for the collector
+        self._live: dict[int, Watch] = {}  # seq -> the read, until it finishes
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
 
     def watch(self, deadline: float) -> Watch:
-        w = Watch()
+        w = Watch(next(self._seq))
         with self._cond:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
@@ -58,7 +66,8 @@ class Watchdog:
                 self._thread.start()
             if not self._heap or deadline < self._heap[0][0]:
                 self._cond.notify()
-            heapq.heappush(self._heap, (deadline, next(self._seq), w))
+            heapq.heappush(self._heap, (deadline, w.seq))
+            self._live[w.seq] = w
         return w
 
     def finish(self, w: Watch) -> None:
@@ -66,18 +75,21 @@ class Watchdog:
         the pool and serve another read)."""
         with self._cond:
             w.done = True
+            w.session = None
+            self._live.pop(w.seq, None)
 
     def _loop(self) -> None:
         with self._cond:
             while True:
                 now = time.monotonic()
                 while self._heap and self._heap[0][0] <= now:
-                    _, _, w = heapq.heappop(self._heap)
-                    if w.done:
+                    _, seq = heapq.heappop(self._heap)
+                    w = self._live.get(seq)
+                    if w is None:  # finished
                         continue
                     w.expired = True
                     if not _cut(w.session):
-                        heapq.heappush(self._heap, (now + self.SLACK, next(self._seq), w))
+                        heapq.heappush(self._heap, (now + self.SLACK, seq))
                 self._cond.wait(self._heap[0][0] - now + self.SLACK if self._heap else None)
 
 

@@ -9,6 +9,7 @@ import os
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,6 +62,27 @@ def test_watchdog_never_cuts_a_finished_read() -> None:
         server.sendall(b"x")
         assert mine.recv(1) == b"x"
         assert not watch.expired and later.expired
+
+
+class _Session:
+    """Something a weak reference can follow."""
+
+
+def test_a_finished_read_lets_go_of_its_session_before_its_deadline() -> None:
+    """Held until the deadline, every session of the last `timeout` seconds stayed alive
+    under load and filled the collector's oldest generation (BENCHMARKS.md, 3i)."""
+    dog = Watchdog()
+    watches = [dog.watch(time.monotonic() + 60) for _ in range(3)]
+    sessions = [_Session() for _ in watches]
+    gone = [weakref.ref(s) for s in sessions]
+    for w, session in zip(watches, sessions, strict=True):
+        w.session = session
+    del session
+    dog.finish(watches[0])
+    dog.finish(watches[2])
+    del sessions
+    assert [ref() is None for ref in gone] == [True, False, True]
+    assert all(isinstance(v, (int, float)) for entry in dog._heap for v in entry)
 
 
 def test_watchdog_retries_a_read_that_had_no_connection_yet() -> None:
