@@ -43,6 +43,9 @@ class ServerInfo:
     bolt_port: int
     http_port: int
     data_dir: Path
+    # The server's command timeout (any statement stops there): the query timeout of the
+    # settings that started it, which may not be this process's. None: not recorded.
+    statement_limit_s: float | None = None
 
 
 def package_dir() -> Path:
@@ -212,7 +215,14 @@ def running(settings: Settings) -> ServerInfo | None:
     if not _alive(pid):
         path.unlink(missing_ok=True)
         return None
-    return ServerInfo(pid, int(info["bolt_port"]), int(info["http_port"]), settings.embedded_dir)
+    limit = info.get("statement_limit_s")
+    return ServerInfo(
+        pid,
+        int(info["bolt_port"]),
+        int(info["http_port"]),
+        settings.embedded_dir,
+        float(limit) if isinstance(limit, (int, float)) else None,
+    )
 
 
 def start(settings: Settings) -> ServerInfo:
@@ -252,10 +262,23 @@ def start(settings: Settings) -> ServerInfo:
             start_new_session=True,  # a Ctrl-C in the shell that started it does not kill it
             umask=0o077,  # what the server writes is readable by this user only
         )
-    info = ServerInfo(proc.pid, settings.embedded_bolt_port, http_port, settings.embedded_dir)
+    info = ServerInfo(
+        proc.pid,
+        settings.embedded_bolt_port,
+        http_port,
+        settings.embedded_dir,
+        settings.query_timeout_s,
+    )
     _write_private(
         _pid_file(settings),
-        json.dumps({"pid": proc.pid, "bolt_port": info.bolt_port, "http_port": info.http_port}),
+        json.dumps(
+            {
+                "pid": proc.pid,
+                "bolt_port": info.bolt_port,
+                "http_port": info.http_port,
+                "statement_limit_s": settings.query_timeout_s,  # its arcadedb.command.timeout
+            }
+        ),
     )
     try:
         wait_ready(settings, proc)

@@ -44,7 +44,7 @@ def iter_quads(
 ) -> Iterator[tuple[Triple, str | None]]:
     """Every triple of the stored graph, with the load id that wrote it."""
     with (snapshot or store.read_transaction)() as tx:
-        for row in tx.run(queries.EXPORT_NODES):
+        for row in store.scan(tx, queries.EXPORT_NODES):
             props: dict[str, Any] = row["props"]
             load = props.get("loadId")
             for t in node_triples(row["iri"], props, registry):

@@ -54,6 +54,9 @@ from graph.queries_lookups import (
 from graph.queries_lookups import (
     sparql_view_changed_rels as sparql_view_changed_rels,
 )
+from graph.queries_scan import API_EXPORT_NODES as API_EXPORT_NODES
+from graph.queries_scan import EXPORT_NODES as EXPORT_NODES
+from graph.queries_scan import Scan as Scan
 from graph.queries_table import is_table as is_table
 from graph.queries_table import names as _names
 from graph.queries_table import rows_of as rows_of
@@ -283,17 +286,6 @@ ORDER BY l.startedAt DESC
 LIMIT 1
 """
 
-# Every node with its outgoing relationships, a record per node, in ONE statement that both
-# servers stream (the export reads it inside its snapshot transaction). Pages by iri
-# (`WHERE n.iri > $after ... ORDER BY n.iri LIMIT`) made ArcadeDB sort the rest of the graph
-# for each page: quadratic; the SPARQL view's copy at 10M had not been read after 35 min
-# (BENCHMARKS 4d). Rows come in the store's order, not by iri.
-EXPORT_NODES = """
-MATCH (n:Resource) WHERE n.stagedBy IS NULL
-RETURN n.iri AS iri, properties(n) AS props,
-       [(n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL | [type(r), properties(r), m.iri]] AS rels
-"""
-
 DELETE_LOADS = "MATCH (l:Load) DELETE l"
 
 
@@ -404,13 +396,6 @@ MATCH (n:Resource) WHERE n.stagedBy IS NULL
 WITH count(n) AS nodes
 OPTIONAL MATCH (a:Resource)-[r]->(b:Resource) WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL
 RETURN nodes, count(r) AS relationships
-"""
-
-# The GraphML and CSV exports' rows: EXPORT_NODES with the labels.
-API_EXPORT_NODES = """
-MATCH (n:Resource) WHERE n.stagedBy IS NULL
-RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props,
-       [(n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL | [type(r), properties(r), m.iri]] AS rels
 """
 
 API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"

@@ -56,5 +56,5 @@ def export_nodes(reader: Reader) -> Iterator[dict[str, Any]]:
     """Nodes with their labels, properties and outgoing relationships, for graph.pg_export:
     the driver's rows as the store streams them, in one bounded snapshot."""
     with reader.snapshot() as tx:
-        for row in tx.run(queries.API_EXPORT_NODES):
+        for row in reader.store.scan(tx, queries.API_EXPORT_NODES):
             yield row.data()

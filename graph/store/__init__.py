@@ -34,12 +34,15 @@ def _open(settings: Settings) -> Store:
         from graph import embedded
 
         creds = embedded.credentials(settings)
+        server = embedded.running(settings)  # its own limit, if another process started it
+        limit = server.statement_limit_s if server and server.statement_limit_s else None
         return ArcadeDBStore(
             open_driver(settings, creds.writer),
             open_driver(settings, creds.reader),
             settings.database,
             settings.embedded_dir / "commit.lock",
             commit_wait_s=settings.commit_wait_s,
+            statement_limit_s=limit or settings.query_timeout_s,
         )
     writer = open_driver(settings, settings.neo4j_auth)
     separate = settings.neo4j_reader_user is not None

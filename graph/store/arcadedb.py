@@ -41,10 +41,14 @@ class ArcadeDBStore(Store):
         database: str,
         lock_path: Path,
         commit_wait_s: float = 60.0,
+        statement_limit_s: float | None = None,
     ) -> None:
+        """`statement_limit_s`: the server's command timeout (graph/embedded.py sets it to
+        the query timeout when it starts the server)."""
         super().__init__(writer, reader, database)
         self.commit_lock = CommitLock(lock_path)
         self.commit_wait_s = commit_wait_s
+        self.statement_limit_s = statement_limit_s
 
     def reading(self, deadline: float | None = None) -> AbstractContextManager[Any]:
         return self.commit_lock.shared(deadline)

@@ -12,6 +12,7 @@ graph/store/arcadedb.py and graph/store/neo4j.py; callers never test the backend
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -59,6 +60,11 @@ class Store:
     # The graph-version marker (graph/version.py) rewritten after each commit, so the API's
     # caches on this machine drop what they hold; open_store sets it from the data dir.
     version_marker: Path | None = None
+    # Seconds after which the server stops ANY statement, whatever its transaction's timeout
+    # asks (ArcadeDB's command timeout); None: a transaction's own timeout holds (Neo4j).
+    statement_limit_s: float | None = None
+    # Nodes in a whole-graph scan's first chunk, and the bounds of the later ones (`scan`).
+    scan_chunks: tuple[int, int, int] = (20_000, 1_000, 500_000)
 
     def __init__(self, writer: neo4j.Driver, reader: neo4j.Driver, database: str) -> None:
         self.driver = writer
@@ -165,6 +171,28 @@ class Store:
         ):
             self.gate_read(tx)
             yield tx
+
+    def scan(self, tx: neo4j.Transaction, statement: queries.Scan) -> Iterator[neo4j.Record]:
+        """Every row of a statement that reads the whole graph, in `tx` (read_transaction
+        or a Reader's snapshot): ONE statement, or, where the server stops any statement at
+        `statement_limit_s`, chunks of nodes, each sized to take about a quarter of it. The
+        time counted is the caller's too: the server streams as fast as the rows are taken,
+        and its limit runs until the last one is (graph/queries_scan.py)."""
+        if self.statement_limit_s is None:
+            yield from tx.run(statement.whole)
+            return
+        size, least, most = self.scan_chunks
+        aim, skip = self.statement_limit_s / 4, 0
+        while True:
+            started, count = time.monotonic(), 0
+            for row in tx.run(statement.chunk, skip=skip, limit=size):
+                count += 1
+                yield row
+            if count < size:
+                return
+            skip += count
+            took = max(time.monotonic() - started, 1e-3)
+            size = min(most, max(least, int(size * aim / took)))
 
     def ping(self) -> None:
         self.read(queries.PING)

@@ -211,6 +211,9 @@ class FakeStore:
 
     # the contract's own: an auto-commit statement, no gate (as on ArcadeDB)
     statement = Store.statement
+    scan = Store.scan
+    statement_limit_s: float | None = None  # one statement unless a test sets a limit
+    scan_chunks = Store.scan_chunks
     gate_read = Store.gate_read
     gated = Store.gated
     gates_reads = False

@@ -57,6 +57,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.load_stream",
         "graph.queries_lookups",
         "graph.queries_table",
+        "graph.queries_scan",
     ),
     "read": (
         "graph.read",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from typing import Any
 
 import pytest
@@ -620,8 +621,38 @@ def test_export_rows_are_one_statement_in_one_bounded_snapshot(
     store: FakeStore, reader: Reader
 ) -> None:
     nodes = [{"iri": i, "labels": [], "props": {}, "rels": []} for i in ("b", "a", "c")]
-    store.answer(queries.API_EXPORT_NODES, nodes)
+    store.answer(queries.API_EXPORT_NODES.whole, nodes)
     rows = list(graph_info.export_nodes(reader))
     assert [r["iri"] for r in rows] == ["b", "a", "c"]  # as the store streams them
     assert store.transactions == [reader.snapshot_timeout_s]  # one transaction, bounded
-    assert len(store.asked(queries.API_EXPORT_NODES)) == 1  # no pages: one statement
+    assert len(store.asked(queries.API_EXPORT_NODES.whole)) == 1  # no pages: one statement
+
+
+def test_a_server_that_stops_any_statement_gets_the_export_in_chunks_sized_to_its_limit(
+    store: FakeStore, reader: Reader
+) -> None:
+    """ArcadeDB stops every statement at its command timeout (Store.statement_limit_s): the
+    rows come in chunks of one scan, each aimed at a quarter of the limit (0.1 s here)."""
+    nodes = [{"iri": f"n{i:03}", "labels": [], "props": {}, "rels": []} for i in range(300)]
+    store.answer(
+        queries.API_EXPORT_NODES.chunk, lambda p: nodes[p["skip"] : p["skip"] + p["limit"]]
+    )
+    store.statement_limit_s, store.scan_chunks = 0.4, (20, 5, 1_000)
+
+    def chunks(pause_s: float) -> list[int]:
+        store.calls.clear()
+        rows = []
+        for row in graph_info.export_nodes(reader):
+            rows.append(row["iri"])
+            time.sleep(pause_s)
+        assert rows == [n["iri"] for n in nodes]  # each once, in the scan's order
+        asked = store.asked(queries.API_EXPORT_NODES.chunk)
+        sizes = [p["limit"] for p in asked]
+        assert [p["skip"] for p in asked] == [sum(sizes[:i]) for i in range(len(sizes))]
+        return sizes
+
+    fast = chunks(0)  # 20 rows in well under 0.1 s: the next chunk is larger
+    assert fast[0] == 20 and fast[1] > 20
+    slow = chunks(0.006)  # 20 rows in 0.12 s or more: the next chunk is smaller
+    assert slow[0] == 20 and 5 <= slow[1] < 20
+    assert store.transactions == [reader.snapshot_timeout_s] * 2
