@@ -28,6 +28,18 @@ def _project_root() -> Path:
 PROJECT_ROOT = _project_root()
 
 
+def _embedded_heap() -> str:
+    """A third of the machine's memory in whole GiB, from 2 to 16. A load's last step (the
+    switch) is ONE transaction over every node the load created, held in the server's heap:
+    10M triples (1.7M new nodes) ran ArcadeDB out of a 2g heap there and went through with
+    6g (BENCHMARKS.md 2f)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "2g"
+    return f"{max(2, min(16, total // 3 // 2**30))}g"
+
+
 def _read_threads() -> int:
     """As many as the cores this process may use, up to 4. A read is mostly the API's
     Python under one GIL, and the store's server shares the machine: on 2 cores, 2 threads
@@ -62,7 +74,7 @@ class Settings(BaseSettings):
         default=False, description="serve ArcadeDB's own HTTP API on embedded_http_port"
     )
     embedded_database: str = "sahel"
-    embedded_heap: str = "2g"
+    embedded_heap: str = Field(default_factory=_embedded_heap, description="its Java heap")
     embedded_start_timeout_s: float = 90.0
 
     # Data.

@@ -172,6 +172,18 @@ def test_read_threads_follow_the_cores_up_to_4(
     assert Settings().read_threads == 6
 
 
+@pytest.mark.parametrize(("gib", "heap"), [(4, "2g"), (8, "2g"), (24, "8g"), (96, "16g")])
+def test_the_embedded_heap_is_a_third_of_the_memory_from_2g_to_16g(
+    gib: int, heap: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SAHELKG_EMBEDDED_HEAP", raising=False)
+    sizes = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": gib * 2**30 // 4096}
+    monkeypatch.setattr("os.sysconf", lambda name: sizes[name])
+    assert Settings().embedded_heap == heap
+    monkeypatch.setenv("SAHELKG_EMBEDDED_HEAP", "3g")
+    assert Settings().embedded_heap == "3g"
+
+
 def test_openapi_has_examples_and_the_contract() -> None:
     spec = create_app(offline()).openapi()
     assert {"/actors/{id}/relations", "/cypher", "/sparql", "/export"} <= set(spec["paths"])
