@@ -92,6 +92,11 @@ def load(
             f"{report.updated_nodes:,} updated; {report.created_relationships:,} relationships "
             f"created, {report.updated_relationships:,} updated"
             + (f"; {report.deleted_nodes:,} nodes removed first" if replace else "")
+            + (
+                f"; {report.abandoned_nodes:,} nodes a killed load had staged deleted first"
+                if report.abandoned_nodes
+                else ""
+            )
             + ")"
         )
         steps = ", ".join(f"{k} {v:.1f}s" for k, v in report.phases.items())

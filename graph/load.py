@@ -125,6 +125,7 @@ class LoadReport:
     created_relationships: int = 0
     updated_relationships: int = 0
     deleted_nodes: int = 0
+    abandoned_nodes: int = 0  # what killed loads had staged, deleted first
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -296,7 +297,9 @@ def _load_staged(
     with phase("stage"):
         abandoned = turn.claim(store, load_id, stale_s)  # LoadInProgress: nothing written
         try:
-            lw.drop_abandoned(store, abandoned, batch_size, keep=load_id)
+            report.abandoned_nodes = lw.drop_abandoned(
+                store, abandoned, batch_size, keep=load_id, progress=progress
+            )
             fresh = lw.is_empty(store)
         except BaseException:
             turn.release(load_id)

@@ -367,10 +367,19 @@ def delete_all(
 # ------------------------------------------------------------------ the staged load
 
 
-def drop_abandoned(store: Store, stages: Sequence[str], batch_size: int, keep: str) -> int:
+def drop_abandoned(
+    store: Store,
+    stages: Sequence[str],
+    batch_size: int,
+    keep: str,
+    progress: Progress | None = None,
+) -> int:
     """Delete what killed loads staged (hidden from readers all along), a batch per
     commit, then their markers (not `keep`'s: the load now running, which may be a killed
-    run's input again). Returns the nodes deleted."""
+    run's input again). Returns the nodes deleted; `progress` hears the count after each
+    batch (the total is not known: counting would scan the graph). Slow on ArcadeDB, whose
+    engine takes each relationship out of both ends' lists: a killed 10M-triple load takes
+    longer to delete than it took to stage (BENCHMARKS.md 2f)."""
 
     def drop(stage: str) -> Callable[[neo4j.ManagedTransaction], int]:
         def work(tx: neo4j.ManagedTransaction) -> int:
@@ -383,6 +392,8 @@ def drop_abandoned(store: Store, stages: Sequence[str], batch_size: int, keep: s
     for stage in stages:
         while count := store.write(drop(stage)):
             deleted += count
+            if progress:
+                progress("killed load", deleted, deleted)
         if stage != keep:
             store.write(_run(queries.END_STAGE, id=stage))
     return deleted

@@ -318,20 +318,36 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
             break
         time.sleep(0.2)
     after = (store.counts(), export.graph_hash(store, ontology.registry))
-    # the next load deletes what the killed one staged (and the index it left), goes through
+    # the next load deletes what the killed one staged (and the index it left), goes through,
+    # and says so as it goes (a progress bar) and at the end
+    heard: list[tuple[str, int, int]] = []
+
+    def progress(phase: str, done: int, total: int) -> None:
+        heard.append((phase, done, total))
+
     if mode == "stream":
         assert len(list(scratch.iterdir())) == 1  # SIGKILL: nobody could remove it
         with prepare_streamed([big], ontology, False, directory=scratch) as streamed:
-            report = load(store, streamed, ontology.registry)
+            report = load(store, streamed, ontology.registry, progress=progress)
         assert list(scratch.iterdir()) == []
     else:
-        report = load(store, prepare([big], ontology, validate=False), ontology.registry)
+        prepared = prepare([big], ontology, validate=False)
+        report = load(store, prepared, ontology.registry, progress=progress)
     final = (store.counts(), export.graph_hash(store, ontology.registry))
     if stage == "switch":  # killed with the switch in flight: it commits whole, or not at all
         assert after in (before, final), (after, before, final)
     else:
         assert after == before
         assert report.created_nodes > 0
+    dropped = [done for phase, done, _ in heard if phase == "killed load"]
+    if stage == "read" or after == final:  # nothing staged, or the switch went through
+        assert report.abandoned_nodes == 0 and dropped == []
+    else:  # batches committed, hidden: deleted first, counted as they went
+        assert report.abandoned_nodes == (dropped[-1] if dropped else 0)
+        assert dropped == sorted(dropped)
+        # a stream maps while its nodes are written: killed at its first map report, its
+        # first batch may not have committed yet
+        assert report.abandoned_nodes > 0 or stage == "map"
     assert store.read(queries.STAGES) == []
     staged = store.driver.execute_query(
         "MATCH (n:Resource) WHERE n.stagedBy IS NOT NULL RETURN count(n) AS c",

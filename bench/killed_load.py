@@ -1,0 +1,79 @@
+"""What a killed load costs the next one: a load staged whole and stopped just before its
+switch (as a SIGKILL there would leave it), then the deletion the next load runs first
+(graph.load_write.drop_abandoned), timed batch by batch. Prints the staging time, the
+deletion time and their ratio, and the slowest batches; asserts nothing.
+
+    python -m bench.killed_load 1m --backend arcadedb
+    python -m bench.killed_load 1m --backend neo4j
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import graph.load as gl
+import graph.load_write as lw
+from bench.common import SIZES, backend_server, machine, ontology, synth_file
+from graph import queries
+
+
+class _Stop(Exception):
+    """Raised by the progress callback as the switch starts: the load is left staged."""
+
+
+def _stop_at_switch(phase: str, done: int, total: int) -> None:
+    if phase == "switch" and done == 0:
+        raise _Stop
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("size", choices=list(SIZES), nargs="?", default="100k")
+    ap.add_argument("--backend", choices=["arcadedb", "neo4j"], default="arcadedb")
+    ap.add_argument("--batch", type=int, default=10_000, help="nodes deleted per commit")
+    args = ap.parse_args(argv)
+    print(machine())
+    onto = ontology()
+    with tempfile.TemporaryDirectory(prefix="sahelkg-killed-") as tmp:
+        path, triples = synth_file(Path(tmp), SIZES[args.size])
+        with backend_server(args.backend) as server:
+            data = gl.prepare([path], onto, validate=False)
+            started = time.perf_counter()
+            with contextlib.suppress(_Stop):
+                gl.load(server.store, data, onto.registry, progress=_stop_at_switch)
+            staged_s = time.perf_counter() - started
+            stages = [r["stage"]["id"] for r in server.store.read(queries.STAGES)]
+            print(
+                f"{triples:,} triples staged in {staged_s:.1f} s on {server.store.server_version()}"
+            )
+
+            batches: list[float] = []
+            write = server.store.write
+
+            def timed(work: Any) -> Any:
+                t0 = time.perf_counter()
+                try:
+                    return write(work)
+                finally:
+                    batches.append(time.perf_counter() - t0)
+
+            server.store.write = timed  # type: ignore[method-assign]
+            started = time.perf_counter()
+            deleted = lw.drop_abandoned(server.store, stages, args.batch, keep="")
+            drop_s = time.perf_counter() - started
+    slowest = ", ".join(f"{s:.2f}" for s in sorted(batches, reverse=True)[:5])
+    print(
+        f"deleted {deleted:,} staged nodes in {drop_s:.1f} s ({len(batches)} commits; "
+        f"slowest {slowest} s): {drop_s / staged_s:.2f}x the staging"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
