@@ -46,6 +46,7 @@ class ServerInfo:
     # The server's command timeout (any statement stops there): the query timeout of the
     # settings that started it, which may not be this process's. None: not recorded.
     statement_limit_s: float | None = None
+    heap: str | None = None  # its -Xmx, from the settings that started it; None: not recorded
 
 
 def package_dir() -> Path:
@@ -215,13 +216,14 @@ def running(settings: Settings) -> ServerInfo | None:
     if not _alive(pid):
         path.unlink(missing_ok=True)
         return None
-    limit = info.get("statement_limit_s")
+    limit, heap = info.get("statement_limit_s"), info.get("heap")
     return ServerInfo(
         pid,
         int(info["bolt_port"]),
         int(info["http_port"]),
         settings.embedded_dir,
         float(limit) if isinstance(limit, (int, float)) else None,
+        heap if isinstance(heap, str) else None,
     )
 
 
@@ -268,6 +270,7 @@ def start(settings: Settings) -> ServerInfo:
         http_port,
         settings.embedded_dir,
         settings.query_timeout_s,
+        settings.embedded_heap,
     )
     _write_private(
         _pid_file(settings),
@@ -277,6 +280,7 @@ def start(settings: Settings) -> ServerInfo:
                 "bolt_port": info.bolt_port,
                 "http_port": info.http_port,
                 "statement_limit_s": settings.query_timeout_s,  # its arcadedb.command.timeout
+                "heap": settings.embedded_heap,
             }
         ),
     )

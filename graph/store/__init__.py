@@ -43,6 +43,8 @@ def _open(settings: Settings) -> Store:
             settings.embedded_dir / "commit.lock",
             commit_wait_s=settings.commit_wait_s,
             statement_limit_s=limit or settings.query_timeout_s,
+            server_log=settings.embedded_dir / "server.log",
+            heap=(server.heap if server else None) or settings.embedded_heap,
         )
     writer = open_driver(settings, settings.neo4j_auth)
     separate = settings.neo4j_reader_user is not None

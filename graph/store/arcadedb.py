@@ -13,15 +13,17 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 
-from graph.errors import CommitLockTimeout, StoreError
+from graph.errors import CommitLockTimeout, StoreError, StoreUnavailable
 from graph.store.base import Capabilities, Store
+
+T = TypeVar("T")
 
 
 class ArcadeDBStore(Store):
@@ -42,13 +44,53 @@ class ArcadeDBStore(Store):
         lock_path: Path,
         commit_wait_s: float = 60.0,
         statement_limit_s: float | None = None,
+        server_log: Path | None = None,
+        heap: str | None = None,
     ) -> None:
         """`statement_limit_s`: the server's command timeout (graph/embedded.py sets it to
-        the query timeout when it starts the server)."""
+        the query timeout when it starts the server). `server_log`, `heap`: where the
+        server writes what it does not tell its clients, and its -Xmx (for `write`'s
+        errors)."""
         super().__init__(writer, reader, database)
         self.commit_lock = CommitLock(lock_path)
         self.commit_wait_s = commit_wait_s
         self.statement_limit_s = statement_limit_s
+        self.server_log, self.heap = server_log, heap
+        self._log_read = _size(server_log)  # what the log held before this process wrote
+
+    def write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """As Store.write; when the server ran out of heap, the error says so. ArcadeDB
+        answers a client whose statement died of an OutOfMemoryError with an
+        UnknownError that names the statement, not the memory (a 10M-triple load's
+        switch on a 2g heap, BENCHMARKS.md 2f); its log has the cause."""
+        try:
+            return super().write(work)
+        except StoreError as exc:
+            if type(exc) not in (StoreError, StoreUnavailable) or not self._ran_out_of_heap():
+                raise
+            raise type(exc)(
+                f"{exc}. The server ran out of memory (java.lang.OutOfMemoryError in "
+                f"{self.server_log}); its heap is {self.heap or 'unknown'}: set "
+                "SAHELKG_EMBEDDED_HEAP higher, then `sahelkg store stop` and "
+                "`sahelkg store start`"
+            ) from exc
+
+    def _ran_out_of_heap(self) -> bool:
+        """Whether the server's log says OutOfMemoryError since it was last looked at (by
+        this process: an error already explained is not blamed again)."""
+        if self.server_log is None:
+            return False
+        start, end = self._log_read, _size(self.server_log)
+        self._log_read = end
+        if end <= start:
+            return False
+        start = max(start, end - _LOG_TAIL)
+        try:
+            with self.server_log.open("rb") as log:
+                log.seek(start)
+                return b"java.lang.OutOfMemoryError" in log.read(end - start)
+        except OSError:
+            return False
 
     def reading(self, deadline: float | None = None) -> AbstractContextManager[Any]:
         return self.commit_lock.shared(deadline)
@@ -69,6 +111,16 @@ class ArcadeDBStore(Store):
             yield
         finally:
             os.close(fd)
+
+
+_LOG_TAIL = 8 << 20  # bytes of the server's log read after an error: its newest lines
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path is not None else 0
+    except OSError:
+        return 0
 
 
 class CommitLock:

@@ -3,11 +3,15 @@ made the driver raise OverflowError, which reached HTTP as a 500)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 from neo4j import exceptions as nx
 
-from graph.errors import QueryError, StoreUnavailable
-from graph.store import translate_errors
+from graph.errors import QueryError, StoreError, StoreUnavailable
+from graph.store import ArcadeDBStore, Store, translate_errors
 
 
 def test_an_unpackable_parameter_is_a_bad_query() -> None:
@@ -21,3 +25,32 @@ def test_an_unpackable_parameter_is_a_bad_query() -> None:
 def test_an_unreachable_server_is_unavailable() -> None:
     with pytest.raises(StoreUnavailable, match="cannot be reached"), translate_errors():
         raise nx.ServiceUnavailable("connection refused")
+
+
+def test_a_write_error_names_the_servers_heap_when_its_log_has_a_new_out_of_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ArcadeDB answers a statement that died of OutOfMemoryError with an UnknownError naming
+    the statement; the cause is in its log. Only lines written since the store opened, or
+    since the last error it explained, count."""
+    log = tmp_path / "server.log"
+    log.write_text("java.lang.OutOfMemoryError: Java heap space (a run before this one)\n")
+    driver: Any = SimpleNamespace()
+    store = ArcadeDBStore(
+        driver, driver, "sahel", tmp_path / "commit.lock", server_log=log, heap="2g"
+    )
+
+    def failing(self: Store, work: Any) -> Any:
+        raise StoreError("Neo.DatabaseError.General.UnknownError: Error executing Cypher")
+
+    monkeypatch.setattr(Store, "write", failing)
+    with pytest.raises(StoreError) as old:
+        store.write(lambda tx: None)
+    assert "memory" not in str(old.value)
+    with log.open("a") as f:
+        f.write('Exception in thread "BOLT-1" java.lang.OutOfMemoryError: Java heap space\n')
+    with pytest.raises(StoreError, match=rf"ran out of memory .*{log}.*heap is 2g.*HEAP"):
+        store.write(lambda tx: None)
+    with pytest.raises(StoreError) as again:  # explained once
+        store.write(lambda tx: None)
+    assert "memory" not in str(again.value)
