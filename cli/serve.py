@@ -29,8 +29,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from graph.load import load as run_load
-    from graph.load import prepare
+    from graph.load import load as run_load, prepare
 
     settings = get_settings()
     with errors_as_exit():

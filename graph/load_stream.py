@@ -27,8 +27,14 @@ from rdflib.term import Node
 from graph import shacl
 from graph.load import Input, Ontology, Prepared, Progress, no_cyclic_gc, prepare
 from graph.load_id import ContentId
-from graph.mapping import NodeRecord, RelRecord, id_term, interned_terms, node_record
-from graph.mapping import subject_records as map_subject
+from graph.mapping import (
+    NodeRecord,
+    RelRecord,
+    id_term,
+    interned_terms,
+    node_record,
+    subject_records as map_subject,
+)
 from graph.rdf import message_names, rdf_files
 from graph.registry import Registry
 from graph.triple_index import TripleIndex

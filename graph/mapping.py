@@ -34,8 +34,7 @@ from rdflib.term import Node
 
 from graph.errors import MappingError
 from graph.registry import PREFIXES, RESERVED_KEYS, Registry, local_name
-from graph.terms import BNODE as BNODE_PREFIX
-from graph.terms import node_id as term_id
+from graph.terms import BNODE as BNODE_PREFIX, node_id as term_id
 from graph.vocab import SAHEL
 
 Triple = tuple[Node, Node, Node]

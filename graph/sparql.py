@@ -28,12 +28,20 @@ from typing import IO, Any
 from graph import sparql_keep
 from graph.errors import StoreUnavailable
 from graph.sparql_check import check_query as check_query  # the API's import
-from graph.sparql_copy import MAX_RESULT_BYTES, UNSET, ViewCopy
-from graph.sparql_copy import Answer as Answer  # the API's import
+from graph.sparql_copy import (
+    MAX_RESULT_BYTES,
+    UNSET,
+    Answer as Answer,  # the API's import
+    ViewCopy,
+)
 from graph.sparql_jobs import UpdateJobs
-from graph.sparql_source import QualifiedEnds, key_iri, subject_key
-from graph.sparql_source import ViewSource as ViewSource  # the API's import
-from graph.sparql_source import write_ntriples as write_ntriples  # graph.read's import
+from graph.sparql_source import (
+    QualifiedEnds,
+    ViewSource as ViewSource,  # the API's import
+    key_iri,
+    subject_key,
+    write_ntriples as write_ntriples,  # graph.read's import
+)
 from graph.sparql_worker import unlink
 
 log = logging.getLogger("sahelkg.sparql")

@@ -20,8 +20,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
 from graph.errors import NotAcceptable, QueryError
 from graph.formats import RDF_FORMATS, RDFLIB_NAMES, RESULT_FORMATS, media_types
-from graph.namespaces import FORMATS, SD
-from graph.namespaces import PREFIXES as NAMESPACE_PREFIXES
+from graph.namespaces import FORMATS, PREFIXES as NAMESPACE_PREFIXES, SD
 
 # Predeclared in every query (a query may redeclare any of them).
 PREFIXES = NAMESPACE_PREFIXES

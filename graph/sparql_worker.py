@@ -25,8 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import scratch
-from graph.formats import RDF_FORMATS as GRAPH_FORMATS
-from graph.formats import RESULT_FORMATS
+from graph.formats import RDF_FORMATS as GRAPH_FORMATS, RESULT_FORMATS
 from graph.namespaces import RDF_NS, SAHEL_NS
 
 RDF_TYPE = ox.NamedNode(RDF_NS + "type")

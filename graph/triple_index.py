@@ -37,8 +37,7 @@ from graph.rdf import (
     where_literal_in,
 )
 from graph.registry import Registry
-from graph.terms import BNODE, Key, canonicalise, triple_key
-from graph.terms import node_id as _id
+from graph.terms import BNODE, Key, canonicalise, node_id as _id, triple_key
 
 Triple = tuple[Node, Node, Node]
 Progress = Callable[[str, int, int], None]  # (phase, done, total)

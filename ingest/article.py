@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ingest import candidates as cand_mod
-from ingest import events as ev_mod
+from ingest import candidates as cand_mod, events as ev_mod
 from ingest.aliases import AliasTable, Mention
 from ingest.candidates import Candidate
 from ingest.dates import find_dates

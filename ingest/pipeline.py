@@ -11,8 +11,7 @@ from rdflib import Graph
 from graph.errors import InputError
 from graph.ontology import Ontology
 from graph.rdf import Parsed, check, parse_files
-from ingest import aliases as alias_mod
-from ingest import tabular
+from ingest import aliases as alias_mod, tabular
 from ingest.article import Extraction, extract
 from ingest.draft import Draft, build
 from ingest.review import Review, review

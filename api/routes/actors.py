@@ -7,8 +7,7 @@ from fastapi import APIRouter, Path, Query
 from api.deps import ReaderDep, ReadsDep, SettingsDep
 from api.models import Error
 from graph.errors import InputError
-from graph.read import actors
-from graph.read import relations as rels
+from graph.read import actors, relations as rels
 from graph.read.models import ActorDetail, ActorPage, Neighbourhood, RelationList
 from graph.read.present import parse_day
 

@@ -7,8 +7,14 @@ from graph import queries
 from graph.mapping import normalise_text
 from graph.read.base import Reader
 from graph.read.models import ActorDetail, ActorPage
-from graph.read.present import actor_fields, actor_summary, date_text, first_value, plain_props
-from graph.read.present import source_ref as source
+from graph.read.present import (
+    actor_fields,
+    actor_summary,
+    date_text,
+    first_value,
+    plain_props,
+    source_ref as source,
+)
 from graph.vocab import SAHEL
 
 SEARCH_CAP = 5000  # actors a search ranks at most

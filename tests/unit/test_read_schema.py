@@ -13,8 +13,7 @@ from typing import Any
 
 from fastapi.routing import APIRoute
 
-from api import models as api_models
-from api import routes
+from api import models as api_models, routes
 from api.app import create_app
 from graph.read import models
 from graph.read.schema import SCHEMA_FILE, schema_text
