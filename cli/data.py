@@ -97,6 +97,12 @@ def load(
                 if report.abandoned_nodes
                 else ""
             )
+            + (
+                f"; {report.kept_nodes:,} of the nodes created were staged by a killed run "
+                "of this input, and kept"
+                if report.kept_nodes
+                else ""
+            )
             + ")"
         )
         steps = ", ".join(f"{k} {v:.1f}s" for k, v in report.phases.items())

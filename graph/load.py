@@ -27,9 +27,7 @@ from typing import Any, Protocol, TypeVar
 
 import neo4j
 
-from graph import load_turn as turn
-from graph import load_write as lw
-from graph import queries
+from graph import load_turn as turn, load_write as lw, queries
 from graph.errors import InputError
 from graph.load_id import content_id
 from graph.mapping import (
@@ -126,6 +124,7 @@ class LoadReport:
     updated_relationships: int = 0
     deleted_nodes: int = 0
     abandoned_nodes: int = 0  # what killed loads had staged, deleted first
+    kept_nodes: int = 0  # what a killed run of this same input had staged, kept (created)
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -296,9 +295,14 @@ def _load_staged(
 ) -> None:
     with phase("stage"):
         abandoned = turn.claim(store, load_id, stale_s)  # LoadInProgress: nothing written
+        # A killed run of this same input (its stage has this load's id): what it staged is
+        # kept, not deleted and written again (deleting costs ArcadeDB 3-4x the writing,
+        # BENCHMARKS.md 2f); other killed loads' nodes are deleted.
+        resumed = load_id in abandoned
+        others = [stage for stage in abandoned if stage != load_id]
         try:
             report.abandoned_nodes = lw.drop_abandoned(
-                store, abandoned, batch_size, keep=load_id, progress=progress
+                store, others, batch_size, keep=load_id, progress=progress
             )
             fresh = lw.is_empty(store)
         except BaseException:
@@ -312,12 +316,14 @@ def _load_staged(
                 run, registry, load_id, batch_size, fresh, report, progress, deferred, True
             )
             writes.pool = pool if write_ahead else None
+            writes.resumed = resumed
             try:
                 with phase("nodes"):
                     lw.write_nodes(writes, pg.nodes(), pg.nodes_known)
                 with phase("relationships"):
                     lw.write_rels(writes, pg.rel_groups(), pg.rel_count)
                 _counted(pg, report, record, writes)
+                report.kept_nodes = writes.kept
             except BaseException:
                 pool.shutdown(cancel_futures=True)  # the batch running ends; no other starts
                 raise

@@ -62,6 +62,10 @@ class Writer:
     pool: ThreadPoolExecutor | None = None  # runs batches beside the next one's making
     inflight: deque[tuple[Future[Any], Callable[[Any], None]]] = field(default_factory=deque)
     failed: bool = False
+    # A killed run of this same load left nodes staged: they are kept (counted as created,
+    # published by the switch) and relationships are created only where absent.
+    resumed: bool = False
+    kept: int = 0
 
     def later(self, work: Work) -> None:
         """`work` now (one transaction) or in the switch (staged)."""
@@ -115,14 +119,20 @@ def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int | None) -> 
 
         def work(tx: neo4j.ManagedTransaction, batch: Sequence[Any] = batch) -> Any:
             existing: dict[str, dict[str, Any]] = {}
+            kept: dict[str, str] = {}  # iri -> element id, staged by a killed run of this load
             if not w.fresh:
                 found = tx.run(queries.FETCH_NODES, iris=[n.iri for n in batch])
                 for row in queries.rows_of(found):
+                    if w.resumed and row["stagedBy"] == load_id:
+                        kept[row["iri"]] = row["id"]
+                        continue
                     existing[row["iri"]] = {"labels": set(row["labels"]), "props": row["props"]}
             creates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
             updates: list[dict[str, Any]] = []
             relabel: dict[frozenset[str], list[str]] = defaultdict(list)
             for node in batch:
+                if node.iri in kept:  # the same input: the same labels and properties
+                    continue
                 old = existing.get(node.iri)
                 if old is None:
                     creates[node.labels].append({"props": {"iri": node.iri, **node.props, **stamp}})
@@ -137,13 +147,15 @@ def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int | None) -> 
             made: dict[str, str] = {}
             for labels, rows in creates.items():
                 made.update(tx.run(queries.create_nodes(labels), rows=rows).single(strict=True)[0])
-            return made, updates, relabel
+            return made, kept, updates, relabel
 
         def then(result: Any, size: int = len(batch)) -> None:
             nonlocal done
-            made, updates, relabel = result  # a retried batch gives its results once
+            made, kept, updates, relabel = result  # a retried batch gives its results once
             w.created.update(made)
-            report.created_nodes += len(made)
+            w.created.update(kept)
+            w.kept += len(kept)
+            report.created_nodes += len(made) + len(kept)
             if updates:
                 w.later(_run(queries.UPDATE_NODES, rows=updates))
                 report.updated_nodes += len(updates)
@@ -227,7 +239,8 @@ def write_rels(
                 else:
                     old_ends.append(r)
             if by_id or new:
-                pending.add(len(by_id) + len(new), _create_rels(rel_type, by_id, new), count)
+                work = _create_rels(rel_type, by_id, new, w.resumed)
+                pending.add(len(by_id) + len(new), work, count)
             if old_ends and not qualified:
                 rows = [{"start": r.start, "end": r.end} for r in old_ends]
                 if w.defer is not None:  # counted now: the switch creates exactly these
@@ -256,7 +269,7 @@ def _later_plain(w: Writer, rel_type: str) -> Callable[[list[dict[str, Any]]], N
 
 
 def _create_rels(
-    rel_type: str, by_id: list[dict[str, Any]], new: list[dict[str, Any]]
+    rel_type: str, by_id: list[dict[str, Any]], new: list[dict[str, Any]], resumed: bool
 ) -> Callable[[neo4j.ManagedTransaction], int]:
     def work(tx: neo4j.ManagedTransaction) -> int:
         created = 0
@@ -264,9 +277,11 @@ def _create_rels(
             (queries.create_relationships_by_id(rel_type), by_id),
             (queries.create_relationships(rel_type), new),
         ):
+            if resumed:  # counted as created whether made now or by the killed run
+                statement = queries.create_absent_relationships(rel_type, rows is by_id)
             if rows:
                 made = tx.run(statement, rows=rows).single()
-                created += int(made["created"]) if made else 0
+                created += len(rows) if resumed else int(made["created"]) if made else 0
         return created
 
     return work

@@ -9,58 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graph.queries_lookups import (
-    API_FATALITY_CLAIMS as API_FATALITY_CLAIMS,
-)
-from graph.queries_lookups import (
-    API_MAP_EVENTS as API_MAP_EVENTS,
-)
-from graph.queries_lookups import (
-    API_PLACES as API_PLACES,
-)
-from graph.queries_lookups import (
-    API_SEARCH_ALL as API_SEARCH_ALL,
-)
-from graph.queries_lookups import (
-    API_SEARCH_KINDS as API_SEARCH_KINDS,
-)
-from graph.queries_lookups import (
-    EXTEND_LINKS as EXTEND_LINKS,
-)
-from graph.queries_lookups import (
-    LOAD_REL_TYPES as LOAD_REL_TYPES,
-)
 from graph.queries_lookups import (  # the rest of the statements, re-exported
+    API_FATALITY_CLAIMS as API_FATALITY_CLAIMS,
+    API_MAP_EVENTS as API_MAP_EVENTS,
+    API_PLACES as API_PLACES,
+    API_SEARCH_ALL as API_SEARCH_ALL,
+    API_SEARCH_KINDS as API_SEARCH_KINDS,
+    EXTEND_LINKS as EXTEND_LINKS,
+    LOAD_REL_TYPES as LOAD_REL_TYPES,
     MATCH_ENTITIES as MATCH_ENTITIES,
-)
-from graph.queries_lookups import (
     MATCH_PLACE_LINKS as MATCH_PLACE_LINKS,
-)
-from graph.queries_lookups import (
     SPARQL_VIEW_CHANGED_NODES as SPARQL_VIEW_CHANGED_NODES,
-)
-from graph.queries_lookups import (
     SPARQL_VIEW_CHANGED_RELS as SPARQL_VIEW_CHANGED_RELS,
-)
-from graph.queries_lookups import (
     SPARQL_VIEW_SHARED_RELS as SPARQL_VIEW_SHARED_RELS,
-)
-from graph.queries_lookups import (
     SPARQL_VIEW_SUBJECTS as SPARQL_VIEW_SUBJECTS,
-)
-from graph.queries_lookups import (
     relationship_load_index as relationship_load_index,
-)
-from graph.queries_lookups import (
     sparql_view_changed_rels as sparql_view_changed_rels,
 )
-from graph.queries_scan import API_EXPORT_NODES as API_EXPORT_NODES
-from graph.queries_scan import EXPORT_NODES as EXPORT_NODES
-from graph.queries_scan import Scan as Scan
-from graph.queries_table import is_table as is_table
-from graph.queries_table import names as _names
-from graph.queries_table import rows_of as rows_of
-from graph.queries_table import table
+from graph.queries_scan import (
+    API_EXPORT_NODES as API_EXPORT_NODES,
+    EXPORT_NODES as EXPORT_NODES,
+    Scan as Scan,
+)
+from graph.queries_table import is_table as is_table, names as _names, rows_of as rows_of, table
 
 # ---------------------------------------------------------------- schema
 
@@ -77,11 +48,13 @@ PING = "RETURN 1 AS ok"
 
 # ---------------------------------------------------------------- loading
 
+# `stagedBy`, `id`: a node a killed run of the same load staged is kept (graph/load.py)
 FETCH_NODES = table(
     """
 UNWIND $iris AS iri
 MATCH (n:Resource {iri: iri})
-RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
+RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props, n.stagedBy AS stagedBy,
+       elementId(n) AS id
 """,
     capped=False,
 )
@@ -158,6 +131,28 @@ def create_relationships_by_id(rel_type: str) -> str:
 UNWIND $rows AS row
 MATCH (a) WHERE elementId(a) = row.start
 MATCH (b) WHERE elementId(b) = row.end
+CREATE (a)-[r:{t}]->(b)
+SET r = row.props
+RETURN count(r) AS created
+"""
+
+
+def create_absent_relationships(rel_type: str, by_id: bool) -> str:
+    """create_relationships(_by_id) for a load that resumes a killed run of itself: what
+    that run staged is kept, so each relationship is created only if absent (a plain one
+    is one per pair of nodes, a qualified one is keyed by its iri)."""
+    t = _names([rel_type])
+    ends = (
+        "MATCH (a) WHERE elementId(a) = row.start\nMATCH (b) WHERE elementId(b) = row.end"
+        if by_id
+        else "MATCH (a:Resource {iri: row.start}), (b:Resource {iri: row.end})"
+    )
+    return f"""
+UNWIND $rows AS row
+{ends}
+WITH a, b, row
+WHERE NOT EXISTS {{
+    MATCH (a)-[old:{t}]->(b) WHERE coalesce(old.iri, '') = coalesce(row.props.iri, '') }}
 CREATE (a)-[r:{t}]->(b)
 SET r = row.props
 RETURN count(r) AS created

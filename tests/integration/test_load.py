@@ -15,7 +15,7 @@ from rdflib import Graph
 from bench import synth
 from graph import export, queries
 from graph.errors import InputError, LoadInProgress
-from graph.load import load, prepare
+from graph.load import clear, load, prepare
 from graph.load_stream import prepare_streamed
 from graph.ontology import Ontology
 from graph.rdf import parse_files
@@ -318,8 +318,9 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
             break
         time.sleep(0.2)
     after = (store.counts(), export.graph_hash(store, ontology.registry))
-    # the next load deletes what the killed one staged (and the index it left), goes through,
-    # and says so as it goes (a progress bar) and at the end
+    # The next load goes through and says what it did with what the killed one staged: the
+    # same input again (whole) keeps it; another input (the stream, plus a triple) deletes
+    # it first, counted on a progress bar as it goes.
     heard: list[tuple[str, int, int]] = []
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -327,7 +328,12 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
 
     if mode == "stream":
         assert len(list(scratch.iterdir())) == 1  # SIGKILL: nobody could remove it
-        with prepare_streamed([big], ontology, False, directory=scratch) as streamed:
+        extra = tmp_path / "extra.nt"
+        extra.write_text(
+            "<https://w3id.org/sahel-kg/id/extra> "
+            '<http://www.w3.org/2000/01/rdf-schema#label> "extra"@en .\n'
+        )
+        with prepare_streamed([big, extra], ontology, False, directory=scratch) as streamed:
             report = load(store, streamed, ontology.registry, progress=progress)
         assert list(scratch.iterdir()) == []
     else:
@@ -340,9 +346,17 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
         assert after == before
         assert report.created_nodes > 0
     dropped = [done for phase, done, _ in heard if phase == "killed load"]
-    if stage == "read" or after == final:  # nothing staged, or the switch went through
-        assert report.abandoned_nodes == 0 and dropped == []
-    else:  # batches committed, hidden: deleted first, counted as they went
+    if stage == "read" or (mode == "whole" and after == final):  # nothing staged, or switched
+        assert (report.abandoned_nodes, report.kept_nodes, dropped) == (0, 0, [])
+    elif mode == "whole":  # resumed: kept, nothing deleted, the graph a clean load makes
+        assert report.kept_nodes > 0
+        assert (report.abandoned_nodes, dropped) == (0, [])
+        clear(store)
+        load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+        load(store, prepare([big], ontology, validate=False), ontology.registry)
+        assert (store.counts(), export.graph_hash(store, ontology.registry)) == final
+    else:  # another input: deleted first, counted as it went
+        assert report.kept_nodes == 0
         assert report.abandoned_nodes == (dropped[-1] if dropped else 0)
         assert dropped == sorted(dropped)
         # a stream maps while its nodes are written: killed at its first map report, its
