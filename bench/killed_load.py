@@ -21,6 +21,7 @@ from typing import Any
 import graph.load as gl
 import graph.load_write as lw
 from bench.common import SIZES, backend_server, machine, ontology, synth_file
+from bench.write_ahead import prepared
 from graph import queries
 
 
@@ -39,13 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend", choices=["arcadedb", "neo4j"], default="arcadedb")
     ap.add_argument("--batch", type=int, default=10_000, help="nodes deleted per commit")
     ap.add_argument("--then", choices=["drop", "rerun"], default="drop")
+    ap.add_argument("--streamed", action="store_true", help="through the index on disk (10M)")
     args = ap.parse_args(argv)
     print(machine())
     onto = ontology()
     with tempfile.TemporaryDirectory(prefix="sahelkg-killed-") as tmp:
         path, triples = synth_file(Path(tmp), SIZES[args.size])
-        with backend_server(args.backend) as server:
-            data = gl.prepare([path], onto, validate=False)
+        with backend_server(args.backend) as server, contextlib.ExitStack() as stack:
+            data = stack.enter_context(prepared(path, onto, args.streamed, Path(tmp)))
             started = time.perf_counter()
             with contextlib.suppress(_Stop):
                 gl.load(server.store, data, onto.registry, progress=_stop_at_switch)
