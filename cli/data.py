@@ -198,6 +198,22 @@ def status() -> None:
                     f"last load: {last[0]['id']} at {last[0]['startedAt']} "
                     f"({last[0]['triples'] or 0:,} triples from {files})"
                 )
+            for row in store.read(queries.STAGES, timeout=timeout):
+                out.print(_stage_line(dict(row["stage"]), settings.load_stale_s))
+
+
+def _stage_line(stage: dict[str, Any], stale_s: float) -> str:
+    """A load in progress, or what a killed one left (hidden from readers) and what the
+    next load does with it (graph/load.py)."""
+    from graph import load_turn
+
+    when = f"started {stage.get('startedAt')}, last batch {stage.get('beat')}"
+    if load_turn.is_live(stage, stale_s):
+        return f"load in progress: {stage['id']} ({when})"
+    return (
+        f"a killed load left {stage['id']} staged, hidden from readers ({when}): loading "
+        "the same input again keeps what it wrote; a load of anything else deletes it first"
+    )
 
 
 def _parse_params(pairs: list[str]) -> dict[str, Any]:

@@ -318,6 +318,11 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
             break
         time.sleep(0.2)
     after = (store.counts(), export.graph_hash(store, ontology.registry))
+    status = subprocess.run(
+        [sys.executable, "-m", "cli", "status"],
+        env=cli_env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    assert ("a killed load left" in status) == bool(store.read(queries.STAGES)), status
     # The next load goes through and says what it did with what the killed one staged: the
     # same input again (whole) keeps it; another input (the stream, plus a triple) deletes
     # it first, counted on a progress bar as it goes.
