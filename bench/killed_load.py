@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
             server.store.write = timed  # type: ignore[method-assign]
             started = time.perf_counter()
-            deleted = lw.drop_abandoned(server.store, stages, args.batch, keep="")
+            deleted = lw.drop_abandoned(server.store, stages, args.batch)
             drop_s = time.perf_counter() - started
     slowest = ", ".join(f"{s:.2f}" for s in sorted(batches, reverse=True)[:5])
     print(

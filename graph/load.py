@@ -301,9 +301,7 @@ def _load_staged(
         resumed = load_id in abandoned
         others = [stage for stage in abandoned if stage != load_id]
         try:
-            report.abandoned_nodes = lw.drop_abandoned(
-                store, others, batch_size, keep=load_id, progress=progress
-            )
+            report.abandoned_nodes = lw.drop_abandoned(store, others, batch_size, progress)
             fresh = lw.is_empty(store)
         except BaseException:
             turn.release(load_id)

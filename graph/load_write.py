@@ -386,12 +386,10 @@ def drop_abandoned(
     store: Store,
     stages: Sequence[str],
     batch_size: int,
-    keep: str,
     progress: Progress | None = None,
 ) -> int:
     """Delete what killed loads staged (hidden from readers all along), a batch per
-    commit, then their markers (not `keep`'s: the load now running, which may be a killed
-    run's input again). Returns the nodes deleted; `progress` hears the count after each
+    commit, then their markers. Returns the nodes deleted; `progress` hears the count after each
     batch (the total is not known: counting would scan the graph). Slow on ArcadeDB, whose
     engine takes each relationship out of both ends' lists: a killed 10M-triple load takes
     longer to delete than it took to stage (BENCHMARKS.md 2f)."""
@@ -409,8 +407,7 @@ def drop_abandoned(
             deleted += count
             if progress:
                 progress("killed load", deleted, deleted)
-        if stage != keep:
-            store.write(_run(queries.END_STAGE, id=stage))
+        store.write(_run(queries.END_STAGE, id=stage))
     return deleted
 
 
