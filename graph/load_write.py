@@ -274,14 +274,16 @@ def _create_rels(
     def work(tx: neo4j.ManagedTransaction) -> int:
         created = 0
         for statement, rows in (
-            (queries.create_relationships_by_id(rel_type), by_id),
-            (queries.create_relationships(rel_type), new),
+            (queries.create_relationships_by_id(rel_type, resumed), by_id),
+            (queries.create_relationships(rel_type, resumed), new),
         ):
+            if not rows:
+                continue
+            made = tx.run(statement, rows=rows).single()
             if resumed:  # counted as created whether made now or by the killed run
-                statement = queries.create_absent_relationships(rel_type, rows is by_id)
-            if rows:
-                made = tx.run(statement, rows=rows).single()
-                created += len(rows) if resumed else int(made["created"]) if made else 0
+                created += len(rows)
+            else:
+                created += int(made["created"]) if made else 0
         return created
 
     return work

@@ -110,19 +110,29 @@ RETURN DISTINCT row.start AS start, row.end AS end
     )
 
 
-def create_relationships(rel_type: str) -> str:
-    """Relationships that cannot exist yet (an end was created by this load): no check."""
+# Created only where absent, for a load that resumes a killed run of itself (graph/load.py):
+# what that run staged is kept, and a plain relationship is one per pair of nodes, a
+# qualified one is keyed by its iri.
+_ONLY_ABSENT = """WITH a, b, row
+WHERE NOT EXISTS {{
+    MATCH (a)-[old:{t}]->(b) WHERE coalesce(old.iri, '') = coalesce(row.props.iri, '') }}
+"""
+
+
+def create_relationships(rel_type: str, only_absent: bool = False) -> str:
+    """Relationships that cannot exist yet (an end was created by this load): no check,
+    unless `only_absent`."""
     t = _names([rel_type])
     return f"""
 UNWIND $rows AS row
 MATCH (a:Resource {{iri: row.start}}), (b:Resource {{iri: row.end}})
-CREATE (a)-[r:{t}]->(b)
+{_ONLY_ABSENT.format(t=t) if only_absent else ""}CREATE (a)-[r:{t}]->(b)
 SET r = row.props
 RETURN count(r) AS created
 """
 
 
-def create_relationships_by_id(rel_type: str) -> str:
+def create_relationships_by_id(rel_type: str, only_absent: bool = False) -> str:
     """Relationships between two nodes this transaction created, found by element id: a
     direct look-up (a seek on Neo4j 5), where two index look-ups by iri took twice as long
     on ArcadeDB (100k triples: 5.2 s -> 2.5 s for the relationships and the commit)."""
@@ -131,29 +141,7 @@ def create_relationships_by_id(rel_type: str) -> str:
 UNWIND $rows AS row
 MATCH (a) WHERE elementId(a) = row.start
 MATCH (b) WHERE elementId(b) = row.end
-CREATE (a)-[r:{t}]->(b)
-SET r = row.props
-RETURN count(r) AS created
-"""
-
-
-def create_absent_relationships(rel_type: str, by_id: bool) -> str:
-    """create_relationships(_by_id) for a load that resumes a killed run of itself: what
-    that run staged is kept, so each relationship is created only if absent (a plain one
-    is one per pair of nodes, a qualified one is keyed by its iri)."""
-    t = _names([rel_type])
-    ends = (
-        "MATCH (a) WHERE elementId(a) = row.start\nMATCH (b) WHERE elementId(b) = row.end"
-        if by_id
-        else "MATCH (a:Resource {iri: row.start}), (b:Resource {iri: row.end})"
-    )
-    return f"""
-UNWIND $rows AS row
-{ends}
-WITH a, b, row
-WHERE NOT EXISTS {{
-    MATCH (a)-[old:{t}]->(b) WHERE coalesce(old.iri, '') = coalesce(row.props.iri, '') }}
-CREATE (a)-[r:{t}]->(b)
+{_ONLY_ABSENT.format(t=t) if only_absent else ""}CREATE (a)-[r:{t}]->(b)
 SET r = row.props
 RETURN count(r) AS created
 """
