@@ -1,6 +1,6 @@
 """What a killed load costs the next one: a load staged whole and stopped just before its
 switch (as a SIGKILL there would leave it), then either the deletion a load of another
-input runs first (graph.load_write.drop_abandoned, timed batch by batch; `--then drop`),
+input runs first (graph.load_stage.drop_abandoned, timed batch by batch; `--then drop`),
 or the same input loaded again, which keeps what was staged (`--then rerun`). Prints the
 staging time, the next step's time and their ratio; asserts nothing.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import graph.load as gl
-import graph.load_write as lw
+import graph.load_stage as load_stage
 from bench.common import SIZES, backend_server, machine, ontology, synth_file
 from bench.write_ahead import prepared
 from graph import queries
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
             server.store.write = timed  # type: ignore[method-assign]
             started = time.perf_counter()
-            deleted = lw.drop_abandoned(server.store, stages, args.batch)
+            deleted = load_stage.drop_abandoned(server.store, stages, args.batch)
             drop_s = time.perf_counter() - started
     slowest = ", ".join(f"{s:.2f}" for s in sorted(batches, reverse=True)[:5])
     print(

@@ -103,6 +103,11 @@ def load(
                 if report.kept_nodes
                 else ""
             )
+            + (
+                f"; {report.tidied_nodes:,} nodes of a load killed after its switch tidied first"
+                if report.tidied_nodes
+                else ""
+            )
             + ")"
         )
         steps = ", ".join(f"{k} {v:.1f}s" for k, v in report.phases.items())
@@ -210,6 +215,12 @@ def _stage_line(stage: dict[str, Any], stale_s: float) -> str:
     when = f"started {stage.get('startedAt')}, last batch {stage.get('beat')}"
     if load_turn.is_live(stage, stale_s):
         return f"load in progress: {stage['id']} ({when})"
+    if stage.get("published"):
+        return (
+            f"a load killed after its switch ({stage['id']}, {when}, switched "
+            f"{stage['published']}) is shown to readers; the next load tidies its nodes' "
+            "stage marks first"
+        )
     return (
         f"a killed load left {stage['id']} staged, hidden from readers ({when}): loading "
         "the same input again keeps what it wrote; a load of anything else deletes it first"

@@ -27,7 +27,7 @@ from typing import Any, Protocol, TypeVar
 
 import neo4j
 
-from graph import load_turn as turn, load_write as lw, queries
+from graph import load_stage, load_turn as turn, load_write as lw, queries
 from graph.errors import InputError
 from graph.load_id import content_id
 from graph.mapping import (
@@ -125,6 +125,7 @@ class LoadReport:
     deleted_nodes: int = 0
     abandoned_nodes: int = 0  # what killed loads had staged, deleted first
     kept_nodes: int = 0  # what a killed run of this same input had staged, kept (created)
+    tidied_nodes: int = 0  # what a load killed after its switch had published, tidied first
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -294,15 +295,20 @@ def _load_staged(
     write_ahead: bool,
 ) -> None:
     with phase("stage"):
-        abandoned = turn.claim(store, load_id, stale_s)  # LoadInProgress: nothing written
-        # A killed run of this same input (its stage has this load's id): what it staged is
-        # kept, not deleted and written again (deleting costs ArcadeDB 3-4x the writing,
-        # BENCHMARKS.md 2f); other killed loads' nodes are deleted.
-        resumed = load_id in abandoned
-        others = [stage for stage in abandoned if stage != load_id]
+        claimed = turn.claim(store, load_id, stale_s)  # LoadInProgress: nothing written
+        # Killed after its switch: shown, to be tidied. Killed before it: hidden; kept when
+        # it is this same input (its stage has this load's id: deleting costs ArcadeDB 3-4x
+        # the writing, BENCHMARKS.md 2f), else deleted.
+        published = [str(s["id"]) for s in claimed if s.get("published")]
+        staged = [str(s["id"]) for s in claimed if not s.get("published")]
+        resumed = load_id in staged
         try:
-            report.abandoned_nodes = lw.drop_abandoned(store, others, batch_size, progress)
-            fresh = lw.is_empty(store)
+            report.tidied_nodes = load_stage.finish_published(
+                store, published, load_id, batch_size, progress
+            )
+            others = [stage for stage in staged if stage != load_id]
+            report.abandoned_nodes = load_stage.drop_abandoned(store, others, batch_size, progress)
+            fresh = load_stage.is_empty(store)
         except BaseException:
             turn.release(load_id)
             raise
@@ -333,9 +339,11 @@ def _load_staged(
         if progress:
             progress("switch", 0, 1)
         with phase("switch"):
-            lw.switch(store, load_id, deferred, record, batch_size, list(writes.created.values()))
+            load_stage.switch(store, load_id, deferred, record)
         if progress:
             progress("switch", 1, 1)
+        with phase("publish"):  # readers see the new graph already
+            load_stage.publish(store, load_id, list(writes.created.values()), batch_size, progress)
     finally:
         turn.release(load_id)
 

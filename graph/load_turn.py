@@ -66,9 +66,9 @@ def is_live(stage: dict[str, Any], stale_s: float, when: dt.datetime | None = No
     return ((when or dt.datetime.now(dt.UTC)) - beat).total_seconds() < stale_s
 
 
-def take_turn(tx: neo4j.ManagedTransaction, stale_s: float) -> list[str]:
+def take_turn(tx: neo4j.ManagedTransaction, stale_s: float) -> list[dict[str, Any]]:
     """In a write transaction: wait for any other claim, refuse if a live loader holds a
-    stage; the ids of the abandoned stages."""
+    stage; the abandoned stages (their markers' properties)."""
     tx.run(queries.LOADER_TURN, at=now()).consume()
     stages = [dict(r["stage"]) for r in tx.run(queries.STAGES)]
     live = [s for s in stages if is_live(s, stale_s)]
@@ -81,17 +81,21 @@ def take_turn(tx: neo4j.ManagedTransaction, stale_s: float) -> list[str]:
             f"nothing was written. A loader on another host that stopped is cleared after "
             f"{stale_s:g}s without a batch (SAHELKG_LOAD_STALE_S)"
         )
-    return [str(s["id"]) for s in stages]
+    return stages
 
 
-def claim(store: Store, load_id: str, stale_s: float) -> list[str]:
+def claim(store: Store, load_id: str, stale_s: float) -> list[dict[str, Any]]:
     """Mark `load_id` as this process's load in progress; returns the abandoned stages to
-    clear (`load_id` among them when a killed run of the same input left it)."""
+    clear (`load_id`'s among them when a killed run of the same input left it: its marker
+    is this load's from now on, published or not as it was)."""
     mine, started = me(), now()
 
-    def work(tx: neo4j.ManagedTransaction) -> list[str]:
+    def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
         abandoned = take_turn(tx, stale_s)
         tx.run(queries.BEGIN_STAGE, id=load_id, startedAt=started, owner=mine).consume()
+        # A new marker hides what this load will stage: no read may straddle its commit
+        # (one that read the markers before it would show the first batches).
+        store.gate_switch(tx)
         return abandoned
 
     with _CLAIMS:

@@ -2,13 +2,15 @@
 of two ways (graph/README.md, "Loading"):
 
 - staged (the default): each batch commits on its own, so the server holds one batch at a
-  time. The nodes a batch creates carry `stagedBy = loadId`, which every read in
-  graph.queries filters out, and a relationship with such an end is hidden with it. What
-  would change a node or relationship readers already see (merged values, added labels, a
-  relationship between two stored nodes) is kept aside and applied in ONE last
-  transaction, the switch, which also removes `stagedBy`: readers go from the old graph to
-  the new one at that commit. A `(:LoadStage {id})` marks the load until then; the next
-  load deletes whatever a killed one staged, and refuses while a live one is writing
+  time. The nodes a batch creates carry `stagedBy = loadId`, and the load's
+  `(:LoadStage {id})` marker hides them from every read in graph.queries (and a
+  relationship with such an end with them) until it is published. What would change a
+  node or relationship readers already see (merged values, added labels, a relationship
+  between two stored nodes) is kept aside and applied in ONE last transaction, the switch,
+  which also publishes the marker: readers go from the old graph to the new one at that
+  commit. Then `stagedBy` is removed from the published nodes a batch per commit, and the
+  marker goes (graph/load_stage.py). The next load deletes whatever a killed one staged,
+  finishes what a killed one published, and refuses while a live one is writing
   (graph/load_turn.py).
 - one transaction (`--replace`): everything, the deletion included, in one managed
   transaction, as before (server memory grows with the load).
@@ -28,7 +30,6 @@ import neo4j
 from graph import queries
 from graph.mapping import NodeRecord, RelRecord, as_native, merge_props
 from graph.registry import Registry
-from graph.store import Store
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -379,68 +380,6 @@ def delete_all(
         deleted += count
         if count == 0:
             return deleted
-
-
-# ------------------------------------------------------------------ the staged load
-
-
-def drop_abandoned(
-    store: Store,
-    stages: Sequence[str],
-    batch_size: int,
-    progress: Progress | None = None,
-) -> int:
-    """Delete what killed loads staged (hidden from readers all along), a batch per
-    commit, then their markers. Returns the nodes deleted; `progress` hears the count after each
-    batch (the total is not known: counting would scan the graph). Slow on ArcadeDB, whose
-    engine takes each relationship out of both ends' lists: a killed 10M-triple load takes
-    longer to delete than it took to stage (BENCHMARKS.md 2f)."""
-
-    def drop(stage: str) -> Callable[[neo4j.ManagedTransaction], int]:
-        def work(tx: neo4j.ManagedTransaction) -> int:
-            n = tx.run(queries.DROP_STAGED_BATCH, id=stage, limit=batch_size).single()
-            return int(n["deleted"]) if n else 0
-
-        return work
-
-    deleted = 0
-    for stage in stages:
-        while count := store.write(drop(stage)):
-            deleted += count
-            if progress:
-                progress("killed load", deleted, deleted)
-        store.write(_run(queries.END_STAGE, id=stage))
-    return deleted
-
-
-def is_empty(store: Store) -> bool:
-    """True when the graph holds no resource (nothing to read back while writing)."""
-    return bool(store.write(lambda tx: tx.run(queries.ANY_RESOURCE).single() is None))
-
-
-def switch(
-    store: Store,
-    load_id: str,
-    deferred: list[Work],
-    record: dict[str, Any],
-    batch_size: int,
-    staged: Sequence[str],
-) -> None:
-    """The one transaction readers notice: the changes to what they already see, the
-    staged nodes (element ids) made visible, the load recorded, its marker gone."""
-
-    def work(tx: neo4j.ManagedTransaction) -> None:
-        for write in deferred:
-            write(tx)
-        for ids in chunks(staged, batch_size * 5):
-            tx.run(queries.PUBLISH_NODES, ids=list(ids)).consume()
-        tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
-        tx.run(queries.END_STAGE, id=load_id).consume()
-        # Last, so reads wait only for the commit: the reads in flight end first, and new
-        # ones wait until the switch is whole.
-        store.gate_switch(tx)
-
-    store.write(work)
 
 
 def now() -> str:

@@ -479,7 +479,7 @@ def merge_props(
     kept: dict[str, PropValue] = {}
     for source in (old, new):
         for key, value in source.items():
-            if key in ("name", "search", "loadId"):
+            if key in ("name", "search", "loadId", "stagedBy"):
                 continue
             v = as_native(value)
             if key == "iri":

@@ -35,7 +35,8 @@ from graph.read.present import jsonable
 
 LIST_SEPARATOR = " | "
 _NUMERIC = {"decimal": "double", "double": "double", "float": "double", "integer": "long"}
-_INTERNAL = {"search", "rdfTypes"}  # the search index and the types behind the labels
+# the search index, the types behind the labels, the mark of a load not yet tidied
+_INTERNAL = {"search", "rdfTypes", "stagedBy"}
 SPOOL_BYTES = 32 * 1024 * 1024
 
 

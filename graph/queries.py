@@ -31,6 +31,20 @@ from graph.queries_scan import (
     EXPORT_NODES as EXPORT_NODES,
     Scan as Scan,
 )
+from graph.queries_stage import (  # the staged load's statements, re-exported
+    BEGIN_STAGE as BEGIN_STAGE,
+    DELETE_STAGES as DELETE_STAGES,
+    DROP_STAGED_BATCH as DROP_STAGED_BATCH,
+    END_STAGE as END_STAGE,
+    LOADER_TURN as LOADER_TURN,
+    PUBLISH_NODES as PUBLISH_NODES,
+    PUBLISH_STAGE as PUBLISH_STAGE,
+    PUBLISH_STAGED_BATCH as PUBLISH_STAGED_BATCH,
+    STAGE_BEAT as STAGE_BEAT,
+    STAGES as STAGES,
+    UNPUBLISH_STAGE as UNPUBLISH_STAGE,
+    visible,
+)
 from graph.queries_table import is_table as is_table, names as _names, rows_of as rows_of, table
 
 # ---------------------------------------------------------------- schema
@@ -173,42 +187,6 @@ SET r = row.props
 
 ANY_RESOURCE = "MATCH (n:Resource) RETURN n.iri AS iri LIMIT 1"
 
-# ---- the staged load (graph/load_write.py; graph/README.md "Loading"): batches commit as
-# they go, the nodes they create carry `stagedBy` (every read above filters on it being
-# null) until ONE last transaction, the switch, removes it and applies the changes to
-# nodes that were already stored. A `(:LoadStage {id})` marks a load in progress, so that
-# the next load can delete what a killed one left.
-
-# One loader at a time (graph/load_turn.py): a claim first writes this one node, so two
-# claims never overlap, then reads the stages and refuses when one belongs to a live loader.
-LOADER_TURN = "MERGE (t:LoadTurn {id: 'loader'}) SET t.at = $at"
-BEGIN_STAGE = """
-MERGE (s:LoadStage {id: $id})
-SET s.startedAt = $startedAt, s.owner = $owner, s.beat = $startedAt
-RETURN s.id AS id
-"""
-# properties(s): Neo4j warns of a key it has never stored (owner, beat on a new database)
-STAGES = "MATCH (s:LoadStage) RETURN properties(s) AS stage"
-STAGE_BEAT = "MATCH (s:LoadStage {id: $id}) SET s.beat = $at"
-END_STAGE = "MATCH (s:LoadStage {id: $id}) DELETE s"
-DELETE_STAGES = "MATCH (s:LoadStage) DELETE s"
-
-DROP_STAGED_BATCH = """
-MATCH (n:Resource)
-WHERE n.stagedBy = $id
-WITH n LIMIT $limit
-DETACH DELETE n
-RETURN count(*) AS deleted
-"""
-
-# By the element ids the batches returned: no index on `stagedBy` (on ArcadeDB an index
-# whose entries all share one key made the switch's commit take 24 s for 17k nodes).
-PUBLISH_NODES = """
-UNWIND $ids AS id
-MATCH (n) WHERE elementId(n) = id
-REMOVE n.stagedBy
-"""
-
 DELETE_RESOURCES_BATCH = """
 MATCH (n:Resource)
 WITH n LIMIT $limit
@@ -251,17 +229,18 @@ HAS_READ_LOCKS = "SHOW PROCEDURES YIELD name WHERE name = 'apoc.lock.read.nodes'
 
 # ---------------------------------------------------------------- reading
 
-COUNT_NODES = "MATCH (n:Resource) WHERE n.stagedBy IS NULL RETURN count(n) AS count"
-COUNT_RELATIONSHIPS = (
-    "MATCH (a:Resource)-[r]->(b:Resource) WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL "
-    "RETURN count(r) AS count"
+COUNT_NODES = visible("MATCH (n:Resource) WHERE shown(n) RETURN count(n) AS count")
+COUNT_RELATIONSHIPS = visible(
+    "MATCH (a:Resource)-[r]->(b:Resource) WHERE shown(a) AND shown(b) RETURN count(r) AS count"
 )
-COUNT_LABELS = """
-MATCH (n:Resource) WHERE n.stagedBy IS NULL
+COUNT_LABELS = visible(
+    """
+MATCH (n:Resource) WHERE shown(n)
 UNWIND labels(n) AS label
 RETURN label, count(*) AS count
 ORDER BY label
 """
+)
 LAST_LOAD = """
 MATCH (l:Load)
 RETURN l.id AS id, l.startedAt AS startedAt, l.files AS files, l.triples AS triples
@@ -305,24 +284,28 @@ def relations_at_example(rel_type: str) -> str:
 
 
 API_RESOURCES = table(
-    """
+    visible(
+        """
 UNWIND $iris AS iri
 MATCH (n:Resource {iri: iri})
-WHERE n.stagedBy IS NULL
+WHERE shown(n)
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
 """
+    )
 )
 
-API_EVENTS_WHERE = """
+API_EVENTS_WHERE = visible(
+    """
 MATCH (e:Event)
-WHERE e.stagedBy IS NULL AND ($label IS NULL OR $label IN labels(e))
+WHERE shown(e) AND ($label IS NULL OR $label IN labels(e))
   AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
   AND ($actor IS NULL OR EXISTS {
-        MATCH (e)-[r]->(x:Resource {iri: $actor}) WHERE type(r) IN $roles AND x.stagedBy IS NULL })
+        MATCH (e)-[r]->(x:Resource {iri: $actor}) WHERE type(r) IN $roles AND shown(x) })
   AND ($place IS NULL OR EXISTS {
         MATCH (e)-[:LOCATION]->(l:Resource)-[:LOCATED_IN*0..6]->(y:Resource {iri: $place})
-        WHERE l.stagedBy IS NULL AND y.stagedBy IS NULL })
+        WHERE shown(l) AND shown(y) })
 """
+)
 
 API_EVENTS = table(
     API_EVENTS_WHERE
@@ -337,61 +320,73 @@ API_COUNT_EVENTS = API_EVENTS_WHERE + "RETURN count(e) AS total\n"
 
 # Outgoing links of many resources, with the far end's properties.
 API_LINKS_OUT = table(
-    """
+    visible(
+        """
 UNWIND $iris AS iri
 MATCH (s:Resource {iri: iri})-[r]->(x:Resource)
-WHERE s.stagedBy IS NULL AND x.stagedBy IS NULL AND ($types IS NULL OR type(r) IN $types)
+WHERE shown(s) AND shown(x) AND ($types IS NULL OR type(r) IN $types)
 RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, labels(x) AS labels,
        properties(x) AS props, properties(r) AS relProps
 """
+    )
 )
 
 # Incoming links of one resource (claims about an event, its parts, statements).
 API_LINKS_IN = table(
-    """
+    visible(
+        """
 MATCH (x:Resource)-[r]->(s:Resource {iri: $iri})
-WHERE s.stagedBy IS NULL AND x.stagedBy IS NULL AND ($types IS NULL OR type(r) IN $types)
+WHERE shown(s) AND shown(x) AND ($types IS NULL OR type(r) IN $types)
 RETURN type(r) AS type, x.iri AS iri, labels(x) AS labels, properties(x) AS props
 """
+    )
 )
 
 API_TIMELINE_EVENTS = table(
-    """
+    visible(
+        """
 MATCH (e:Event)-[r]->(a:Resource {iri: $iri})
-WHERE e.stagedBy IS NULL AND a.stagedBy IS NULL
+WHERE shown(e) AND shown(a)
   AND e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
 RETURN e.iri AS iri, labels(e) AS labels, properties(e) AS props, collect(DISTINCT type(r)) AS roles
 """
+    )
 )
 
 API_TIMELINE_RELATIONS = table(
-    f"""
+    visible(
+        f"""
 MATCH (a:Resource {{iri: $iri}})-[r]-(b:Resource)
-WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL AND type(r) IN $types
+WHERE shown(a) AND shown(b) AND type(r) IN $types
   AND (r.validFrom IS NOT NULL OR r.validTo IS NOT NULL)
 RETURN type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
        labels(b) AS otherLabels, properties(b) AS otherProps, {_REL_PROPS}
 """
+    )
 )
 
-API_COUNTS = """
-MATCH (n:Resource) WHERE n.stagedBy IS NULL
-WITH count(n) AS nodes
-OPTIONAL MATCH (a:Resource)-[r]->(b:Resource) WHERE a.stagedBy IS NULL AND b.stagedBy IS NULL
+API_COUNTS = visible(
+    """
+MATCH (n:Resource) WHERE shown(n)
+WITH hidden, count(n) AS nodes
+OPTIONAL MATCH (a:Resource)-[r]->(b:Resource) WHERE shown(a) AND shown(b)
 RETURN nodes, count(r) AS relationships
 """
+)
 
 API_LOAD_IDS = "MATCH (l:Load) RETURN l.id AS id"
 # properties(l): Neo4j warns of a key it has never stored (`commit` on an old graph).
 LOAD_STAMPS = "MATCH (l:Load) RETURN l.id AS id, properties(l) AS props"
 
 # The classes of stored nodes an input names without typing them (SHACL's context).
-STORED_LABELS = """
+STORED_LABELS = visible(
+    """
 UNWIND $iris AS iri
 MATCH (n:Resource {iri: iri})
-WHERE n.stagedBy IS NULL
+WHERE shown(n)
 RETURN n.iri AS iri, labels(n) AS labels
 """
+)
 
 
 # The API's combined reads (graph.read): one statement where the plain ones above took
@@ -400,18 +395,18 @@ RETURN n.iri AS iri, labels(n) AS labels
 # not the store, sets the pace, and its cost is per statement and per value decoded.
 _VALID = VALID_AT.format(r="r")
 _REF = "{n}.name AS {p}name, {n}.rdfTypes AS {p}types"
-_CENTER = (
-    "MATCH (a:Resource {iri: $iri}) WHERE a.stagedBy IS NULL\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
-)
+_CENTER = "MATCH (a:Resource {iri: $iri}) WHERE shown(a)\nOPTIONAL MATCH (a)-[r]-(b:Resource)\n"
 _HOPS = "UNWIND $frontier AS iri\nMATCH (a:Resource {iri: iri})-[r]-(b:Resource)\n"
 
 API_ACTOR_RELATIONS = table(
-    f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
+    visible(
+        f"""{_CENTER}WHERE shown(b) AND type(r) IN $types AND {_VALID}
 RETURN labels(a) AS labels, {_REF.format(n="a", p="")},
        type(r) AS type, startNode(r).iri = a.iri AS outgoing, b.iri AS other,
        {_REF.format(n="b", p="other_")}, {_REL_PROPS}
 ORDER BY type, other
 """
+    )
 )
 
 _NEIGHBOUR_COLUMNS = f"""type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end,
@@ -419,33 +414,40 @@ _NEIGHBOUR_COLUMNS = f"""type(r) AS type, startNode(r).iri AS start, endNode(r).
        {_REL_PROPS}"""
 
 API_CENTER_NEIGHBOURS = table(
-    f"""{_CENTER}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
+    visible(
+        f"""{_CENTER}WHERE shown(b) AND type(r) IN $types AND {_VALID}
 RETURN labels(a) AS labels, {_REF.format(n="a", p="")}, {_NEIGHBOUR_COLUMNS}
 LIMIT $limit
 """
+    )
 )
 
 API_NEIGHBOUR_REFS = table(
-    f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
+    visible(
+        f"""{_HOPS}WHERE shown(b) AND type(r) IN $types AND {_VALID}
 RETURN {_NEIGHBOUR_COLUMNS}
 LIMIT $limit
 """
+    )
 )
 
 API_PATH_STEPS = table(
-    f"""{_HOPS}WHERE b.stagedBy IS NULL AND type(r) IN $types AND {_VALID}
+    visible(
+        f"""{_HOPS}WHERE shown(b) AND type(r) IN $types AND {_VALID}
 RETURN a.iri AS here, type(r) AS type, startNode(r).iri AS start, endNode(r).iri AS end,
        b.iri AS other, {_REF.format(n="b", p="other_")}, {_DATES},
        r.sources AS sources, r.iri AS iri
 LIMIT $limit
 """
+    )
 )
 
 # The search's page and its total in one statement (they were two): the matches, ranked,
 # collected, counted and sliced.
-API_SEARCH_PAGE = """
+API_SEARCH_PAGE = visible(
+    """
 MATCH (n:Actor)
-WHERE n.stagedBy IS NULL
+WHERE shown(n)
   AND ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
 WITH n, CASE
     WHEN $q = '' THEN 0
@@ -457,11 +459,14 @@ WITH collect(n) AS found
 RETURN size(found) AS total,
        [n IN found[$offset..($offset + $limit)] | [n.iri, properties(n)]] AS page
 """
+)
 
 API_REFS = table(
-    f"""UNWIND $iris AS iri
+    visible(
+        f"""UNWIND $iris AS iri
 MATCH (n:Resource {{iri: iri}})
-WHERE n.stagedBy IS NULL
+WHERE shown(n)
 RETURN n.iri AS iri, labels(n) AS labels, {_REF.format(n="n", p="")}
 """
+    )
 )

@@ -4,101 +4,117 @@ two files to stay under 500 lines)."""
 
 from __future__ import annotations
 
+from graph.queries_stage import visible
 from graph.queries_table import names, table
 
 # ---- the name matcher (graph/match_store.py): read once per load, then kept in memory
 
-MATCH_ENTITIES = """
+MATCH_ENTITIES = visible(
+    """
 MATCH (n:Resource)
-WHERE n.stagedBy IS NULL AND ('Actor' IN labels(n) OR 'Place' IN labels(n))
+WHERE shown(n) AND ('Actor' IN labels(n) OR 'Place' IN labels(n))
 RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props
 """
+)
 
 # Actor -> place (operates in, deployed in) and place -> place (located in) links.
-MATCH_PLACE_LINKS = """
+MATCH_PLACE_LINKS = visible(
+    """
 MATCH (a:Resource)-[r]->(p:Resource)
-WHERE a.stagedBy IS NULL AND p.stagedBy IS NULL AND type(r) IN $types
+WHERE shown(a) AND shown(p) AND type(r) IN $types
 RETURN a.iri AS subject, type(r) AS type, p.iri AS place
 """
+)
 
 # The actor search's whole result set (graph.read ranks it with the matcher, then pages).
 API_SEARCH_ALL = table(
-    """
+    visible(
+        """
 MATCH (n:Actor)
-WHERE n.stagedBy IS NULL
+WHERE shown(n)
   AND ($q = '' OR n.search CONTAINS $q) AND ($label IS NULL OR $label IN labels(n))
 RETURN n.iri AS iri, properties(n) AS props
 ORDER BY n.name, n.iri
 LIMIT $cap
 """
+    )
 )
 
 # Data extension (/reconcile): the entities' outgoing links of the given types, with the
 # far end's name and the relationship's validity.
 EXTEND_LINKS = table(
-    """
+    visible(
+        """
 UNWIND $iris AS iri
 MATCH (s:Resource {iri: iri})-[r]->(x:Resource)
-WHERE s.stagedBy IS NULL AND x.stagedBy IS NULL AND type(r) IN $types
+WHERE shown(s) AND shown(x) AND type(r) IN $types
 RETURN s.iri AS subject, type(r) AS type, x.iri AS iri, x.name AS name,
        r.validFrom AS validFrom, r.validTo AS validTo
 """
+    )
 )
 
 # ---- the map and the chart (graph/read/geo.py)
 # Every place with its coordinates (stored under their datatype key), the places it is
 # located in and the sources of its coordinates: few rows (one per place).
 API_PLACES = table(
-    """
-MATCH (p:Place) WHERE p.stagedBy IS NULL
-OPTIONAL MATCH (p)-[:LOCATED_IN]->(q:Place) WHERE q.stagedBy IS NULL
-OPTIONAL MATCH (p)-[:COORDINATES_SOURCE]->(s:Resource) WHERE s.stagedBy IS NULL
+    visible(
+        """
+MATCH (p:Place) WHERE shown(p)
+OPTIONAL MATCH (p)-[:LOCATED_IN]->(q:Place) WHERE shown(q)
+OPTIONAL MATCH (p)-[:COORDINATES_SOURCE]->(s:Resource) WHERE shown(s)
 RETURN p.iri AS iri, p.name AS name, p.rdfTypes AS types,
        p.`latitude^^xsd:decimal` AS lat, p.`longitude^^xsd:decimal` AS lon,
        p.locationPrecision AS precision, p.geonamesId AS geonames,
        collect(DISTINCT q.iri) AS parents, collect(DISTINCT s.iri) AS sources
 """
+    )
 )
 
 # The events a map or chart shows (dated, in a date range, optionally linked to one actor in
 # any way, as the actor's timeline: a role, or a country as the event's location), with their
 # places and perpetrators.
 API_MAP_EVENTS = table(
-    """
+    visible(
+        """
 MATCH (e:Event)
-WHERE e.stagedBy IS NULL
+WHERE shown(e)
   AND e.date IS NOT NULL AND ($from IS NULL OR e.date >= $from) AND ($to IS NULL OR e.date <= $to)
   AND ($actor IS NULL OR EXISTS {
-        MATCH (e)-[]->(x:Resource {iri: $actor}) WHERE x.stagedBy IS NULL })
-OPTIONAL MATCH (e)-[:LOCATION]->(p:Resource) WHERE p.stagedBy IS NULL
-WITH e, collect(DISTINCT p.iri) AS places
-OPTIONAL MATCH (e)-[:PERPETRATOR]->(a:Resource) WHERE a.stagedBy IS NULL
+        MATCH (e)-[]->(x:Resource {iri: $actor}) WHERE shown(x) })
+OPTIONAL MATCH (e)-[:LOCATION]->(p:Resource) WHERE shown(p)
+WITH hidden, e, collect(DISTINCT p.iri) AS places
+OPTIONAL MATCH (e)-[:PERPETRATOR]->(a:Resource) WHERE shown(a)
 RETURN e.iri AS iri, e.name AS name, e.rdfTypes AS types, e.date AS date,
        e.datePrecision AS datePrecision, places, collect(DISTINCT [a.iri, a.name]) AS perpetrators
 ORDER BY date, iri
 LIMIT $limit
 """
+    )
 )
 
 # Reported fatalities of many events: one row per claim with its value and source.
 API_FATALITY_CLAIMS = table(
-    """
+    visible(
+        """
 UNWIND $iris AS iri
 MATCH (c:Claim)-[:ABOUT]->(:Resource {iri: iri}),
       (c)-[:CLAIM_KIND]->(:Resource {iri: $kind})
-WHERE c.stagedBy IS NULL
-OPTIONAL MATCH (c)-[:SOURCE]->(s:Resource) WHERE s.stagedBy IS NULL
+WHERE shown(c)
+OPTIONAL MATCH (c)-[:SOURCE]->(s:Resource) WHERE shown(s)
 RETURN iri AS event, c.value AS value, c.valueQualifier AS qualifier, collect(s.iri) AS sources
 """
+    )
 )
 
 # ---- search over actors, places and events (graph/read/search.py)
 # Text matches on the normalised labels and aliases (`search`), date words as an event date
 # range; ranked as the actor search ranks (whole name, name start, anywhere), per kind.
 API_SEARCH_KINDS = table(
-    """
+    visible(
+        """
 MATCH (n:Resource)
-WHERE n.stagedBy IS NULL AND any(l IN labels(n) WHERE l IN ['Actor', 'Place', 'Event'])
+WHERE shown(n) AND any(l IN labels(n) WHERE l IN ['Actor', 'Place', 'Event'])
   AND ($q = '' OR n.search CONTAINS $q)
   AND ($from IS NULL OR (n.date IS NOT NULL AND n.date >= $from AND n.date <= $to))
 WITH n, CASE
@@ -111,6 +127,7 @@ RETURN n.iri AS iri, labels(n) AS labels, n.name AS name, n.rdfTypes AS types, n
 ORDER BY rank, n.date, n.name, n.iri
 LIMIT $limit
 """
+    )
 )
 
 # ---- the SPARQL view's incremental update (graph/sparql_source.py)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from graph.queries_stage import visible
+
 
 class Scan(NamedTuple):
     whole: str
@@ -22,11 +24,12 @@ class Scan(NamedTuple):
 
 
 def _scan(match: str, rest: str) -> Scan:
-    return Scan(f"{match}{rest}", f"{match}WITH n SKIP $skip LIMIT $limit\n{rest}")
+    whole, chunk = f"{match}{rest}", f"{match}WITH hidden, n SKIP $skip LIMIT $limit\n{rest}"
+    return Scan(visible(whole), visible(chunk))
 
 
-_NODES = "\nMATCH (n:Resource) WHERE n.stagedBy IS NULL\n"
-_RELS = "[(n)-[r]->(m:Resource) WHERE m.stagedBy IS NULL | [type(r), properties(r), m.iri]] AS rels"
+_NODES = "\nMATCH (n:Resource) WHERE shown(n)\n"
+_RELS = "[(n)-[r]->(m:Resource) WHERE shown(m) | [type(r), properties(r), m.iri]] AS rels"
 
 # Every node with its outgoing relationships, a record per node.
 EXPORT_NODES = _scan(_NODES, f"RETURN n.iri AS iri, properties(n) AS props,\n       {_RELS}\n")

@@ -20,8 +20,9 @@ from graph.errors import MappingError
 from graph.namespaces import GEO, prefixes
 from graph.vocab import SAHEL_NS
 
-# Property keys the graph layer writes itself; no predicate may map onto them.
-RESERVED_KEYS = frozenset({"iri", "rdfTypes", "loadId", "name", "search", "sources"})
+# Property keys the graph layer writes itself; no predicate may map onto them. `stagedBy`
+# marks a node of a load in progress, and a published one until its load tidies it.
+RESERVED_KEYS = frozenset({"iri", "rdfTypes", "loadId", "stagedBy", "name", "search", "sources"})
 # Labels the loader gives itself.
 RESOURCE_LABEL = "Resource"
 LOAD_LABEL = "Load"

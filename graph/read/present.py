@@ -158,7 +158,7 @@ def source_ref(iri: str, props: dict[str, Any] | None) -> SourceRef:
 
 
 def plain_props(props: dict[str, Any]) -> dict[str, Any]:
-    hidden = {"iri", "search", "loadId"}
+    hidden = {"iri", "search", "loadId", "stagedBy"}
     return {k: jsonable(v) for k, v in sorted(props.items()) if k not in hidden}
 
 

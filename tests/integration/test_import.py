@@ -89,7 +89,7 @@ def test_an_accepted_draft_loads_and_reloading_it_changes_nothing(
     steps = next(line for line in loaded.stderr.splitlines() if line.startswith("steps: "))
     assert [part.split()[0] for part in steps[7:].split(", ")] == [
         "read", "check", "map", "id", "schema", "stage", "nodes", "relationships", "index",
-        "switch",
+        "switch", "publish",
     ]  # fmt: skip
     rows = store.read(
         "MATCH (s:Source {iri: $src})<-[:SOURCE]-(c:Claim)"

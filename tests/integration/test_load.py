@@ -68,6 +68,7 @@ def test_counts_equal_the_mapping_and_loading_twice_changes_nothing(
         "relationships",
         "index",
         "switch",
+        "publish",
     ]
     assert list(first.phases) == steps and all(v >= 0 for v in first.phases.values())
     assert sum(first.phases.values()) - sum(prepared.phases.values()) <= first.seconds
@@ -266,9 +267,9 @@ print("finished", flush=True)
 
 # Every stage of a load: parsing, batches committed (nodes, then relationships), the
 # indexes made for its relationship types, the switch that makes the load visible (killed
-# as it starts: in flight, or not yet sent); a streamed input (graph/load_stream.py) also
-# while it maps into its index on disk.
-STAGES = ("read", "nodes", "relationships", "index", "switch")
+# as it starts: in flight, or not yet sent), the publishing after it (batches committed);
+# a streamed input (graph/load_stream.py) also while it maps into its index on disk.
+STAGES = ("read", "nodes", "relationships", "index", "switch", "publish")
 KILL_AT = [(stage, "whole") for stage in STAGES]
 KILL_AT += [(stage, "stream") for stage in ("read", "map", *STAGES[1:])]
 
@@ -299,7 +300,7 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
                 break
             seen.append(line)
             # the second report of a batch stage: some batches of it are committed
-            if line.startswith(stage) and (
+            if line.startswith(stage + " ") and (
                 stage in ("read", "map", "index", "switch")
                 or len([s for s in seen if s.startswith(stage)]) >= 3
             ):
@@ -322,7 +323,18 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
         [sys.executable, "-m", "cli", "status"],
         env=cli_env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
     ).stdout  # fmt: skip
-    assert ("a killed load left" in status) == bool(store.read(queries.STAGES)), status
+    stages = [row["stage"] for row in store.read(queries.STAGES)]
+    published = [s for s in stages if s.get("published")]
+    assert ("a killed load left" in status) == (len(stages) > len(published)), status
+    assert ("killed after its switch" in status) == bool(published), status
+    # The switch published the stage and left its nodes as they were (its size is not the
+    # load's): readers see them, marks and all, until the next load tidies them.
+    marked = store.driver.execute_query(
+        "MATCH (n:Resource) WHERE n.stagedBy IS NOT NULL RETURN count(n) AS c",
+        database_=store.database,
+    ).records[0]["c"]
+    if stage == "publish":
+        assert published and marked > 0, (stages, marked)
     # The next load goes through and says what it did with what the killed one staged: the
     # same input again (whole) keeps it; another input (the stream, plus a triple) deletes
     # it first, counted on a progress bar as it goes.
@@ -347,11 +359,18 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
     final = (store.counts(), export.graph_hash(store, ontology.registry))
     if stage == "switch":  # killed with the switch in flight: it commits whole, or not at all
         assert after in (before, final), (after, before, final)
+    elif stage == "publish":  # after the switch: readers have the new graph, whole
+        assert after != before
+        assert report.tidied_nodes > 0 and ("publish", report.tidied_nodes) in [
+            (phase, done) for phase, done, _ in heard
+        ]
+        if mode == "whole":
+            assert after == final and report.created_nodes == 0
     else:
         assert after == before
         assert report.created_nodes > 0
     dropped = [done for phase, done, _ in heard if phase == "killed load"]
-    if stage == "read" or (mode == "whole" and after == final):  # nothing staged, or switched
+    if stage in ("read", "publish") or (mode == "whole" and after == final):  # none, or switched
         assert (report.abandoned_nodes, report.kept_nodes, dropped) == (0, 0, [])
     elif mode == "whole":  # resumed: kept, nothing deleted, the graph a clean load makes
         assert report.kept_nodes > 0

@@ -54,6 +54,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.touched",
         "graph.load_write",
         "graph.load_turn",
+        "graph.load_stage",
         "graph.load_stream",
         "graph.queries_lookups",
         "graph.queries_table",

@@ -1,0 +1,127 @@
+"""A staged load's life around its batches (graph/load_write.py writes them): what killed
+loads left, deleted or tidied first; the switch; the publishing after it. The reads'
+side of it is graph/queries_stage.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import neo4j
+
+from graph import queries
+from graph.load_write import Progress, Work, _run, chunks, now
+from graph.store import Store
+
+
+def drop_abandoned(
+    store: Store,
+    stages: Sequence[str],
+    batch_size: int,
+    progress: Progress | None = None,
+) -> int:
+    """Delete what killed loads staged (hidden from readers all along: their markers are
+    unpublished), a batch per commit, then their markers. Returns the nodes deleted;
+    `progress` hears the count after each batch (the total is not known: counting would
+    scan the graph). Slow on ArcadeDB, whose engine takes each relationship out of both
+    ends' lists: a killed 10M-triple load takes longer to delete than it took to stage
+    (BENCHMARKS.md 2f)."""
+
+    def drop(stage: str) -> Callable[[neo4j.ManagedTransaction], int]:
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            n = tx.run(queries.DROP_STAGED_BATCH, id=stage, limit=batch_size).single()
+            return int(n["deleted"]) if n else 0
+
+        return work
+
+    deleted = 0
+    for stage in stages:
+        while count := store.write(drop(stage)):
+            deleted += count
+            if progress:
+                progress("killed load", deleted, deleted)
+        store.write(_run(queries.END_STAGE, id=stage))
+    return deleted
+
+
+def is_empty(store: Store) -> bool:
+    """True when the graph holds no resource (nothing to read back while writing)."""
+    return bool(store.write(lambda tx: tx.run(queries.ANY_RESOURCE).single() is None))
+
+
+def switch(store: Store, load_id: str, deferred: list[Work], record: dict[str, Any]) -> None:
+    """The one transaction readers notice: the changes to what they already see, the stage
+    published (its nodes shown), the load recorded. Its size is that of `deferred`, not the
+    load's: the staged nodes themselves are not written (publish, after it)."""
+
+    def work(tx: neo4j.ManagedTransaction) -> None:
+        for write in deferred:
+            write(tx)
+        tx.run(queries.PUBLISH_STAGE, id=load_id, at=now()).consume()
+        tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
+        # Last, so reads wait only for the commit: the reads in flight end first, and new
+        # ones wait until the switch is whole.
+        store.gate_switch(tx)
+
+    store.write(work)
+
+
+def publish(
+    store: Store,
+    load_id: str,
+    staged: Sequence[str],
+    batch_size: int,
+    progress: Progress | None = None,
+) -> None:
+    """After the switch: `stagedBy` removed from the published stage's nodes (element ids),
+    a batch per commit, then its marker. Readers see no change: the switch showed them."""
+    done = 0
+    for ids in chunks(staged, batch_size * 5):
+        store.write(_run(queries.PUBLISH_NODES, ids=list(ids)))
+        done += len(ids)
+        if progress:
+            progress("publish", done, len(staged))
+    store.write(_run(queries.END_STAGE, id=load_id))
+
+
+def finish_published(
+    store: Store,
+    stages: Sequence[str],
+    load_id: str,
+    batch_size: int,
+    progress: Progress | None = None,
+) -> int:
+    """What a killed loader left after its switch: published, shown to readers, not yet
+    rid of `stagedBy`. Tidied as `publish` does (found by a scan: the element ids went with
+    the loader), then the marker deleted, or, for `load_id`'s own (the same input again),
+    unpublished: it marks this load from then on. Returns the nodes tidied."""
+
+    def tidy(stage: str) -> Callable[[neo4j.ManagedTransaction], int]:
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            n = tx.run(queries.PUBLISH_STAGED_BATCH, id=stage, limit=batch_size * 5).single()
+            return int(n["published"]) if n else 0
+
+        return work
+
+    tidied = 0
+    for stage in stages:
+        while count := store.write(tidy(stage)):
+            tidied += count
+            if progress:
+                progress("publish", tidied, tidied)
+        if stage == load_id:
+            store.write(_gated(store, queries.UNPUBLISH_STAGE, id=stage))
+        else:
+            store.write(_run(queries.END_STAGE, id=stage))
+    return tidied
+
+
+def _gated(store: Store, statement: str, **params: Any) -> Work:
+    """`statement`, then the read gate (where the server has one): it changes what reads
+    hide, so no read may straddle its commit."""
+
+    def work(tx: neo4j.ManagedTransaction) -> None:
+        tx.run(statement, **params).consume()
+        store.gate_switch(tx)
+
+    return work

@@ -1,0 +1,79 @@
+"""The staged load's statements and what the service's reads show of a load in progress
+(graph/load_write.py; graph/README.md, "Loading"). Read through `graph.queries`, which
+re-exports them.
+
+A staged load's batches commit as they go. The nodes they create carry `stagedBy: <load
+id>`, and the load's `(:LoadStage {id})` marker stays unpublished until the switch: a node
+is hidden while its `stagedBy` names an unpublished marker (a load in progress, or a killed
+one, whose leftovers the next load deletes). The switch applies the changes to nodes that
+were already stored and marks the stage published: readers turn from the old graph to the
+new one at that commit, whose size does not grow with the load's. The published nodes'
+`stagedBy` is removed after it, in batches (the "publish" step), which changes nothing a
+reader sees; then the marker goes.
+
+A read is written with `shown(n)` where node `n` must be visible, and passed through
+`visible()`: it then starts by reading the ids to hide into `hidden`, in the same statement,
+so from the same state of the graph as the rest; every WITH after that must carry `hidden`.
+"""
+
+from __future__ import annotations
+
+import re
+
+HIDDEN = (
+    "OPTIONAL MATCH (stage:LoadStage) WHERE stage.published IS NULL\n"
+    "WITH collect(stage.id) AS hidden\n"
+)
+_SHOWN = re.compile(r"\bshown\((\w+)\)")
+
+
+def visible(statement: str) -> str:
+    """`statement` with HIDDEN first and each `shown(n)` written out."""
+    if not _SHOWN.search(statement):
+        raise ValueError("a read of resources says which nodes must be shown: shown(n)")
+    body = _SHOWN.sub(r"NOT coalesce(\1.stagedBy, '') IN hidden", statement.lstrip("\n"))
+    return HIDDEN + body
+
+
+# One loader at a time (graph/load_turn.py): a claim first writes this one node, so two
+# claims never overlap, then reads the stages and refuses when one belongs to a live loader.
+LOADER_TURN = "MERGE (t:LoadTurn {id: 'loader'}) SET t.at = $at"
+BEGIN_STAGE = """
+MERGE (s:LoadStage {id: $id})
+SET s.startedAt = $startedAt, s.owner = $owner, s.beat = $startedAt
+RETURN s.id AS id
+"""
+# properties(s): Neo4j warns of a key it has never stored (owner, beat on a new database)
+STAGES = "MATCH (s:LoadStage) RETURN properties(s) AS stage"
+STAGE_BEAT = "MATCH (s:LoadStage {id: $id}) SET s.beat = $at"
+END_STAGE = "MATCH (s:LoadStage {id: $id}) DELETE s"
+DELETE_STAGES = "MATCH (s:LoadStage) DELETE s"
+# The switch's own write: from its commit on, the stage's nodes are shown.
+PUBLISH_STAGE = "MATCH (s:LoadStage {id: $id}) SET s.published = $at"
+# A load of the same input as a killed one that was published: once its nodes are tidied,
+# its marker marks this load in progress again.
+UNPUBLISH_STAGE = "MATCH (s:LoadStage {id: $id}) REMOVE s.published"
+
+DROP_STAGED_BATCH = """
+MATCH (n:Resource)
+WHERE n.stagedBy = $id
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+# After the switch, by the element ids the batches returned: no index on `stagedBy` (on
+# ArcadeDB an index whose entries all share one key made a commit take 24 s for 17k nodes).
+PUBLISH_NODES = """
+UNWIND $ids AS id
+MATCH (n) WHERE elementId(n) = id
+REMOVE n.stagedBy
+"""
+# The same for a published stage whose loader was killed before it ended (a scan: rare).
+PUBLISH_STAGED_BATCH = """
+MATCH (n:Resource)
+WHERE n.stagedBy = $id
+WITH n LIMIT $limit
+REMOVE n.stagedBy
+RETURN count(*) AS published
+"""

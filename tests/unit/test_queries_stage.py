@@ -1,0 +1,65 @@
+"""How the service's reads hide a load in progress (graph/queries_stage.py): the text
+rules that every read of resources keeps, checked over every statement graph.queries has."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from graph import queries
+from graph.queries_stage import HIDDEN, visible
+
+_WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE)\b")
+# Reads of resources that must see staged nodes: the loader's own look-ups (it keeps or
+# deletes what killed loads staged) and the SPARQL view's delta, read by the committed
+# load's id after its switch.
+SEES_STAGED = {
+    "ANY_RESOURCE",
+    "FETCH_NODES",
+    "SPARQL_VIEW_CHANGED_NODES",
+    "SPARQL_VIEW_CHANGED_RELS",
+    "SPARQL_VIEW_SHARED_RELS",
+    "SPARQL_VIEW_SUBJECTS",
+}
+
+
+def _statements() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, value in vars(queries).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(value, str) and name.isupper():
+            found[name] = value
+        elif isinstance(value, queries.Scan):
+            found[f"{name}.whole"], found[f"{name}.chunk"] = value.whole, value.chunk
+    return found
+
+
+def test_shown_is_written_out_after_the_hidden_ids() -> None:
+    text = visible("\nMATCH (n:Resource) WHERE shown(n) AND shown(m2)\nRETURN n")
+    assert text.startswith(HIDDEN)
+    assert "NOT coalesce(n.stagedBy, '') IN hidden" in text
+    assert "NOT coalesce(m2.stagedBy, '') IN hidden" in text
+    assert "shown(" not in text
+
+
+def test_a_read_that_shows_nothing_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"shown\(n\)"):
+        visible("MATCH (n:Resource) RETURN n")
+
+
+@pytest.mark.parametrize(("name", "text"), sorted(_statements().items()))
+def test_every_read_of_resources_hides_what_loads_stage(name: str, text: str) -> None:
+    if "Resource" not in text and not re.search(r"\((\w+):(Actor|Event|Place|Claim)\b", text):
+        return  # reads no resource (load records, markers, schema)
+    if _WRITES.search(text.replace("stage.published", "")) or name in SEES_STAGED:
+        assert not text.startswith(HIDDEN), name
+        return
+    assert text.startswith(HIDDEN), f"{name} reads resources without hiding staged ones"
+    assert "shown(" not in text
+    # every WITH after the hidden ids carries them (a later test would not see `hidden`)
+    later = text[len(HIDDEN) :]
+    for clause in re.findall(r"^WITH (.*)$", later, re.M):
+        if "hidden" in later.split(clause, 1)[1] and "RETURN collect(" not in clause:
+            assert clause.startswith("hidden,"), (name, clause)
