@@ -24,8 +24,8 @@ class Scan(NamedTuple):
 
 
 def _scan(match: str, rest: str) -> Scan:
-    whole, chunk = f"{match}{rest}", f"{match}WITH hidden, n SKIP $skip LIMIT $limit\n{rest}"
-    return Scan(visible(whole), visible(chunk))
+    whole, chunk = f"{match}{rest}", f"{match}WITH n SKIP $skip LIMIT $limit\n{rest}"
+    return Scan(visible(whole, given=True), visible(chunk, given=True))  # $hidden: Store.scan
 
 
 _NODES = "\nMATCH (n:Resource) WHERE shown(n)\n"

@@ -161,16 +161,24 @@ class Store:
             )
 
     @contextmanager
-    def read_transaction(self, deadline: float | None = None) -> Iterator[neo4j.Transaction]:
+    def read_transaction(
+        self, deadline: float | None = None, timeout: float | None = None
+    ) -> Iterator[neo4j.Transaction]:
         """One read transaction for a consistent view across many statements (exports)."""
         with (
             translate_errors(),
             self.reading(deadline),
             self.read_session() as session,
-            session.begin_transaction() as tx,
+            session.begin_transaction(timeout=timeout) as tx,
         ):
             self.gate_read(tx)
             yield tx
+
+    def hidden(self, tx: neo4j.Transaction) -> list[str]:
+        """The stages whose nodes readers do not see yet (graph/queries_stage.py), for the
+        statements of `tx` that take them as `$hidden`."""
+        rows = list(tx.run(queries.HIDDEN_IDS))  # one, as the statement aggregates
+        return [str(s) for s in rows[0]["hidden"]] if rows else []
 
     def scan(self, tx: neo4j.Transaction, statement: queries.Scan) -> Iterator[neo4j.Record]:
         """Every row of a statement that reads the whole graph, in `tx` (read_transaction
@@ -178,14 +186,15 @@ class Store:
         `statement_limit_s`, chunks of nodes, each sized to take about a quarter of it. The
         time counted is the caller's too: the server streams as fast as the rows are taken,
         and its limit runs until the last one is (graph/queries_scan.py)."""
+        hidden = self.hidden(tx)
         if self.statement_limit_s is None:
-            yield from tx.run(statement.whole)
+            yield from tx.run(statement.whole, hidden=hidden)
             return
         size, least, most = self.scan_chunks
         aim, skip = self.statement_limit_s / 4, 0
         while True:
             started, count = time.monotonic(), 0
-            for row in tx.run(statement.chunk, skip=skip, limit=size):
+            for row in tx.run(statement.chunk, skip=skip, limit=size, hidden=hidden):
                 count += 1
                 yield row
             if count < size:
@@ -198,8 +207,14 @@ class Store:
         self.read(queries.PING)
 
     def counts(self, timeout: float | None = None) -> tuple[int, int]:
-        nodes = self.read(queries.COUNT_NODES, timeout=timeout)[0]["count"]
-        rels = self.read(queries.COUNT_RELATIONSHIPS, timeout=timeout)[0]["count"]
+        """The nodes and relationships readers see (queries.COUNT_NODES says how)."""
+        with self.read_transaction(timeout=timeout) as tx:
+            hidden = self.hidden(tx)
+            nodes = tx.run(queries.COUNT_NODES, hidden=hidden).single(strict=True)["count"]
+            rels = tx.run(queries.COUNT_ALL_RELATIONSHIPS).single(strict=True)["count"]
+            if hidden:
+                statement = queries.COUNT_HIDDEN_RELATIONSHIPS
+                rels -= tx.run(statement, hidden=hidden).single(strict=True)["count"]
         return int(nodes), int(rels)
 
     def load_ids(self, timeout: float | None = None) -> list[str]:

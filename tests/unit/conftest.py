@@ -178,7 +178,8 @@ class FakeStore:
     )
 
     def __init__(self) -> None:
-        self.answers: dict[str, Answer] = {}
+        # Whole-graph reads first ask which stages to hide (Store.scan): none, here.
+        self.answers: dict[str, Answer] = {queries.HIDDEN_IDS: [{"hidden": []}]}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.sessions: list[dict[str, Any]] = []
         self.transactions: list[float | None] = []  # the timeout of each one begun
@@ -212,6 +213,7 @@ class FakeStore:
     # the contract's own: an auto-commit statement, no gate (as on ArcadeDB)
     statement = Store.statement
     scan = Store.scan
+    hidden = Store.hidden
     statement_limit_s: float | None = None  # one statement unless a test sets a limit
     scan_chunks = Store.scan_chunks
     gate_read = Store.gate_read
