@@ -29,10 +29,10 @@ PROJECT_ROOT = _project_root()
 
 
 def _embedded_heap() -> str:
-    """A third of the machine's memory in whole GiB, from 2 to 16. A load's last step (the
-    switch) is ONE transaction over every node the load created, held in the server's heap:
-    10M triples (1.7M new nodes) ran ArcadeDB out of a 2g heap there and went through with
-    6g (BENCHMARKS.md 2f)."""
+    """A third of the machine's memory in whole GiB, from 2 to 16: room for the server's
+    caches. A load no longer needs it: its batches each commit, and its switch is a few
+    writes, so 10M triples load on 2g (BENCHMARKS.md 2g). It was raised from 2g when the
+    switch was one transaction over every new node, which ran out of 2g at 10M (2f)."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
