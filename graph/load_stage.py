@@ -10,7 +10,7 @@ from typing import Any
 import neo4j
 
 from graph import queries
-from graph.load_write import Progress, Work, _run, chunks, now
+from graph.load_write import Progress, Work, chunks, now, one_statement
 from graph.store import Store
 
 
@@ -40,7 +40,7 @@ def drop_abandoned(
             deleted += count
             if progress:
                 progress("killed load", deleted, deleted)
-        store.write(_run(queries.END_STAGE, id=stage))
+        store.write(one_statement(queries.END_STAGE, id=stage))
     return deleted
 
 
@@ -77,11 +77,11 @@ def publish(
     a batch per commit, then its marker. Readers see no change: the switch showed them."""
     done = 0
     for ids in chunks(staged, batch_size * 5):
-        store.write(_run(queries.PUBLISH_NODES, ids=list(ids)))
+        store.write(one_statement(queries.PUBLISH_NODES, ids=list(ids)))
         done += len(ids)
         if progress:
             progress("publish", done, len(staged))
-    store.write(_run(queries.END_STAGE, id=load_id))
+    store.write(one_statement(queries.END_STAGE, id=load_id))
 
 
 def finish_published(
@@ -112,7 +112,7 @@ def finish_published(
         if stage == load_id:
             store.write(_gated(store, queries.UNPUBLISH_STAGE, id=stage))
         else:
-            store.write(_run(queries.END_STAGE, id=stage))
+            store.write(one_statement(queries.END_STAGE, id=stage))
     return tidied
 
 

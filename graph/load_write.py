@@ -158,10 +158,10 @@ def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int | None) -> 
             w.kept += len(kept)
             report.created_nodes += len(made) + len(kept)
             if updates:
-                w.later(_run(queries.UPDATE_NODES, rows=updates))
+                w.later(one_statement(queries.UPDATE_NODES, rows=updates))
                 report.updated_nodes += len(updates)
             for labels, iris in relabel.items():
-                w.later(_run(queries.add_labels(labels), iris=iris))
+                w.later(one_statement(queries.add_labels(labels), iris=iris))
             done += size
             if w.progress:
                 w.progress("nodes", done, done if total is None else total)
@@ -264,7 +264,7 @@ def _later_plain(w: Writer, rel_type: str) -> Callable[[list[dict[str, Any]]], N
         w.report.created_relationships += len(rows)
         if rows:
             statement = queries.merge_plain_relationships(rel_type)
-            w.later(_run(statement, rows=rows, loadId=w.load_id))
+            w.later(one_statement(statement, rows=rows, loadId=w.load_id))
 
     return then
 
@@ -337,12 +337,14 @@ def _merge_qualified(
                 w.report.updated_relationships += 1
                 writes.append({**ends, "props": {**merged, "loadId": w.load_id}})
         if writes:
-            w.later(_run(queries.merge_qualified(rel_type), rows=writes))
+            w.later(one_statement(queries.merge_qualified(rel_type), rows=writes))
 
     return fetch, then
 
 
-def _run(statement: str, **params: Any) -> Work:
+def one_statement(statement: str, **params: Any) -> Work:
+    """A transaction's work that runs `statement` alone."""
+
     def work(tx: neo4j.ManagedTransaction) -> None:
         tx.run(statement, **params).consume()
 
