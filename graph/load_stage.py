@@ -4,7 +4,7 @@ side of it is graph/queries_stage.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import neo4j
@@ -27,19 +27,11 @@ def drop_abandoned(
     ends' lists: a killed 10M-triple load takes longer to delete than it took to stage
     (BENCHMARKS.md 2f)."""
 
-    def drop(stage: str) -> Callable[[neo4j.ManagedTransaction], int]:
-        def work(tx: neo4j.ManagedTransaction) -> int:
-            n = tx.run(queries.DROP_STAGED_BATCH, id=stage, limit=batch_size).single()
-            return int(n["deleted"]) if n else 0
-
-        return work
-
     deleted = 0
     for stage in stages:
-        while count := store.write(drop(stage)):
-            deleted += count
-            if progress:
-                progress("killed load", deleted, deleted)
+        deleted += _batches(
+            store, queries.DROP_STAGED_BATCH, stage, batch_size, deleted, "killed load", progress
+        )
         store.write(one_statement(queries.END_STAGE, id=stage))
     return deleted
 
@@ -96,24 +88,41 @@ def finish_published(
     the loader), then the marker deleted, or, for `load_id`'s own (the same input again),
     unpublished: it marks this load from then on. Returns the nodes tidied."""
 
-    def tidy(stage: str) -> Callable[[neo4j.ManagedTransaction], int]:
-        def work(tx: neo4j.ManagedTransaction) -> int:
-            n = tx.run(queries.PUBLISH_STAGED_BATCH, id=stage, limit=batch_size * 5).single()
-            return int(n["published"]) if n else 0
-
-        return work
-
     tidied = 0
     for stage in stages:
-        while count := store.write(tidy(stage)):
-            tidied += count
-            if progress:
-                progress("publish", tidied, tidied)
+        tidied += _batches(
+            store, queries.PUBLISH_STAGED_BATCH, stage, batch_size * 5, tidied, "publish", progress
+        )
         if stage == load_id:
             store.write(_gated(store, queries.UNPUBLISH_STAGE, id=stage))
         else:
             store.write(one_statement(queries.END_STAGE, id=stage))
     return tidied
+
+
+def _batches(
+    store: Store,
+    statement: str,
+    stage: str,
+    limit: int,
+    before: int,
+    phase: str,
+    progress: Progress | None,
+) -> int:
+    """`statement` (a batch of at most `limit` of `stage`'s nodes, returning how many as
+    `count`) committed again and again until none is left; `progress` hears the running
+    total (from `before`) after each. Returns how many nodes it took."""
+
+    def work(tx: neo4j.ManagedTransaction) -> int:
+        row = tx.run(statement, id=stage, limit=limit).single()
+        return int(row["count"]) if row else 0
+
+    done = 0
+    while count := store.write(work):
+        done += count
+        if progress:
+            progress(phase, before + done, before + done)
+    return done
 
 
 def _gated(store: Store, statement: str, **params: Any) -> Work:

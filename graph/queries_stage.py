@@ -70,7 +70,7 @@ MATCH (n:Resource)
 WHERE n.stagedBy = $id
 WITH n LIMIT $limit
 DETACH DELETE n
-RETURN count(*) AS deleted
+RETURN count(*) AS count
 """
 
 # After the switch, by the element ids the batches returned: no index on `stagedBy` (on
@@ -86,5 +86,5 @@ MATCH (n:Resource)
 WHERE n.stagedBy = $id
 WITH n LIMIT $limit
 REMOVE n.stagedBy
-RETURN count(*) AS published
+RETURN count(*) AS count
 """
