@@ -6,7 +6,7 @@ import json
 import sys
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -17,6 +17,9 @@ from cli.errors import errors_as_exit
 from graph import embedded
 from graph.errors import InputError
 from graph.settings import get_settings
+
+if TYPE_CHECKING:
+    import neo4j
 
 
 def validate(paths: PathsArg = None) -> None:
@@ -192,10 +195,14 @@ def status() -> None:
             out.print(f"backend: neo4j at {settings.bolt_uri}, database {settings.database}")
         with connect(settings) as store:
             timeout = settings.query_timeout_s  # the server stops what runs longer
-            nodes, rels = store.counts(timeout)
+
+            def counts(tx: neo4j.Transaction) -> tuple[tuple[int, int], dict[str, int]]:
+                return store.counts_in(tx), store.label_counts_in(tx)  # one state
+
+            (nodes, rels), labels = store.read_together(counts, timeout)
             out.print(f"nodes: {nodes:,}  relationships: {rels:,}")
-            for row in store.read(queries.COUNT_LABELS, timeout=timeout):
-                out.print(f"  {row['label']}: {row['count']:,}")
+            for label, count in labels.items():
+                out.print(f"  {label}: {count:,}")
             last = store.read(queries.LAST_LOAD, timeout=timeout)
             if last:
                 files = ", ".join(last[0]["files"] or [])

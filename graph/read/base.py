@@ -16,10 +16,10 @@ short answer (`scan` is for the whole-graph reads: the name matcher's index, loa
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from rdflib import URIRef
@@ -33,6 +33,8 @@ from graph.registry import Registry, local_name
 from graph.settings import Settings
 from graph.store import CommitLockTimeout, Store, translate_errors
 from graph.vocab import SAHEL, SAHEL_NS
+
+T = TypeVar("T")
 
 # Actor -> place relations shown next to the actor relations.
 PLACE_RELATIONS = ("DEPLOYED_IN", "OPERATES_IN")
@@ -143,6 +145,12 @@ class Reader:
         with self._session(timeout) as session, session.begin_transaction(timeout=timeout) as tx:
             self.store.gate_read(tx)
             yield tx
+
+    def unit(self, work: Callable[[neo4j.Transaction], T]) -> T:
+        """A few statements in one read transaction of the reader account, under the
+        request's deadline (Store.read_unit: run again if the server asks)."""
+        with self._session(self.timeout_s) as session:
+            return self.store.read_unit(session, work, self.timeout_s)
 
     @contextmanager
     def _session(self, timeout: float) -> Iterator[neo4j.Session]:

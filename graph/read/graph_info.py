@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO, Any
 
+import neo4j
+
 from graph import queries
 from graph.read.base import Reader
 from graph.read.models import GraphInfo, LoadInfo
@@ -18,8 +20,14 @@ from graph.store import translate_errors
 
 
 def health(reader: Reader) -> GraphInfo:
-    counts = reader.rows(queries.API_COUNTS)[0]
-    last = reader.rows(queries.LAST_LOAD)
+    """What the graph holds, read in one transaction under the request's deadline: the
+    counts are `sahelkg status`'s own (Store.counts_in), so both scale the same way."""
+
+    def read(tx: neo4j.Transaction) -> tuple[int, int, list[dict[str, Any]]]:
+        nodes, relationships = reader.store.counts_in(tx)
+        return nodes, relationships, [record.data() for record in tx.run(queries.LAST_LOAD)]
+
+    nodes, relationships, last = reader.unit(read)
     load = None
     if last:
         row = jsonable(last[0])
@@ -31,8 +39,8 @@ def health(reader: Reader) -> GraphInfo:
             triples=row.get("triples"),
         )
     return GraphInfo(
-        nodes=int(counts["nodes"]),
-        relationships=int(counts["relationships"]),
+        nodes=nodes,
+        relationships=relationships,
         last_load=load,
         server=reader.store.server_version(),
     )

@@ -27,6 +27,9 @@ from graph.errors import QueryError, StoreError, StoreUnavailable
 
 T = TypeVar("T")
 
+# A read transaction the server asks to run again is run at most this many times in all.
+_READ_ATTEMPTS = 3
+
 _UNAVAILABLE = (
     nx.ServiceUnavailable,
     nx.SessionExpired,
@@ -63,6 +66,9 @@ class Store:
     # Seconds after which the server stops ANY statement, whatever its transaction's timeout
     # asks (ArcadeDB's command timeout); None: a transaction's own timeout holds (Neo4j).
     statement_limit_s: float | None = None
+    # Whether a read transaction sees no commit made after it began (ArcadeDB: reads hold
+    # the commit lock); else several statements may see several states (Neo4j).
+    reads_hold_commits = False
     # Nodes in a whole-graph scan's first chunk, and the bounds of the later ones (`scan`).
     scan_chunks: tuple[int, int, int] = (20_000, 1_000, 500_000)
 
@@ -206,15 +212,53 @@ class Store:
     def ping(self) -> None:
         self.read(queries.PING)
 
+    def read_unit(
+        self,
+        session: neo4j.Session,
+        work: Callable[[neo4j.Transaction], T],
+        timeout: float | None = None,
+    ) -> T:
+        """`work`, a few reads, in one read transaction of `session` behind the read gate,
+        begun again when the server asks (Neo4j: one that met a load's commit, a transient
+        Transaction.Outdated). Nothing is handed out before it is whole. Not the driver's
+        execute_read: it would also retry an unreachable server for 15 s."""
+        for attempt in range(_READ_ATTEMPTS):
+            try:
+                with session.begin_transaction(timeout=timeout) as tx:
+                    self.gate_read(tx)
+                    return work(tx)
+            except nx.Neo4jError as exc:
+                if not exc.is_retryable() or attempt == _READ_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def read_together(self, work: Callable[[neo4j.Transaction], T], timeout: float | None) -> T:
+        """`work` in a read transaction of its own (`read_unit`), for the CLI."""
+        with translate_errors(), self.reading(), self.read_session() as session:
+            return self.read_unit(session, work, timeout)
+
     def counts(self, timeout: float | None = None) -> tuple[int, int]:
-        """The nodes and relationships readers see (queries.COUNT_NODES says how)."""
-        with self.read_transaction(timeout=timeout) as tx:
-            hidden = self.hidden(tx)
-            nodes = tx.run(queries.COUNT_NODES, hidden=hidden).single(strict=True)["count"]
-            rels = tx.run(queries.COUNT_ALL_RELATIONSHIPS).single(strict=True)["count"]
-            if hidden:
-                statement = queries.COUNT_HIDDEN_RELATIONSHIPS
-                rels -= tx.run(statement, hidden=hidden).single(strict=True)["count"]
+        """The nodes and relationships readers see, in a read transaction of its own."""
+        return self.read_together(self.counts_in, timeout)
+
+    def label_counts_in(self, tx: neo4j.Transaction) -> dict[str, int]:
+        """How many nodes readers see under each label, in `tx`."""
+        rows = tx.run(queries.COUNT_LABELS, hidden=self.hidden(tx))
+        return {str(r["label"]): int(r["count"]) for r in rows}
+
+    def counts_in(self, tx: neo4j.Transaction) -> tuple[int, int]:
+        """The nodes and relationships readers see, in `tx` (queries.COUNT_NODES says
+        how): `sahelkg status` and `GET /health`, through `read_unit`."""
+        hidden = self.hidden(tx)
+        nodes = tx.run(queries.COUNT_NODES, hidden=hidden).single(strict=True)["count"]
+        if hidden and not self.reads_hold_commits:  # a load's batches commit meanwhile
+            statement = queries.COUNT_SHOWN_RELATIONSHIPS
+            rels = tx.run(statement, hidden=hidden).single(strict=True)["count"]
+            return int(nodes), int(rels)
+        rels = tx.run(queries.COUNT_ALL_RELATIONSHIPS).single(strict=True)["count"]
+        if hidden:
+            statement = queries.COUNT_HIDDEN_RELATIONSHIPS
+            rels -= tx.run(statement, hidden=hidden).single(strict=True)["count"]
         return int(nodes), int(rels)
 
     def load_ids(self, timeout: float | None = None) -> list[str]:

@@ -164,6 +164,10 @@ class _Result:
     def consume(self) -> None:
         self.consumed = True
 
+    def single(self, strict: bool = False) -> _Record:
+        assert len(self._rows) == 1 or not strict, f"{len(self._rows)} rows, not one"
+        return _Record(self._rows[0])
+
 
 class FakeStore:
     """Canned rows by statement text; an unknown statement fails the test, naming it."""
@@ -214,11 +218,14 @@ class FakeStore:
     statement = Store.statement
     scan = Store.scan
     hidden = Store.hidden
+    counts_in = Store.counts_in
+    read_unit = Store.read_unit
     statement_limit_s: float | None = None  # one statement unless a test sets a limit
     scan_chunks = Store.scan_chunks
     gate_read = Store.gate_read
     gated = Store.gated
     gates_reads = False
+    reads_hold_commits = True  # as ArcadeDB's commit lock: one state per transaction
 
     @contextmanager
     def read_session(self, **config: Any) -> Iterator[Any]:
@@ -233,12 +240,11 @@ class FakeStore:
             @contextmanager
             def begin_transaction(self, timeout: float | None = None) -> Iterator[Any]:
                 store.transactions.append(timeout)
-
-                class Tx:
-                    def run(self, text: str, **params: Any) -> list[_Record]:
-                        return list(store._run(text, params))
-
                 yield Tx()
+
+        class Tx:
+            def run(self, text: str, **params: Any) -> _Result:
+                return store._run(text, params)
 
         yield Session()
 

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from neo4j import exceptions as nx
 
 from graph import queries
 from graph.store import Neo4jStore
@@ -115,3 +116,42 @@ def test_without_apoc_our_own_read_goes_as_it_is() -> None:
     with s.statement(session, "RETURN 1 AS one", {}, 5.0):  # type: ignore[arg-type]
         pass
     assert session.sent == [queries.HAS_READ_LOCKS, "RETURN 1 AS one"]
+
+
+def _server_error(code: str) -> nx.Neo4jError:
+    return nx.Neo4jError._hydrate_neo4j(code=code, message="from the server")
+
+
+@pytest.mark.parametrize(
+    ("code", "attempts"),
+    [
+        ("Neo.TransientError.Transaction.Outdated", 3),  # met a commit: begun again
+        ("Neo.ClientError.Statement.SyntaxError", 1),  # not worth a second try
+    ],
+)
+def test_a_unit_of_reads_is_begun_again_only_when_the_server_asks(code: str, attempts: int) -> None:
+    s, session, tried = store(), Session(True), []
+
+    def work(tx: Any) -> int:
+        tried.append(tx)
+        raise _server_error(code)
+
+    with pytest.raises(nx.Neo4jError) as raised:
+        s.read_unit(session, work, 5.0)  # type: ignore[arg-type]
+    assert raised.value.code == code and len(tried) == attempts
+    # each attempt a transaction of its own, behind the gate
+    assert session.sent.count("BEGIN") == attempts
+    assert session.sent.count(queries.READ_GATE_SHARED) == attempts
+
+
+def test_a_unit_of_reads_that_met_a_commit_once_answers_from_its_next_attempt() -> None:
+    s, session, tried = store(), Session(True), []
+
+    def work(tx: Any) -> str:
+        tried.append(tx)
+        if len(tried) == 1:
+            raise _server_error("Neo.TransientError.Transaction.Outdated")
+        return "whole"
+
+    assert s.read_unit(session, work) == "whole"  # type: ignore[arg-type]
+    assert len(tried) == 2

@@ -527,7 +527,10 @@ def test_the_service_statements_have_a_row_cap_too(store: FakeStore, reader: Rea
 
 
 def test_every_read_runs_in_a_bounded_read_session(store: FakeStore, reader: Reader) -> None:
-    store.answer(queries.API_COUNTS, [{"nodes": 5, "relationships": 4}])
+    store.answer(queries.HIDDEN_IDS, [{"hidden": ["stage-1"]}])
+    store.answer(queries.COUNT_NODES, [{"count": 5}])
+    store.answer(queries.COUNT_ALL_RELATIONSHIPS, [{"count": 7}])
+    store.answer(queries.COUNT_HIDDEN_RELATIONSHIPS, [{"count": 3}])
     store.answer(
         queries.LAST_LOAD,
         [
@@ -541,10 +544,31 @@ def test_every_read_runs_in_a_bounded_read_session(store: FakeStore, reader: Rea
     )
     got = graph_info.health(reader)
     assert isinstance(got, GraphInfo) and got.server == "Fake/1.0"
+    assert (got.nodes, got.relationships) == (5, 4)  # a staged load's 3 are not counted
+    assert store.asked(queries.COUNT_HIDDEN_RELATIONSHIPS) == [{"hidden": ["stage-1"]}]
     assert got.last_load is not None and got.last_load.files == ["seeds.ttl"]
     assert got.last_load.startedAt == "2024-01-01T12:00:00"
-    assert len(store.sessions) == 2
+    # the counts and the last load in one transaction, under the request's deadline
+    assert len(store.sessions) == 1 and store.transactions == [5]
     assert all(0 < s["connection_acquisition_timeout"] <= 6 for s in store.sessions)
+
+
+def test_counts_test_both_ends_where_a_read_sees_later_commits(
+    store: FakeStore, reader: Reader
+) -> None:
+    """Neo4j's read transactions see the batches a staging load commits meanwhile: all
+    relationships less the hidden ones, from two states, came out negative there."""
+    store.reads_hold_commits = False
+    store.answer(queries.HIDDEN_IDS, [{"hidden": ["stage-1"]}])
+    store.answer(queries.COUNT_NODES, [{"count": 5}])
+    store.answer(queries.COUNT_SHOWN_RELATIONSHIPS, [{"count": 4}])
+    assert reader.unit(store.counts_in) == (5, 4)
+    assert store.asked(queries.COUNT_SHOWN_RELATIONSHIPS) == [{"hidden": ["stage-1"]}]
+    assert not store.asked(queries.COUNT_ALL_RELATIONSHIPS)
+    store.answer(queries.HIDDEN_IDS, [{"hidden": []}])  # no load stages: no test per end
+    store.answer(queries.COUNT_ALL_RELATIONSHIPS, [{"count": 9}])
+    assert reader.unit(store.counts_in) == (5, 9)
+    assert len(store.asked(queries.COUNT_SHOWN_RELATIONSHIPS)) == 1
 
 
 # ------------------------------------------------------------------ map and search
