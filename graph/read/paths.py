@@ -21,6 +21,7 @@ from graph.vocab import SAHEL
 MAX_PATHS = 20
 MAX_PATH_EDGES = 20_000
 
+Row = dict[str, Any]
 Step = tuple[str, PathRel]  # the next node walking from `to` back to `from`, and the relation
 
 
@@ -55,22 +56,29 @@ def _rel(r: dict[str, Any]) -> PathRel:
     )
 
 
-def _expand(
-    reader: Reader, sides: list[_Side], refs: dict[str, dict[str, Any]], **params: Any
-) -> list[str]:
-    """One hop further from each of `sides`, in one statement; the nodes newly reached."""
-    owner = {n: s for s in sides for n in s.frontier}
-    rows = reader.rows(queries.API_PATH_STEPS, frontier=list(owner), limit=MAX_PATH_EDGES, **params)
+def _hop_rows(reader: Reader, statement: str, frontier: list[str], **params: Any) -> list[Row]:
+    """One hop further from `frontier`, in one statement (queries.API_PATH_STEPS, or
+    API_PATH_START for the ends themselves)."""
+    rows = reader.rows(statement, frontier=frontier, limit=MAX_PATH_EDGES, **params)
     if len(rows) >= MAX_PATH_EDGES:
         raise InputError(
             f"more than {MAX_PATH_EDGES:,} relations on the way between the two actors: "
             "lower max_hops"
         )
+    return rows
+
+
+def _advance(sides: list[_Side], rows: list[Row], refs: dict[str, dict[str, Any]]) -> list[str]:
+    """Each of `sides` one hop further, by the rows of that hop; the nodes newly reached."""
+    owner = {n: s for s in sides for n in s.frontier}
     for s in sides:  # `owner` holds the old frontiers
         s.frontier, s.radius = [], s.radius + 1
     reached: list[str] = []
     for r in rows:
-        side, other = owner[r["here"]], r["other"]
+        here, other = r["here"], r["other"]
+        side = owner.get(here)
+        if side is None or other is None:  # the other end's first hop, not taken; no hop
+            continue
         hop = side.radius
         if side.dist.get(other, hop) != hop:  # nearer to this end already
             continue
@@ -79,7 +87,6 @@ def _expand(
             side.frontier.append(other)
             reached.append(other)
             refs.setdefault(other, ref_props(r, "other_"))
-        here = r["here"]
         if side.outward:
             side.steps.setdefault(here, []).append((other, _rel(r)))
         else:
@@ -96,26 +103,34 @@ def paths(
     except NotFound:
         reader.actor_iri(from_)  # an unknown 'from' is reported first
         raise
-    # Both ends in one statement; the nodes on the way come with the hops' rows.
-    found = {r["iri"]: r for r in reader.rows(queries.API_REFS, iris=[a, b])}
+    types = sorted(reader.registry.relationship_types(SAHEL.actorRelation))
+    # The date filter applies to every relation as it is expanded. (ArcadeDB's
+    # allShortestPaths applies a WHERE on the path after the search, so it misses a longer
+    # valid path when the shortest one is not valid.)
+    params = {"types": types, **asof.params(at)}
+    first = _hop_rows(reader, queries.API_PATH_START, list(dict.fromkeys((a, b))), **params)
+    found: dict[str, Row] = {}
+    for r in first:
+        found.setdefault(r["here"], r)
     for id_, iri in ((from_, a), (to, b)):
         if iri not in found or "Actor" not in found[iri]["labels"]:
             raise NotFound(f"no actor has the id {id_!r}")
     if a == b:
         raise InputError("'from' and 'to' name the same actor")
     refs: dict[str, dict[str, Any]] = {iri: ref_props(found[iri]) for iri in (a, b)}
-    types = sorted(reader.registry.relationship_types(SAHEL.actorRelation))
-    # The date filter applies to every relation as it is expanded. (ArcadeDB's
-    # allShortestPaths applies a WHERE on the path after the search, so it misses a longer
-    # valid path when the shortest one is not valid.)
     fa, fb = _Side(a, outward=False), _Side(b, outward=True)
     length: int | None = None
+    pending: list[Row] | None = first  # the first round's rows came with the ends
     while length is None and fa.frontier and fb.frontier:
         left = max_hops - fa.radius - fb.radius
         if left <= 0:
             break
         sides = [fa, fb] if left >= 2 else [min(fa, fb, key=lambda s: len(s.frontier))]
-        reached = _expand(reader, sides, refs, types=types, **asof.params(at))
+        if pending is None:
+            frontier = [n for s in sides for n in s.frontier]
+            pending = _hop_rows(reader, queries.API_PATH_STEPS, frontier, **params)
+        reached = _advance(sides, pending, refs)
+        pending = None
         met = [n for n in reached if n in fa.dist and n in fb.dist]
         if met:
             length = min(fa.dist[n] + fb.dist[n] for n in met)

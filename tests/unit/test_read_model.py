@@ -177,15 +177,20 @@ def test_neighbourhood_nodes_by_hop_and_edges_once(store: FakeStore, reader: Rea
 Edge = tuple[str, str, str]  # start, type, end
 
 
-def answer_paths(store: FakeStore, edges: list[Edge]) -> None:
+def answer_paths(store: FakeStore, edges: list[Edge], alone: tuple[str, ...] = ()) -> None:
     """The fake store answers the paths' statements from `edges`, as a server would:
-    every relation touching a frontier node, once from each end."""
+    every relation touching a frontier node, once from each end; the actors of `alone`
+    have none."""
+    actors = {KG + n for edge in edges for n in (edge[0], edge[2])} | {KG + n for n in alone}
 
-    def refs(params: dict[str, Any]) -> list[dict[str, Any]]:
-        return [
-            {"iri": iri, "labels": ["Actor"], **refcols(iri, iri[len(KG) :], ["State"])}
-            for iri in params["iris"]
-        ]
+    def start(params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The ends with their first hop; an end without a relation, one row without one."""
+        rows = []
+        for here in (h for h in params["frontier"] if h in actors):
+            end = {"labels": ["Actor"], **refcols(here, here[len(KG) :], ["State"])}
+            hops = steps({"frontier": [here]}) or [dict.fromkeys(NO_HOP, None) | {"here": here}]
+            rows += [{**end, **hop} for hop in hops]
+        return rows
 
     def steps(params: dict[str, Any]) -> list[dict[str, Any]]:
         rows = []
@@ -209,8 +214,12 @@ def answer_paths(store: FakeStore, edges: list[Edge]) -> None:
                         )
         return rows
 
-    store.answer(queries.API_REFS, refs)
+    store.answer(queries.API_PATH_START, start)
     store.answer(queries.API_PATH_STEPS, steps)
+
+
+NO_HOP = ("type", "start", "end", "other", "other_name", "other_types", "validFrom", "validTo")
+NO_HOP += ("sources", "iri")
 
 
 def shortest_walks(edges: list[Edge], a: str, b: str, max_hops: int) -> list[list[Edge]]:
@@ -275,9 +284,11 @@ def test_paths_walk_back_every_shortest_connection(store: FakeStore, reader: Rea
     assert walked(got)[1] == [("jnim", "OPPOSES", "mali"), ("russia", "ALLIED_WITH", "mali")]
     assert all(p.length == 2 for p in got.paths)
     assert got.model_dump(by_alias=True)["from"]["label"] == "jnim"
-    # From both ends at once: one statement reaches the middle of a two-hop path.
-    (asked,) = store.asked(queries.API_PATH_STEPS)
+    # From both ends at once: one statement finds both ends and reaches the middle of a
+    # two-hop path.
+    (asked,) = store.asked(queries.API_PATH_START)
     assert asked["frontier"] == [KG + "jnim", KG + "russia"]
+    assert not store.asked(queries.API_PATH_STEPS)
 
 
 @pytest.mark.parametrize(
@@ -293,7 +304,8 @@ def test_paths_search_from_both_ends_within_max_hops(
     answer_paths(store, [(x, "OPPOSES", y) for x, y in itertools.pairwise(line)])
     got = paths.paths(reader, line[0], line[-1], max_hops)
     assert [[n.id for n in p.nodes] for p in got.paths] == ([line] if length <= max_hops else [])
-    assert len(store.asked(queries.API_PATH_STEPS)) == statements
+    assert len(store.asked(queries.API_PATH_START)) == 1  # the ends, with the first round
+    assert len(store.asked(queries.API_PATH_STEPS)) == statements - 1
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -313,7 +325,7 @@ def test_paths_from_both_ends_equal_a_search_from_one(
             for x, y in (rng.sample(names, 2) for _ in range(rng.randint(6, 30)))
         }
     )
-    answer_paths(store, edges)
+    answer_paths(store, edges, alone=tuple(names))  # some without a relation
     for a, b in itertools.permutations(names, 2):
         for max_hops in (1, 2, 3, 5):
             got = paths.paths(reader, a, b, max_hops)
@@ -323,11 +335,19 @@ def test_paths_from_both_ends_equal_a_search_from_one(
 def test_paths_between_one_actor_and_itself_is_an_input_error(
     store: FakeStore, reader: Reader
 ) -> None:
-    store.answer(
-        queries.API_REFS, [{"iri": KG + "mali", "labels": ["Actor"], "name": "Mali", "types": []}]
-    )
+    answer_paths(store, [("mali", "OPPOSES", "jnim")])
     with pytest.raises(InputError, match="same actor"):
         paths.paths(reader, "mali", "mali", 2)
+    (asked,) = store.asked(queries.API_PATH_START)
+    assert asked["frontier"] == [KG + "mali"]  # asked once
+
+
+def test_paths_name_the_end_that_is_not_there(store: FakeStore, reader: Reader) -> None:
+    answer_paths(store, [("mali", "OPPOSES", "jnim")], alone=("niger",))
+    with pytest.raises(NotFound, match="'russia'"):  # no row for it
+        paths.paths(reader, "mali", "russia", 2)
+    got = paths.paths(reader, "niger", "mali", 2)  # there, with no relation: its own row
+    assert got.from_.id == "niger" and got.paths == []
 
 
 # ------------------------------------------------------------------ actors
