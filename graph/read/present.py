@@ -89,8 +89,6 @@ def as_list(value: Any) -> list[Any]:
 def by_lang(props: dict[str, Any], base: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key, value in props.items():
-        if not key.startswith(base):  # most keys: no need to decode them
-            continue
         try:
             b, lang, _ = decode_key(key)
         except Exception:
