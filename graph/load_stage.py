@@ -32,7 +32,7 @@ def drop_abandoned(
         deleted += _batches(
             store, queries.DROP_STAGED_BATCH, stage, batch_size, deleted, "killed load", progress
         )
-        store.write(one_statement(queries.END_STAGE, id=stage))
+        store.write(one_statement(queries.END_STAGE, id=stage), seen=False)
     return deleted
 
 
@@ -66,14 +66,15 @@ def publish(
     progress: Progress | None = None,
 ) -> None:
     """After the switch: `stagedBy` removed from the published stage's nodes (element ids),
-    a batch per commit, then its marker. Readers see no change: the switch showed them."""
+    a batch per commit, then its marker. Readers see no change: the switch showed them (so
+    the commits leave the graph-version marker alone, and the API its cached answers)."""
     done = 0
     for ids in chunks(staged, batch_size * 5):
-        store.write(one_statement(queries.PUBLISH_NODES, ids=list(ids)))
+        store.write(one_statement(queries.PUBLISH_NODES, ids=list(ids)), seen=False)
         done += len(ids)
         if progress:
             progress("publish", done, len(staged))
-    store.write(one_statement(queries.END_STAGE, id=load_id))
+    store.write(one_statement(queries.END_STAGE, id=load_id), seen=False)
 
 
 def finish_published(
@@ -96,7 +97,7 @@ def finish_published(
         if stage == load_id:
             store.write(_gated(store, queries.UNPUBLISH_STAGE, id=stage))
         else:
-            store.write(one_statement(queries.END_STAGE, id=stage))
+            store.write(one_statement(queries.END_STAGE, id=stage), seen=False)
     return tidied
 
 
@@ -111,14 +112,15 @@ def _batches(
 ) -> int:
     """`statement` (a batch of at most `limit` of `stage`'s nodes, returning how many as
     `count`) committed again and again until none is left; `progress` hears the running
-    total (from `before`) after each. Returns how many nodes it took."""
+    total (from `before`) after each. Returns how many nodes it took. Readers see none of
+    it: a hidden stage's nodes deleted, or a published one's marks removed."""
 
     def work(tx: neo4j.ManagedTransaction) -> int:
         row = tx.run(statement, id=stage, limit=limit).single()
         return int(row["count"]) if row else 0
 
     done = 0
-    while count := store.write(work):
+    while count := store.write(work, seen=False):
         done += count
         if progress:
             progress(phase, before + done, before + done)

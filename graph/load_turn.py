@@ -126,7 +126,7 @@ class Beat:
                 tx.run(queries.STAGE_BEAT, id=self.load_id, at=now()).consume()
             return result
 
-        result = self.store.write(with_beat)
+        result = self.store.write(with_beat, seen=False)  # staged: hidden until the switch
         if beat:
             self.due = time.monotonic() + self.every_s
         return result

@@ -287,9 +287,11 @@ class Store:
 
     # ------------------------------------------------------------ writes
 
-    def write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+    def write(self, work: Callable[[neo4j.ManagedTransaction], T], seen: bool = True) -> T:
         """Run `work` in ONE managed write transaction: all of it commits or none. Readers
-        are held off (where the server needs it) only while the driver commits."""
+        are held off (where the server needs it) only while the driver commits. `seen`
+        False: readers see nothing of it (a staged batch, publishing: graph/load_stage.py),
+        so the graph-version marker stays as it is and the API keeps its cached answers."""
         held: list[AbstractContextManager[Any]] = []
 
         def release() -> None:
@@ -310,7 +312,8 @@ class Store:
         finally:
             release()
             # Also after a failure: a commit whose answer was lost may have happened.
-            self.committed()
+            if seen:
+                self.committed()
 
     def committed(self) -> None:
         """Say that a write committed (the marker): call it after any commit made other

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from graph import export
+from graph import export, version
 from graph.errors import InputError, StoreUnavailable
 from graph.load import Ontology, Prepared, load, prepare
 from graph.rdf import parse_files
@@ -255,3 +255,27 @@ def test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix(
     # committed, so a scan could see part of the switch (seen before the gate: 9,234 of
     # 10,400 relationships); reads now share a lock the switch takes alone (the read gate).
     assert seen and set(seen) <= {old, new}, sorted(set(seen) - {old, new})[:5]
+
+
+def test_only_what_readers_see_moves_the_graph_version_marker(
+    store: Store, ontology: Ontology, synth_load: tuple[Path, Prepared]
+) -> None:
+    """A staged load's batches and its publishing change nothing readers see: the marker
+    stays, so the API keeps its cached answers through them (api/cache.py); the switch
+    moves it, and then the API drops them."""
+    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    marker = store.version_marker
+    assert marker is not None
+    tokens: list[tuple[str, int, version.Token]] = []
+
+    def progress(phase: str, done: int, total: int) -> None:
+        tokens.append((phase, done, version.token(marker)))
+
+    load(store, synth_load[1], ontology.registry, batch_size=500, progress=progress)
+    staged = {t for phase, done, t in tokens if phase in ("nodes", "relationships")}
+    staged |= {t for phase, done, t in tokens if phase == "switch" and done == 0}
+    shown = {t for phase, done, t in tokens if phase == "publish" or (phase == "switch" and done)}
+    assert len([p for p, _, _ in tokens if p == "nodes"]) > 2  # several batches committed
+    assert len([p for p, _, _ in tokens if p == "publish"]) > 1
+    assert len(staged) == 1 and len(shown) == 1 and staged != shown, tokens
+    assert version.token(marker) in shown  # the stage's end moved nothing either
