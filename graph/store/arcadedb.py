@@ -35,7 +35,6 @@ class ArcadeDBStore(Store):
         keeps_datetime_zones=False,
         atomic_commits=False,
     )
-    reads_hold_commits = True
 
     def __init__(
         self,

@@ -51,8 +51,10 @@ class Capabilities:
     classifies_queries: bool
     # DateTime values keep their zone (ArcadeDB 26.10 returns them in UTC).
     keeps_datetime_zones: bool
-    # A scan never sees part of a commit (else reads wait for commits: the commit lock).
-    # Neo4j is read-committed: one scan can straddle a commit, hence its read gate.
+    # A scan never sees part of a commit (else reads wait for commits: the commit lock, so
+    # a read transaction sees no commit made after it began). Neo4j is read-committed: one
+    # scan can straddle a commit, hence its read gate, and a transaction's statements may
+    # see several states.
     atomic_commits: bool
 
 
@@ -66,9 +68,6 @@ class Store:
     # Seconds after which the server stops ANY statement, whatever its transaction's timeout
     # asks (ArcadeDB's command timeout); None: a transaction's own timeout holds (Neo4j).
     statement_limit_s: float | None = None
-    # Whether a read transaction sees no commit made after it began (ArcadeDB: reads hold
-    # the commit lock); else several statements may see several states (Neo4j).
-    reads_hold_commits = False
     # Nodes in a whole-graph scan's first chunk, and the bounds of the later ones (`scan`).
     scan_chunks: tuple[int, int, int] = (20_000, 1_000, 500_000)
 
@@ -251,7 +250,7 @@ class Store:
         how): `sahelkg status` and `GET /health`, through `read_unit`."""
         hidden = self.hidden(tx)
         nodes = tx.run(queries.COUNT_NODES, hidden=hidden).single(strict=True)["count"]
-        if hidden and not self.reads_hold_commits:  # a load's batches commit meanwhile
+        if hidden and self.capabilities.atomic_commits:  # a load's batches commit meanwhile
             statement = queries.COUNT_SHOWN_RELATIONSHIPS
             rels = tx.run(statement, hidden=hidden).single(strict=True)["count"]
             return int(nodes), int(rels)

@@ -178,7 +178,7 @@ class FakeStore:
         reader_account=True,
         classifies_queries=False,
         keeps_datetime_zones=True,
-        atomic_commits=True,
+        atomic_commits=False,  # reads hold commits off: one state per read transaction
     )
 
     def __init__(self) -> None:
@@ -225,7 +225,6 @@ class FakeStore:
     gate_read = Store.gate_read
     gated = Store.gated
     gates_reads = False
-    reads_hold_commits = True  # as ArcadeDB's commit lock: one state per transaction
 
     @contextmanager
     def read_session(self, **config: Any) -> Iterator[Any]:

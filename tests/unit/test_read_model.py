@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -578,7 +579,7 @@ def test_counts_test_both_ends_where_a_read_sees_later_commits(
 ) -> None:
     """Neo4j's read transactions see the batches a staging load commits meanwhile: all
     relationships less the hidden ones, from two states, came out negative there."""
-    store.reads_hold_commits = False
+    store.capabilities = replace(store.capabilities, atomic_commits=True)
     store.answer(queries.HIDDEN_IDS, [{"hidden": ["stage-1"]}])
     store.answer(queries.COUNT_NODES, [{"count": 5}])
     store.answer(queries.COUNT_SHOWN_RELATIONSHIPS, [{"count": 4}])
