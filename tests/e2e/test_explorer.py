@@ -108,7 +108,11 @@ def test_search_jnim_shows_its_neighbours(page: Any) -> None:
     # More hops, more nodes.
     with page.expect_response(lambda r: "/neighbourhood" in r.url and "hops=2" in r.url):
         page.locator("#hops").select_option("2")
-    expect(page.locator("#counts")).not_to_have_text(f"{len(names)} nodes", timeout=10_000)
+    # Wait for the redraw, not the response. #counts reads "N nodes, M relations": an exact
+    # "N nodes" never matched, so the old wait returned at once and raced the redraw.
+    expect(page.locator("#counts")).not_to_have_text(
+        re.compile(rf"^{len(names)} nodes,"), timeout=10_000
+    )
     assert len(node_names(page)) > len(names)
     no_errors(page)
 
