@@ -29,7 +29,7 @@ import neo4j
 
 from graph import queries
 from graph.mapping import NodeRecord, RelRecord, as_native, merge_props
-from graph.registry import Registry
+from graph.registry import LOAD_MARKS, Registry
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -352,7 +352,7 @@ def one_statement(statement: str, **params: Any) -> Work:
 
 
 def comparable(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: as_native(v) for k, v in props.items() if k not in ("loadId", "stagedBy")}
+    return {k: as_native(v) for k, v in props.items() if k not in LOAD_MARKS}
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

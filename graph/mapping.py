@@ -33,7 +33,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import MappingError
-from graph.registry import PREFIXES, RESERVED_KEYS, Registry, local_name
+from graph.registry import DERIVED_KEYS, LOAD_MARKS, PREFIXES, RESERVED_KEYS, Registry, local_name
 from graph.terms import BNODE as BNODE_PREFIX, node_id as term_id
 from graph.vocab import SAHEL
 
@@ -479,7 +479,7 @@ def merge_props(
     kept: dict[str, PropValue] = {}
     for source in (old, new):
         for key, value in source.items():
-            if key in ("name", "search", "loadId", "stagedBy"):
+            if key in DERIVED_KEYS or key in LOAD_MARKS:
                 continue
             v = as_native(value)
             if key == "iri":

@@ -20,9 +20,13 @@ from graph.errors import MappingError
 from graph.namespaces import GEO, prefixes
 from graph.vocab import SAHEL_NS
 
-# Property keys the graph layer writes itself; no predicate may map onto them. `stagedBy`
-# marks a node of a load in progress, and a published one until its load tidies it.
-RESERVED_KEYS = frozenset({"iri", "rdfTypes", "loadId", "stagedBy", "name", "search", "sources"})
+# Property keys the graph layer writes itself; no predicate may map onto them.
+# What a load stamps: its id, and `stagedBy` on a node of a load in progress (and on a
+# published one until its load tidies it). Neither is a fact about the resource.
+LOAD_MARKS = frozenset({"loadId", "stagedBy"})
+# Derived from the other properties (`mapping.derived_props`): written again on every merge.
+DERIVED_KEYS = frozenset({"name", "search"})
+RESERVED_KEYS = LOAD_MARKS | DERIVED_KEYS | {"iri", "rdfTypes", "sources"}
 # Labels the loader gives itself.
 RESOURCE_LABEL = "Resource"
 LOAD_LABEL = "Load"

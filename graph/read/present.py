@@ -16,7 +16,7 @@ from neo4j import graph as ng
 from graph.errors import InputError, NotFound
 from graph.mapping import decode_key
 from graph.read.models import Actor, Ref, SourceRef
-from graph.registry import local_name
+from graph.registry import LOAD_MARKS, local_name
 from graph.vocab import KG_NS
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
@@ -157,9 +157,11 @@ def source_ref(iri: str, props: dict[str, Any] | None) -> SourceRef:
     )
 
 
+_NOT_SHOWN = LOAD_MARKS | {"iri", "search"}  # the iri has a field of its own; search is an index
+
+
 def plain_props(props: dict[str, Any]) -> dict[str, Any]:
-    hidden = {"iri", "search", "loadId", "stagedBy"}
-    return {k: jsonable(v) for k, v in sorted(props.items()) if k not in hidden}
+    return {k: jsonable(v) for k, v in sorted(props.items()) if k not in _NOT_SHOWN}
 
 
 def parse_day(value: str | None, name: str) -> dt.date | None:
