@@ -65,7 +65,11 @@ def test_mali_partners_agree_in_network_rest_console_and_map(
     cypher = {short(t) for t in page.locator("#query-results tbody td").all_text_contents()}
     page.locator('input[name="lang"][value="sparql"]').check()
     expect(page.locator("#query")).to_have_value(re.compile(re.escape(f'"{day}"^^xsd:date')))
-    page.locator("#run-query").click()
+    # Both languages' tables have the column "other": wait for the SPARQL answer itself,
+    # then for its rows (the status reads "…" from the click until they are drawn).
+    with page.expect_response(lambda r: r.url.endswith("/sparql")):
+        page.locator("#run-query").click()
+    expect(page.locator("#query-status")).to_contain_text("row")
     expect(page.locator("#query-results th").first).to_have_text("other")
     sparql = {short(t) for t in page.locator("#query-results tbody td").all_text_contents()}
     # The map: the lines from Mali labelled "partner of".
