@@ -22,10 +22,9 @@ def drop_abandoned(
 ) -> int:
     """Delete what killed loads staged (hidden from readers all along: their markers are
     unpublished), a batch per commit, then their markers. Returns the nodes deleted;
-    `progress` hears the count after each batch (the total is not known: counting would
-    scan the graph). Slow on ArcadeDB, whose engine takes each relationship out of both
-    ends' lists: a killed 10M-triple load takes longer to delete than it took to stage
-    (BENCHMARKS.md 2f)."""
+    `progress` hears the count after each batch (no total: it is not counted first). Slow
+    on ArcadeDB, whose engine takes each relationship out of both ends' lists: a killed
+    10M-triple load takes longer to delete than it took to stage (BENCHMARKS.md 2f)."""
 
     deleted = 0
     for stage in stages:
@@ -85,8 +84,8 @@ def finish_published(
     progress: Progress | None = None,
 ) -> int:
     """What a killed loader left after its switch: published, shown to readers, not yet
-    rid of `stagedBy`. Tidied as `publish` does (found by a scan: the element ids went with
-    the loader), then the marker deleted, or, for `load_id`'s own (the same input again),
+    rid of `stagedBy`. Tidied as `publish` does (found by their load id: the element ids
+    went with the loader), then the marker deleted, or, for `load_id`'s own (the same input again),
     unpublished: it marks this load from then on. Returns the nodes tidied."""
 
     tidied = 0

@@ -236,10 +236,14 @@ HAS_READ_LOCKS = "SHOW PROCEDURES YIELD name WHERE name = 'apoc.lock.read.nodes'
 # loader writes joins two resources, and nothing else has any. Where a read transaction
 # sees commits made after it began (Neo4j), the two counts would come from two states of a
 # staging load (a negative count, measured): there each relationship's ends are tested.
+# The hidden nodes are found through the `loadId` index (queries_stage.DROP_STAGED_BATCH),
+# a stage at a time: with `IN $hidden` ArcadeDB scanned every node (1M triples: 30-80 ms
+# against 0.3-0.4 s for the scan).
 COUNT_NODES = visible("MATCH (n:Resource) WHERE shown(n) RETURN count(n) AS count", given=True)
 COUNT_ALL_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS count"
 COUNT_HIDDEN_RELATIONSHIPS = """
-MATCH (n:Resource) WHERE n.stagedBy IN $hidden
+UNWIND $hidden AS stage
+MATCH (n:Resource) WHERE n.loadId = stage AND n.stagedBy = stage
 MATCH (n)-[r]-()
 RETURN count(DISTINCT r) AS count
 """
