@@ -25,13 +25,13 @@ from bench.write_ahead import prepared
 from graph import queries
 
 
-class _Stop(Exception):
+class StopAtSwitch(Exception):
     """Raised by the progress callback as the switch starts: the load is left staged."""
 
 
-def _stop_at_switch(phase: str, done: int, total: int) -> None:
+def stop_at_switch(phase: str, done: int, total: int) -> None:
     if phase == "switch" and done == 0:
-        raise _Stop
+        raise StopAtSwitch
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         with backend_server(args.backend) as server, contextlib.ExitStack() as stack:
             data = stack.enter_context(prepared(path, onto, args.streamed, Path(tmp)))
             started = time.perf_counter()
-            with contextlib.suppress(_Stop):
-                gl.load(server.store, data, onto.registry, progress=_stop_at_switch)
+            with contextlib.suppress(StopAtSwitch):
+                gl.load(server.store, data, onto.registry, progress=stop_at_switch)
             staged_s = time.perf_counter() - started
             stages = [r["stage"]["id"] for r in server.store.read(queries.STAGES)]
             print(

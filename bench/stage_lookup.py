@@ -21,6 +21,7 @@ from typing import Any
 import graph.load as gl
 import graph.load_stage as load_stage
 from bench.common import SIZES, backend_server, machine, ontology, synth_file
+from bench.killed_load import StopAtSwitch, stop_at_switch
 from graph import queries
 from graph.settings import Settings
 
@@ -41,15 +42,6 @@ DROPS = {
 }
 
 
-class _Stop(Exception):
-    pass
-
-
-def _stop_at_switch(phase: str, done: int, total: int) -> None:
-    if phase == "switch" and done == 0:
-        raise _Stop
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("size", choices=list(SIZES), nargs="?", default="1m")
@@ -67,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
             staged = gl.prepare(seeds, onto, validate=False)
 
             def stage() -> list[str]:
-                with contextlib.suppress(_Stop):
-                    gl.load(store, staged, onto.registry, progress=_stop_at_switch)
+                with contextlib.suppress(StopAtSwitch):
+                    gl.load(store, staged, onto.registry, progress=stop_at_switch)
                 return [str(r["stage"]["id"]) for r in store.read(queries.STAGES)]
 
             stages = stage()

@@ -33,6 +33,7 @@ from graph.queries_scan import (
 )
 from graph.queries_stage import (  # the staged load's statements, re-exported
     BEGIN_STAGE as BEGIN_STAGE,
+    COUNT_STAGED as COUNT_STAGED,
     DELETE_STAGES as DELETE_STAGES,
     DROP_STAGED_BATCH as DROP_STAGED_BATCH,
     END_STAGE as END_STAGE,

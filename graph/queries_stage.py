@@ -84,6 +84,12 @@ UNWIND $ids AS id
 MATCH (n) WHERE elementId(n) = id
 REMOVE n.stagedBy
 """
+# How many nodes these stages hold: the total of the progress bars of the two above.
+COUNT_STAGED = """
+UNWIND $ids AS id
+MATCH (n:Resource) WHERE n.loadId = id AND n.stagedBy = id
+RETURN count(n) AS count
+"""
 # The same for a published stage whose loader was killed before it ended (rare).
 PUBLISH_STAGED_BATCH = """
 MATCH (n:Resource)

@@ -383,6 +383,9 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
         assert report.kept_nodes == 0
         assert report.abandoned_nodes == (dropped[-1] if dropped else 0)
         assert dropped == sorted(dropped)
+        # out of a total counted first on the server (COUNT_STAGED): what was then deleted
+        totals = {total for phase, _, total in heard if phase == "killed load"}
+        assert totals == ({report.abandoned_nodes} if dropped else set())
         # a stream maps while its nodes are written: killed at its first map report, its
         # first batch may not have committed yet
         assert report.abandoned_nodes > 0 or stage == "map"

@@ -13,10 +13,12 @@ from graph.queries_stage import HIDDEN, visible
 _WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE)\b")
 # Reads of resources that must see staged nodes: the loader's own look-ups (it keeps or
 # deletes what killed loads staged), the SPARQL view's delta, read by the committed load's
-# id after its switch, and the relationships of hidden nodes, which Store.counts subtracts.
+# id after its switch, the relationships of hidden nodes, which Store.counts subtracts, and
+# the count of a stage's nodes for the loader's progress bar.
 SEES_STAGED = {
     "ANY_RESOURCE",
     "COUNT_HIDDEN_RELATIONSHIPS",
+    "COUNT_STAGED",
     "FETCH_NODES",
     "SPARQL_VIEW_CHANGED_NODES",
     "SPARQL_VIEW_CHANGED_RELS",
