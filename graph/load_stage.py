@@ -105,7 +105,7 @@ def _bar(
 ) -> Callable[[int], None]:
     """A progress bar over the nodes of some stages, out of their total, counted first when
     there is a bar to show it (through the `loadId` index: 0.35-0.66 s for 171k nodes on
-    ArcadeDB); without a total when the statement limit stops that count."""
+    ArcadeDB, BENCHMARKS.md 2i); without a total when the statement limit stops that count."""
     if progress is None:
         return lambda done: None
     total = 0

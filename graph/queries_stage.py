@@ -67,8 +67,8 @@ UNPUBLISH_STAGE = "MATCH (s:LoadStage {id: $id}) REMOVE s.published"
 
 # A node a load stages carries its id in `loadId` too (load_write.write_nodes), and
 # `Resource.loadId` is indexed: the statements that look for a stage's nodes test both, so
-# the index finds them instead of a scan of every node (1M triples, ArcadeDB: 2-12 ms
-# against 0.3-0.8 s).
+# the index finds them instead of a scan of every node (1M triples, ArcadeDB: 9 ms against
+# 201 ms; BENCHMARKS.md 2i).
 DROP_STAGED_BATCH = """
 MATCH (n:Resource)
 WHERE n.loadId = $id AND n.stagedBy = $id
