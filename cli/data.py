@@ -87,6 +87,7 @@ def load(
                     replace=replace,
                     progress=on_progress,
                     stale_s=settings.load_stale_s,
+                    replace_timeout_s=settings.replace_timeout_s,
                 )
         out.print(
             f"loaded {report.triples:,} triples as {report.nodes:,} nodes and "

@@ -92,6 +92,11 @@ class StoreUnavailable(StoreError):
     """The Bolt store cannot be reached."""
 
 
+class TransactionTooLarge(StoreError):
+    """A write transaction needs more memory than the server allows one transaction
+    (Neo4j's db.memory.transaction.max): trying it again cannot help."""
+
+
 class ViewUpdating(StoreUnavailable):
     """The SPARQL view is being brought up to date and was not ready within the wait a
     query allows (graph/sparql.py): try again after `retry_after_s`."""

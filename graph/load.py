@@ -28,7 +28,7 @@ from typing import Any, Protocol, TypeVar
 import neo4j
 
 from graph import load_stage, load_turn as turn, load_write as lw, queries
-from graph.errors import InputError
+from graph.errors import InputError, TransactionTooLarge
 from graph.load_id import content_id
 from graph.mapping import (
     NodeRecord,
@@ -212,12 +212,14 @@ def load(
     progress: Progress | None = None,
     stale_s: float = 600.0,
     write_ahead: bool = True,
+    replace_timeout_s: float | None = None,
 ) -> LoadReport:
     """Write `prepared` (graph.load_write): staged, batches committing as they go and
-    readers switched at the end; with `replace`, in one transaction. One load at a time:
-    LoadInProgress while another loader is alive (graph.load_turn, `stale_s`).
-    `write_ahead`: a staged load's batches run in a thread of their own while the next is
-    made (off only to measure what it gains: bench/write_ahead.py)."""
+    readers switched at the end; with `replace`, in one transaction, whose time limit is
+    `replace_timeout_s` (None: the server's). One load at a time: LoadInProgress while
+    another loader is alive (graph.load_turn, `stale_s`). `write_ahead`: a staged load's
+    batches run in a thread of their own while the next is made (off only to measure what
+    it gains: bench/write_ahead.py)."""
     started = time.perf_counter()
     phase = _Phases(None)
     with phase("schema"):
@@ -236,7 +238,16 @@ def load(
     with no_cyclic_gc(), _frozen():
         if replace:
             _load_in_one_transaction(
-                store, pg, registry, load_id, batch_size, report, record, phase, stale_s
+                store,
+                pg,
+                registry,
+                load_id,
+                batch_size,
+                report,
+                record,
+                phase,
+                stale_s,
+                replace_timeout_s,
             )
         else:
             _load_staged(
@@ -374,6 +385,7 @@ def _load_in_one_transaction(
     record: dict[str, Any],
     phase: _Phases,
     stale_s: float,
+    timeout_s: float | None,
 ) -> None:
     work_done: list[float] = []
 
@@ -395,7 +407,15 @@ def _load_in_one_transaction(
         store.gate_switch(tx)  # last: reads wait for the commit only (load_write.switch)
         work_done.append(time.perf_counter())
 
-    store.write(work)
+    try:
+        store.write(work, timeout=timeout_s, retry=False)
+    except TransactionTooLarge as exc:
+        raise TransactionTooLarge(
+            f"{exc}. A --replace load writes the whole graph in one transaction: raise the "
+            "server's db.memory.transaction.max (SAHELKG_NEO4J_TX_MEMORY for scripts/neo4j), "
+            "or load without --replace (batch by batch, in bounded memory; a union, so it "
+            "removes nothing)"
+        ) from exc
     phase.phases["commit"] = time.perf_counter() - work_done[-1]
     _index(store, record["relTypes"], phase)  # after the commit: no schema change in a write
 

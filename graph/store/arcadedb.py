@@ -58,13 +58,19 @@ class ArcadeDBStore(Store):
         self.server_log, self.heap = server_log, heap
         self._log_read = _size(server_log)  # what the log held before this process wrote
 
-    def write(self, work: Callable[[neo4j.ManagedTransaction], T], seen: bool = True) -> T:
+    def write(
+        self,
+        work: Callable[[neo4j.ManagedTransaction], T],
+        seen: bool = True,
+        timeout: float | None = None,
+        retry: bool = True,
+    ) -> T:
         """As Store.write; when the server ran out of heap, the error says so. ArcadeDB
         answers a client whose statement died of an OutOfMemoryError with an
         UnknownError that names the statement, not the memory (a 10M-triple load's
         switch on a 2g heap, BENCHMARKS.md 2f); its log has the cause."""
         try:
-            return super().write(work, seen)
+            return super().write(work, seen, timeout, retry)
         except StoreError as exc:
             if type(exc) not in (StoreError, StoreUnavailable) or not self._ran_out_of_heap():
                 raise

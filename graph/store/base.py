@@ -23,7 +23,7 @@ import neo4j
 from neo4j import exceptions as nx
 
 from graph import queries, version
-from graph.errors import QueryError, StoreError, StoreUnavailable
+from graph.errors import QueryError, StoreError, StoreUnavailable, TransactionTooLarge
 
 T = TypeVar("T")
 
@@ -286,11 +286,21 @@ class Store:
 
     # ------------------------------------------------------------ writes
 
-    def write(self, work: Callable[[neo4j.ManagedTransaction], T], seen: bool = True) -> T:
+    def write(
+        self,
+        work: Callable[[neo4j.ManagedTransaction], T],
+        seen: bool = True,
+        timeout: float | None = None,
+        retry: bool = True,
+    ) -> T:
         """Run `work` in ONE managed write transaction: all of it commits or none. Readers
         are held off (where the server needs it) only while the driver commits. `seen`
         False: readers see nothing of it (a staged batch, publishing: graph/load_stage.py),
-        so the graph-version marker stays as it is and the API keeps its cached answers."""
+        so the graph-version marker stays as it is and the API keeps its cached answers.
+        `timeout`: the transaction's time limit in seconds, in place of the server's
+        (0: none). `retry` False: run once, even where the server says trying again may
+        help (a whole `--replace` load). A transaction that needs more memory than the
+        server allows one is not tried again (TransactionTooLarge)."""
         held: list[AbstractContextManager[Any]] = []
 
         def release() -> None:
@@ -299,15 +309,43 @@ class Store:
 
         def guarded(tx: neo4j.ManagedTransaction) -> T:
             release()  # a retry: readers may run while the work runs again
-            result = work(tx)
+            try:
+                result = work(tx)
+            except nx.TransientError as exc:
+                # Neo4j calls this transient, so the driver would run the same work again
+                # for 30 s, to the same end; only the limit of all transactions together
+                # (dbms.memory.transaction.total.max) can free up.
+                if _over_transaction_memory(exc):
+                    raise TransactionTooLarge(_too_large(exc)) from exc
+                raise
             commit = self.committing()
             commit.__enter__()  # execute_write commits right after this returns
             held.append(commit)
             return result
 
+        def once(session: neo4j.Session) -> T:
+            with session.begin_transaction(timeout=timeout) as tx:
+                result = guarded(tx)  # type: ignore[arg-type]  # the same calls as a managed one
+                tx.commit()
+                return result
+
+        if timeout is not None:
+            guarded = neo4j.unit_of_work(timeout=timeout)(guarded)
         try:
             with translate_errors(), self.driver.session(database=self.database) as session:
-                return session.execute_write(guarded)
+                try:
+                    return session.execute_write(guarded) if retry else once(session)
+                except nx.TransientError as exc:  # at the commit
+                    if _over_transaction_memory(exc):
+                        raise TransactionTooLarge(_too_large(exc)) from exc
+                    raise
+                except nx.ClientError as exc:
+                    if not _timed_out(exc):
+                        raise
+                    raise StoreError(
+                        "the write transaction ran past its time limit and was rolled back, "
+                        f"nothing of it stored ({_one_line(exc.message)})"
+                    ) from exc
         finally:
             release()
             # Also after a failure: a commit whose answer was lost may have happened.
@@ -347,14 +385,34 @@ def translate_errors() -> Iterator[None]:
     except _UNAVAILABLE as exc:
         raise StoreUnavailable(f"the Bolt server cannot be reached: {_one_line(exc)}") from exc
     except nx.ClientError as exc:
-        code = exc.code or ""
-        if "Transaction" in code and "Timed" in code:
+        if _timed_out(exc):
             raise QueryError(f"query timed out: {_one_line(exc.message)}") from exc
         raise QueryError(_one_line(exc.message or exc)) from exc
     except nx.Neo4jError as exc:
         raise StoreError(f"{exc.code}: {_one_line(exc.message)}") from exc
     except nx.DriverError as exc:
         raise StoreUnavailable(f"Bolt driver error: {_one_line(exc)}") from exc
+
+
+def _timed_out(exc: nx.Neo4jError) -> bool:
+    """The server stopped the transaction at its time limit."""
+    code = exc.code or ""
+    return "Transaction" in code and "Timed" in code
+
+
+def _over_transaction_memory(exc: nx.Neo4jError) -> bool:
+    """Neo4j refused the transaction more memory than db.memory.transaction.max allows
+    ONE transaction (not the limit of all of them together, which others may free)."""
+    return "MemoryPoolOutOfMemoryError" in (exc.code or "") and "db.memory.transaction.max" in (
+        exc.message or ""
+    )
+
+
+def _too_large(exc: nx.Neo4jError) -> str:
+    return (
+        "the write transaction needs more memory than the server allows one transaction "
+        f"and was rolled back, nothing of it stored ({_one_line(exc.message)})"
+    )
 
 
 def _one_line(text: object, limit: int = 500) -> str:

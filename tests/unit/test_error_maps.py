@@ -30,6 +30,7 @@ from graph.errors import (
     ShapeViolation,
     StoreError,
     StoreUnavailable,
+    TransactionTooLarge,
     ViewUpdating,
 )
 
@@ -53,6 +54,7 @@ CASES: list[tuple[SahelKGError, int, int]] = [
     (EmbeddedServerError("x"), 503, 5),
     (CommitLockTimeout("x"), 503, 5),
     (LoadInProgress("x"), 409, 6),
+    (TransactionTooLarge("x"), 503, 5),
     (StoreError("x"), 503, 5),
     (SahelKGError("x"), 500, 1),
 ]

@@ -40,7 +40,7 @@ def test_a_write_error_names_the_servers_heap_when_its_log_has_a_new_out_of_memo
         driver, driver, "sahel", tmp_path / "commit.lock", server_log=log, heap="2g"
     )
 
-    def failing(self: Store, work: Any, seen: bool = True) -> Any:
+    def failing(self: Store, work: Any, *args: Any) -> Any:
         raise StoreError("Neo.DatabaseError.General.UnknownError: Error executing Cypher")
 
     monkeypatch.setattr(Store, "write", failing)
