@@ -1,0 +1,93 @@
+"""How large a `--replace` load gets on a server's default limits: a server of our own per
+backend with the defaults a user gets (Neo4j: `scripts/neo4j` as it starts, so a 30 s
+transaction timeout and 256m per transaction; ArcadeDB: the embedded server, heap
+`SAHELKG_EMBEDDED_HEAP` or 6g), a synthetic graph of each size loaded (staged), then the
+same size replaced over it (one transaction, with the CLI's time limit). Prints for each
+size whether the replace went through, its time and its commit's, or the error; asserts
+nothing.
+
+    python -m bench.replace_limits 10k 100k 300k --backend both
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import graph.load as gl
+from bench.common import Server, machine, ontology, private_server, synth_file, wipe
+from graph.errors import SahelKGError
+from graph.settings import Settings
+from graph.store import open_store
+
+
+def size_of(text: str) -> int:
+    """10k, 300k, 1m, or a plain number of triples."""
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1].lower(), 1)
+    return int(text[:-1] if factor > 1 else text) * factor
+
+
+@contextlib.contextmanager
+def default_neo4j() -> Iterator[Server]:
+    """scripts/neo4j with none of its tunables set: what `eval "$(scripts/neo4j start)"`
+    gives a user."""
+    from bench.common import neo4j_started
+
+    with (
+        tempfile.TemporaryDirectory(prefix="sahelkg-bench-neo4j-") as tmp,
+        neo4j_started(Path(tmp)) as (settings, pid),
+    ):
+        store = open_store(settings)
+        try:
+            store.ensure_schema()
+            yield Server(settings, store.driver, store, pid)
+        finally:
+            store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sizes", nargs="+", type=size_of)
+    ap.add_argument("--backend", choices=["arcadedb", "neo4j", "both"], default="both")
+    args = ap.parse_args(argv)
+    print(machine())
+    onto = ontology()
+    limit = Settings().replace_timeout_s
+    backends = ["arcadedb", "neo4j"] if args.backend == "both" else [args.backend]
+    with tempfile.TemporaryDirectory(prefix="sahelkg-replace-") as tmp:
+        for backend in backends:
+            with default_neo4j() if backend == "neo4j" else private_server() as server:
+                print(f"\n{server.store.server_version()}")
+                for size in args.sizes:
+                    path, triples = synth_file(Path(tmp), size)
+                    wipe(server)
+                    gl.load(server.store, gl.prepare([path], onto, False), onto.registry)
+                    data = gl.prepare([path], onto, False)
+                    started = time.perf_counter()
+                    try:
+                        report = gl.load(
+                            server.store,
+                            data,
+                            onto.registry,
+                            replace=True,
+                            replace_timeout_s=limit,
+                        )
+                        seconds = time.perf_counter() - started
+                        commit = report.phases.get("commit", 0.0)
+                        print(
+                            f"{triples:>10,} triples over as many: replaced in {seconds:.1f} s "
+                            f"(commit {commit:.1f} s)"
+                        )
+                    except SahelKGError as exc:
+                        seconds = time.perf_counter() - started
+                        print(f"{triples:>10,} triples over as many: failed after {seconds:.1f} s")
+                        print(f"           {type(exc).__name__}: {str(exc)[:240]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
