@@ -250,19 +250,26 @@ def load(
                 replace_timeout_s,
             )
         else:
-            _load_staged(
-                store,
-                pg,
-                registry,
-                load_id,
-                batch_size,
-                report,
-                record,
-                phase,
-                progress,
-                stale_s,
-                write_ahead,
-            )
+            try:
+                _load_staged(
+                    store,
+                    pg,
+                    registry,
+                    load_id,
+                    batch_size,
+                    report,
+                    record,
+                    phase,
+                    progress,
+                    stale_s,
+                    write_ahead,
+                )
+            except TransactionTooLarge as exc:
+                raise TransactionTooLarge(
+                    f"{exc}. A load commits a batch at a time, {batch_size:,} rows a batch: "
+                    "lower SAHELKG_BATCH_SIZE, or raise the server's db.memory.transaction.max; "
+                    "readers keep the graph before this load"
+                ) from exc
     report.seconds = time.perf_counter() - started
     report.phases = {**prepared.phases, **phase.phases}
     return report

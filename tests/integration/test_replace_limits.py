@@ -4,7 +4,8 @@ scripts/neo4j, which a replace of a few hundred thousand triples outlived) and
 `db.memory.transaction.max` (256m in scripts/neo4j). The replace brings its own time limit
 (SAHELKG_REPLACE_TIMEOUT_S); past the memory limit it fails at once, saying which limit and
 what to do, instead of being run again by the driver for 30 s; either way the graph stays
-as it was. A Neo4j server of its own with small limits."""
+as it was. So does a staged load's batch too large for the limit, whose error names the
+batch size. A Neo4j server of its own with small limits."""
 
 from __future__ import annotations
 
@@ -97,5 +98,16 @@ def test_a_replace_outlives_the_servers_time_limit_and_one_too_large_fails_at_on
             assert "SAHELKG_NEO4J_TX_MEMORY" in message and "without --replace" in message
             assert runs == [1]  # run once: the driver would have tried for 30 s more
             assert snapshot(store, ontology) == before
+
+            # A staged load's batch too large for the limit: the error names the batch size.
+            with pytest.raises(TransactionTooLarge, match="SAHELKG_BATCH_SIZE") as err:
+                load(
+                    store,
+                    prepare([ONTOLOGY, big], ontology, validate=False),
+                    ontology.registry,
+                    batch_size=100_000,
+                )
+            assert "100,000 rows a batch" in str(err.value)
+            assert snapshot(store, ontology) == before  # its batches were staged, hidden
         finally:
             store.close()
