@@ -248,6 +248,7 @@ def load(
                 phase,
                 stale_s,
                 replace_timeout_s,
+                progress,
             )
         else:
             try:
@@ -393,18 +394,16 @@ def _load_in_one_transaction(
     phase: _Phases,
     stale_s: float,
     timeout_s: float | None,
+    progress: Progress | None,
 ) -> None:
     work_done: list[float] = []
 
     def work(tx: neo4j.ManagedTransaction) -> None:
-        # execute_write may retry: start the counts afresh each time.
-        for name in ("created_nodes", "updated_nodes", "created_relationships"):
-            setattr(report, name, 0)
-        report.updated_relationships = report.deleted_nodes = 0
         turn.take_turn(tx, stale_s)  # never under a live staged load (held to the commit)
-        report.deleted_nodes = lw.delete_all(tx, batch_size)
-        lw.delete_all(tx, batch_size, queries.DELETE_OTHER_NODES_BATCH)
-        writes = lw.Writer(_in(tx), registry, load_id, batch_size, True, report, None)
+        with phase("delete"):
+            report.deleted_nodes = lw.delete_all(tx, batch_size, done=_deleting(tx, progress))
+            lw.delete_all(tx, batch_size, queries.DELETE_OTHER_NODES_BATCH)
+        writes = lw.Writer(_in(tx), registry, load_id, batch_size, True, report, progress)
         with phase("nodes"):
             lw.write_nodes(writes, pg.nodes(), pg.nodes_known)
         with phase("relationships"):
@@ -413,8 +412,11 @@ def _load_in_one_transaction(
         tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
         store.gate_switch(tx)  # last: reads wait for the commit only (load_write.switch)
         work_done.append(time.perf_counter())
+        if progress:  # the commit is most of a replace on ArcadeDB (BENCHMARKS.md 2j)
+            progress("commit", 0, 1)
 
     try:
+        # Once: a transaction the server stopped would take as long again to the same end.
         store.write(work, timeout=timeout_s, retry=False)
     except TransactionTooLarge as exc:
         raise TransactionTooLarge(
@@ -424,7 +426,18 @@ def _load_in_one_transaction(
             "removes nothing)"
         ) from exc
     phase.phases["commit"] = time.perf_counter() - work_done[-1]
-    _index(store, record["relTypes"], phase)  # after the commit: no schema change in a write
+    if progress:
+        progress("commit", 1, 1)
+    _index(store, record["relTypes"], phase, progress)  # after the commit: no schema change
+
+
+def _deleting(tx: neo4j.ManagedTransaction, progress: Progress | None) -> Callable[[int], None]:
+    """The "delete" bar of a replace, out of the resources stored (counted first)."""
+    if progress is None:
+        return lambda done: None
+    total = int(tx.run(queries.COUNT_ALL_RESOURCES).single(strict=True)["count"])
+    progress("delete", 0, total)
+    return lambda done: progress("delete", done, max(done, total))
 
 
 def _in(tx: neo4j.ManagedTransaction) -> Callable[[Callable[[neo4j.ManagedTransaction], T]], T]:

@@ -373,8 +373,12 @@ def chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
 
 
 def delete_all(
-    tx: neo4j.ManagedTransaction, batch_size: int, statement: str = queries.DELETE_RESOURCES_BATCH
+    tx: neo4j.ManagedTransaction,
+    batch_size: int,
+    statement: str = queries.DELETE_RESOURCES_BATCH,
+    done: Callable[[int], None] | None = None,
 ) -> int:
+    """`statement`'s batches in `tx` until none is left; `done` hears the running count."""
     deleted = 0
     while True:
         n = tx.run(statement, limit=batch_size).single()
@@ -382,6 +386,8 @@ def delete_all(
         deleted += count
         if count == 0:
             return deleted
+        if done:
+            done(deleted)
 
 
 def now() -> str:

@@ -188,6 +188,8 @@ SET r = row.props
 
 
 ANY_RESOURCE = "MATCH (n:Resource) RETURN n.iri AS iri LIMIT 1"
+# What a replace deletes, staged nodes included (the total of its "delete" bar).
+COUNT_ALL_RESOURCES = "MATCH (n:Resource) RETURN count(n) AS count"
 
 DELETE_RESOURCES_BATCH = """
 MATCH (n:Resource)

@@ -173,8 +173,25 @@ def test_replace_drops_what_the_new_files_do_not_say(
     store: Store, ontology: Ontology, tmp_path: Path
 ) -> None:
     load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
-    load(store, prepare([ONTOLOGY], ontology), ontology.registry, replace=True)
+    stored = store.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"]
+    heard: dict[str, list[tuple[int, int]]] = {}
+    prepared = prepare([ONTOLOGY], ontology)
+    report = load(
+        store,
+        prepared,
+        ontology.registry,
+        replace=True,
+        progress=lambda phase, done, total: heard.setdefault(phase, []).append((done, total)),
+    )
     assert_isomorphic(source_graph(ONTOLOGY), exported(store, ontology, "turtle", tmp_path))
+    # A bar for each step of its one transaction, each ending full (the delete's out of
+    # what was stored), then the commit's.
+    assert heard["delete"][0] == (0, stored) and heard["delete"][-1] == (stored, stored)
+    assert report.deleted_nodes == stored
+    n, r = len(prepared.pg.nodes), len(prepared.pg.rels)
+    assert heard["nodes"][-1] == (n, n) and heard["relationships"][-1] == (r, r)
+    assert heard["commit"] == [(0, 1), (1, 1)]
+    assert list(heard)[:4] == ["delete", "nodes", "relationships", "commit"]
 
 
 def big_literal_file(tmp_path: Path) -> Path:
