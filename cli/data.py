@@ -198,7 +198,8 @@ def status() -> None:
             timeout = settings.query_timeout_s  # the server stops what runs longer
 
             def counts(tx: neo4j.Transaction) -> tuple[tuple[int, int], dict[str, int]]:
-                return store.counts_in(tx), store.label_counts_in(tx)  # one state
+                hidden = store.hidden(tx)  # one state, read once
+                return store.counts_in(tx, hidden), store.label_counts_in(tx, hidden)
 
             (nodes, rels), labels = store.read_together(counts, timeout)
             out.print(f"nodes: {nodes:,}  relationships: {rels:,}")

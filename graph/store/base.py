@@ -240,15 +240,20 @@ class Store:
         """The nodes and relationships readers see, in a read transaction of its own."""
         return self.read_together(self.counts_in, timeout)
 
-    def label_counts_in(self, tx: neo4j.Transaction) -> dict[str, int]:
-        """How many nodes readers see under each label, in `tx`."""
-        rows = tx.run(queries.COUNT_LABELS, hidden=self.hidden(tx))
+    def label_counts_in(
+        self, tx: neo4j.Transaction, hidden: list[str] | None = None
+    ) -> dict[str, int]:
+        """How many nodes readers see under each label, in `tx` (`hidden`: Store.hidden,
+        when the caller has read it in `tx` already)."""
+        hidden = self.hidden(tx) if hidden is None else hidden
+        rows = tx.run(queries.COUNT_LABELS, hidden=hidden)
         return {str(r["label"]): int(r["count"]) for r in rows}
 
-    def counts_in(self, tx: neo4j.Transaction) -> tuple[int, int]:
+    def counts_in(self, tx: neo4j.Transaction, hidden: list[str] | None = None) -> tuple[int, int]:
         """The nodes and relationships readers see, in `tx` (queries.COUNT_NODES says
-        how): `sahelkg status` and `GET /health`, through `read_unit`."""
-        hidden = self.hidden(tx)
+        how): `sahelkg status` and `GET /health`, through `read_unit`. `hidden` as for
+        label_counts_in."""
+        hidden = self.hidden(tx) if hidden is None else hidden
         nodes = tx.run(queries.COUNT_NODES, hidden=hidden).single(strict=True)["count"]
         if hidden and self.capabilities.atomic_commits:  # a load's batches commit meanwhile
             statement = queries.COUNT_SHOWN_RELATIONSHIPS

@@ -14,9 +14,10 @@ _WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE)\b")
 # Reads of resources that must see staged nodes: the loader's own look-ups (it keeps or
 # deletes what killed loads staged), the SPARQL view's delta, read by the committed load's
 # id after its switch, the relationships of hidden nodes, which Store.counts subtracts, and
-# the count of a stage's nodes for the loader's progress bar.
+# the counts of a stage's nodes and of what a replace deletes for the loader's progress bars.
 SEES_STAGED = {
     "ANY_RESOURCE",
+    "COUNT_ALL_RESOURCES",
     "COUNT_HIDDEN_RELATIONSHIPS",
     "COUNT_STAGED",
     "FETCH_NODES",
