@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -139,6 +140,20 @@ def cli_env(settings: Settings) -> dict[str, str]:
             SAHELKG_NEO4J_DATABASE=settings.neo4j_database,
         )
     return env
+
+
+def loader(script: str, path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """A loading process of its own (Python running `script` on `path`), talking through
+    pipes: the kill tests' loader."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(path), *args],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def load_paths(store: Store, ontology: Ontology, *paths: Path, validate: bool = True) -> LoadReport:

@@ -22,7 +22,7 @@ from graph.rdf import parse_files
 from graph.store import Store
 from graph.terms import canonicalise
 from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
-from tests.integration.conftest import load_paths
+from tests.integration.conftest import load_paths, loader
 from tests.unit.test_mapping import assert_isomorphic
 
 pytestmark = pytest.mark.integration
@@ -243,19 +243,6 @@ def test_a_load_failing_midway_commits_nothing(
     with pytest.raises(Boom):
         load(store, prepared, ontology.registry, batch_size=500, progress=explode)
     assert (store.counts(), export.graph_hash(store, ontology.registry)) == before
-
-
-def loader(script: str, path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    """A loading process of its own, talking through pipes."""
-    return subprocess.Popen(
-        [sys.executable, "-c", script, str(path), *args],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 KILL_SCRIPT = """
