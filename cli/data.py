@@ -48,7 +48,12 @@ def validate(paths: PathsArg = None) -> None:
 def load(
     paths: PathsArg = None,
     replace: Annotated[
-        bool, typer.Option("--replace", help="Empty the graph first (same transaction)")
+        bool,
+        typer.Option(
+            "--replace",
+            help="Empty the graph first, in the same ONE transaction (bounded by the "
+            "server's limits on one: graph/README.md)",
+        ),
     ] = False,
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip SHACL (terms are still checked)")
