@@ -103,16 +103,23 @@ def neo4j_started(data_dir: Path, **env: str) -> Iterator[tuple[Settings, int]]:
 def neo4j_server(heap: str = "4g") -> Iterator[Server]:
     """A Neo4j server for a benchmark: a temporary data folder and a transaction memory
     large enough for a one-transaction load."""
+    with neo4j_bench_server(
+        SAHELKG_NEO4J_HEAP=heap,
+        SAHELKG_NEO4J_PAGECACHE="1g",
+        SAHELKG_NEO4J_TX_MEMORY="0",  # 0: no limit per transaction
+        SAHELKG_NEO4J_TX_MEMORY_TOTAL="0",
+        SAHELKG_NEO4J_TX_TIMEOUT="3600s",
+    ) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def neo4j_bench_server(**env: str) -> Iterator[Server]:
+    """A Neo4j server of our own in a temporary data folder, `env` its SAHELKG_NEO4J_*
+    tunables (none: what `scripts/neo4j start` gives a user), with its store open."""
     with (
         tempfile.TemporaryDirectory(prefix="sahelkg-bench-neo4j-") as tmp,
-        neo4j_started(
-            Path(tmp),
-            SAHELKG_NEO4J_HEAP=heap,
-            SAHELKG_NEO4J_PAGECACHE="1g",
-            SAHELKG_NEO4J_TX_MEMORY="0",  # 0: no limit per transaction
-            SAHELKG_NEO4J_TX_MEMORY_TOTAL="0",
-            SAHELKG_NEO4J_TX_TIMEOUT="3600s",
-        ) as (settings, pid),
+        neo4j_started(Path(tmp), **env) as (settings, pid),
     ):
         store = open_store(settings)
         try:

@@ -12,41 +12,20 @@ nothing.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import graph.load as gl
-from bench.common import Server, machine, ontology, private_server, synth_file, wipe
+from bench.common import machine, neo4j_bench_server, ontology, private_server, synth_file, wipe
 from graph.errors import SahelKGError
 from graph.settings import Settings
-from graph.store import open_store
 
 
 def size_of(text: str) -> int:
     """10k, 300k, 1m, or a plain number of triples."""
     factor = {"k": 1_000, "m": 1_000_000}.get(text[-1].lower(), 1)
     return int(text[:-1] if factor > 1 else text) * factor
-
-
-@contextlib.contextmanager
-def default_neo4j() -> Iterator[Server]:
-    """scripts/neo4j with none of its tunables set: what `eval "$(scripts/neo4j start)"`
-    gives a user."""
-    from bench.common import neo4j_started
-
-    with (
-        tempfile.TemporaryDirectory(prefix="sahelkg-bench-neo4j-") as tmp,
-        neo4j_started(Path(tmp)) as (settings, pid),
-    ):
-        store = open_store(settings)
-        try:
-            store.ensure_schema()
-            yield Server(settings, store.driver, store, pid)
-        finally:
-            store.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     backends = ["arcadedb", "neo4j"] if args.backend == "both" else [args.backend]
     with tempfile.TemporaryDirectory(prefix="sahelkg-replace-") as tmp:
         for backend in backends:
-            with default_neo4j() if backend == "neo4j" else private_server() as server:
+            with neo4j_bench_server() if backend == "neo4j" else private_server() as server:
                 print(f"\n{server.store.server_version()}")
                 for size in args.sizes:
                     path, triples = synth_file(Path(tmp), size)

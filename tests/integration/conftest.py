@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -154,6 +154,41 @@ def loader(script: str, path: Path, env: dict[str, str], *args: str) -> subproce
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def kill_when(proc: subprocess.Popen[str], stop: Callable[[str, list[str]], bool]) -> list[str]:
+    """Read a loader's report lines until `stop(line, lines so far)`, then SIGKILL it (at
+    the latest after 300 s); returns the lines. Killed on the way out whatever happens."""
+    seen: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            if stop(line, seen):
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL, (seen, proc.stderr.read() if proc.stderr else "")
+    assert not any(line.startswith("finished") for line in seen)
+    return seen
+
+
+def after_rollback(store: Store, ontology: Ontology, before: Snapshot) -> Snapshot:
+    """The graph as readers see it once the server has rolled back what a killed loader
+    had open: `before`, or what else it settles on (it notices the dead socket soon)."""
+    for _ in range(50):
+        if snapshot(store, ontology) == before:
+            break
+        time.sleep(0.2)
+    return snapshot(store, ontology)
 
 
 def load_paths(store: Store, ontology: Ontology, *paths: Path, validate: bool = True) -> LoadReport:

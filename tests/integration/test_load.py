@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,7 @@ from graph.rdf import parse_files
 from graph.store import Store
 from graph.terms import canonicalise
 from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
-from tests.integration.conftest import load_paths, loader
+from tests.integration.conftest import after_rollback, kill_when, load_paths, loader
 from tests.unit.test_mapping import assert_isomorphic
 
 pytestmark = pytest.mark.integration
@@ -294,35 +291,16 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     proc = loader(KILL_SCRIPT, big, cli_env, mode, str(scratch))
-    try:
-        assert proc.stdout is not None
-        seen = []
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            seen.append(line)
-            # the second report of a batch stage: some batches of it are committed
-            if line.startswith(stage + " ") and (
-                stage in ("read", "map", "index", "switch")
-                or len([s for s in seen if s.startswith(stage)]) >= 3
-            ):
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL, (seen, proc.stderr.read() if proc.stderr else "")
-    assert not any(line.startswith("finished") for line in seen)
-    # The server rolls an open transaction back; give it a moment to notice the dead socket.
-    for _ in range(50):
-        if (store.counts(), export.graph_hash(store, ontology.registry)) == before:
-            break
-        time.sleep(0.2)
-    after = (store.counts(), export.graph_hash(store, ontology.registry))
+
+    def stop(line: str, seen: list[str]) -> bool:
+        # the second report of a batch stage: some batches of it are committed
+        return line.startswith(stage + " ") and (
+            stage in ("read", "map", "index", "switch")
+            or len([s for s in seen if s.startswith(stage)]) >= 3
+        )
+
+    kill_when(proc, stop)
+    after = after_rollback(store, ontology, before)
     status = subprocess.run(
         [sys.executable, "-m", "cli", "status"],
         env=cli_env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,

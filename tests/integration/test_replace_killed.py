@@ -6,11 +6,8 @@ A loader process of its own, on the real server."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +18,7 @@ from graph.load import load, prepare
 from graph.ontology import Ontology
 from graph.store import Store
 from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
-from tests.integration.conftest import load_paths, loader
+from tests.integration.conftest import after_rollback, kill_when, load_paths, loader
 
 pytestmark = pytest.mark.integration
 
@@ -55,35 +52,16 @@ def test_a_replace_killed_at_any_step_leaves_the_graph_before_it_or_the_whole_ne
     big = tmp_path / "synth.nt"
     synth.write(big, 20_000)  # one transaction: within the Neo4j test server's 256m
     proc = loader(REPLACE_SCRIPT, big, cli_env)
-    seen: list[str] = []
-    try:
-        assert proc.stdout is not None
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            seen.append(line)
-            # delete: its first report (the stored graph is small); commit: as it goes out
-            # ("commit 0 1"); nodes, relationships: some batches of them written
-            if line.startswith(stage + " ") and (
-                stage in ("delete", "commit") or len([s for s in seen if s.startswith(stage)]) >= 3
-            ):
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL, (seen, proc.stderr.read() if proc.stderr else "")
-    assert not any(line.startswith("finished") for line in seen)
-    # The server rolls the open transaction back; give it a moment to notice the dead socket.
-    for _ in range(50):
-        if (store.counts(), export.graph_hash(store, ontology.registry)) == before:
-            break
-        time.sleep(0.2)
-    after = (store.counts(), export.graph_hash(store, ontology.registry))
+
+    def stop(line: str, seen: list[str]) -> bool:
+        # delete: its first report (the stored graph is small); commit: as it goes out
+        # ("commit 0 1"); nodes, relationships: some batches of them written
+        return line.startswith(stage + " ") and (
+            stage in ("delete", "commit") or len([s for s in seen if s.startswith(stage)]) >= 3
+        )
+
+    kill_when(proc, stop)
+    after = after_rollback(store, ontology, before)
     # One transaction: no stage marker, nothing staged, nothing for `status` to report.
     assert store.read(queries.STAGES) == []
     status = subprocess.run(
