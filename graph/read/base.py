@@ -177,8 +177,15 @@ class Reader:
             WATCHDOG.finish(watch)
             stopped = watch.expired or isinstance(exc, CommitLockTimeout)
             if stopped or (isinstance(exc, QueryError) and _server_timeout(str(exc))):
+                # Waiting on the commit lock: the query never ran (a --replace load's commit
+                # holds the embedded store for most of the replace, BENCHMARKS.md 2j).
+                why = (
+                    ": a load's commit held the store all that time; try again once it ends"
+                    if isinstance(exc, CommitLockTimeout)
+                    else ""
+                )
                 raise QueryTimeout(
-                    f"the query did not finish within {timeout:g}s and was stopped"
+                    f"the query did not finish within {timeout:g}s and was stopped{why}"
                 ) from exc
             raise
 
