@@ -21,127 +21,35 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import neo4j
 
 from graph import load_stage, load_turn as turn, load_write as lw, queries
 from graph.errors import InputError, TransactionTooLarge
 from graph.load_id import content_id
+
+# What a load takes and reports (graph/load_input.py) and the ontology
+# (graph/ontology.py), re-exported here: callers import them from graph.load.
+from graph.load_input import (
+    Input as Input,
+    LoadReport as LoadReport,
+    Prepared as Prepared,
+    Progress as Progress,
+    no_cyclic_gc as no_cyclic_gc,
+)
 from graph.mapping import (
-    NodeRecord,
-    PropertyGraph,
-    RelRecord,
     interned_terms,
     to_property_graph,
 )
-
-# Ontology lives in graph/ontology.py; re-exported here until the callers have moved.
 from graph.ontology import Ontology as Ontology
-from graph.rdf import Parsed, check, parse_files
+from graph.rdf import check, parse_files
 from graph.registry import Registry
 from graph.shacl import untyped_references
 from graph.store import Store
 
 T = TypeVar("T")
-Progress = Callable[[str, int, int], None]  # (phase, done, total)
-
-
-class Input(Protocol):
-    """What a load writes: an input read whole (Prepared) or streamed from disk
-    (graph.load_stream.Streamed). Each node once, then relationships by type (asked for
-    once every node is written: a streamed input maps as its nodes are taken)."""
-
-    load_id: str
-    phases: dict[str, float]
-
-    @property
-    def triples(self) -> int: ...
-    @property
-    def files(self) -> list[str]: ...
-    @property
-    def node_count(self) -> int: ...
-    @property
-    def rel_count(self) -> int: ...
-    @property
-    def nodes_known(self) -> int | None: ...  # node_count, when known without mapping
-    def nodes(self) -> Iterable[NodeRecord]: ...
-    def rel_groups(self) -> Iterable[tuple[tuple[str, bool], Iterable[RelRecord]]]: ...
-
-
-@dataclass
-class Prepared:
-    parsed: Parsed
-    pg: PropertyGraph
-    load_id: str
-    phases: dict[str, float] = field(default_factory=dict)  # seconds: read, check, map, id
-
-    @property
-    def triples(self) -> int:
-        return len(self.parsed.triples)
-
-    @property
-    def files(self) -> list[str]:
-        return [str(f) for f in self.parsed.files]
-
-    @property
-    def node_count(self) -> int:
-        return len(self.pg.nodes)
-
-    @property
-    def rel_count(self) -> int:
-        return len(self.pg.rels)
-
-    @property
-    def nodes_known(self) -> int | None:
-        return len(self.pg.nodes)
-
-    def nodes(self) -> Iterable[NodeRecord]:
-        return sorted(self.pg.nodes.values(), key=lambda n: n.iri)
-
-    def rel_groups(self) -> Iterable[tuple[tuple[str, bool], Iterable[RelRecord]]]:
-        return lw.rel_groups(self.pg.rels)
-
-    def __enter__(self) -> Prepared:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-@dataclass
-class LoadReport:
-    load_id: str
-    files: list[str]
-    triples: int
-    nodes: int
-    relationships: int
-    created_nodes: int = 0
-    updated_nodes: int = 0
-    created_relationships: int = 0
-    updated_relationships: int = 0
-    deleted_nodes: int = 0
-    abandoned_nodes: int = 0  # what killed loads had staged, deleted first
-    kept_nodes: int = 0  # what a killed run of this same input had staged, kept (created)
-    tidied_nodes: int = 0  # what a load killed after its switch had published, tidied first
-    seconds: float = 0.0
-    phases: dict[str, float] = field(default_factory=dict)
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """A load makes millions of long-lived objects (terms, triples, rows) and no reference
-    cycles; the cyclic collector would walk all of them again and again (at 1M triples it
-    doubled the mapping time). Reference counting still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager

@@ -8,7 +8,8 @@ import neo4j
 from graph import version
 from graph.settings import Settings
 from graph.store.arcadedb import ArcadeDBStore, CommitLock, CommitLockTimeout
-from graph.store.base import Capabilities, Store, translate_errors
+from graph.store.base import Capabilities, Store
+from graph.store.errors import translate_errors
 from graph.store.neo4j_server import Neo4jStore
 
 

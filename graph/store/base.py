@@ -23,19 +23,19 @@ import neo4j
 from neo4j import exceptions as nx
 
 from graph import queries, version
-from graph.errors import QueryError, StoreError, StoreUnavailable, TransactionTooLarge
+from graph.errors import StoreError, TransactionTooLarge
+from graph.store.errors import (
+    one_line,
+    over_transaction_memory,
+    timed_out,
+    too_large,
+    translate_errors,
+)
 
 T = TypeVar("T")
 
 # A read transaction the server asks to run again is run at most this many times in all.
 _READ_ATTEMPTS = 3
-
-_UNAVAILABLE = (
-    nx.ServiceUnavailable,
-    nx.SessionExpired,
-    ConnectionError,
-    OSError,
-)
 
 
 @dataclass(frozen=True)
@@ -318,10 +318,11 @@ class Store:
                 result = work(tx)
             except nx.TransientError as exc:
                 # Neo4j calls this transient, so the driver would run the same work again
-                # for 30 s, to the same end; only the limit of all transactions together
-                # (dbms.memory.transaction.total.max) can free up.
-                if _over_transaction_memory(exc):
-                    raise TransactionTooLarge(_too_large(exc)) from exc
+                # (its retries go on for 15 s after the first failure) to the same end; only
+                # the limit of all transactions together (dbms.memory.transaction.total.max)
+                # can free up.
+                if over_transaction_memory(exc):
+                    raise TransactionTooLarge(too_large(exc)) from exc
                 raise
             commit = self.committing()
             commit.__enter__()  # execute_write commits right after this returns
@@ -341,15 +342,15 @@ class Store:
                 try:
                     return session.execute_write(guarded) if retry else once(session)
                 except nx.TransientError as exc:  # at the commit
-                    if _over_transaction_memory(exc):
-                        raise TransactionTooLarge(_too_large(exc)) from exc
+                    if over_transaction_memory(exc):
+                        raise TransactionTooLarge(too_large(exc)) from exc
                     raise
                 except nx.ClientError as exc:
-                    if not _timed_out(exc):
+                    if not timed_out(exc):
                         raise
                     raise StoreError(
                         "the write transaction ran past its time limit and was rolled back, "
-                        f"nothing of it stored ({_one_line(exc.message)})"
+                        f"nothing of it stored ({one_line(exc.message)})"
                     ) from exc
         finally:
             release()
@@ -373,53 +374,3 @@ class Store:
         with translate_errors(), self.driver.session(database=self.database) as session:
             for rel_type in rel_types:
                 session.run(queries.relationship_load_index(rel_type)).consume()
-
-
-@contextmanager
-def translate_errors() -> Iterator[None]:
-    """Driver errors -> the project's own, each with a one-line message (the driver's can
-    span lines: they reach logs, the CLI and HTTP bodies as they are)."""
-    try:
-        yield
-    except OverflowError as exc:  # the driver cannot pack a parameter (an integer over 64 bits)
-        raise QueryError(f"a parameter cannot be sent to the store: {_one_line(str(exc))}") from exc
-    except nx.AuthError as exc:
-        raise StoreUnavailable(
-            f"the Bolt server refused the credentials: {_one_line(exc.message)}"
-        ) from exc
-    except _UNAVAILABLE as exc:
-        raise StoreUnavailable(f"the Bolt server cannot be reached: {_one_line(exc)}") from exc
-    except nx.ClientError as exc:
-        if _timed_out(exc):
-            raise QueryError(f"query timed out: {_one_line(exc.message)}") from exc
-        raise QueryError(_one_line(exc.message or exc)) from exc
-    except nx.Neo4jError as exc:
-        raise StoreError(f"{exc.code}: {_one_line(exc.message)}") from exc
-    except nx.DriverError as exc:
-        raise StoreUnavailable(f"Bolt driver error: {_one_line(exc)}") from exc
-
-
-def _timed_out(exc: nx.Neo4jError) -> bool:
-    """The server stopped the transaction at its time limit."""
-    code = exc.code or ""
-    return "Transaction" in code and "Timed" in code
-
-
-def _over_transaction_memory(exc: nx.Neo4jError) -> bool:
-    """Neo4j refused the transaction more memory than db.memory.transaction.max allows
-    ONE transaction (not the limit of all of them together, which others may free)."""
-    return "MemoryPoolOutOfMemoryError" in (exc.code or "") and "db.memory.transaction.max" in (
-        exc.message or ""
-    )
-
-
-def _too_large(exc: nx.Neo4jError) -> str:
-    return (
-        "the write transaction needs more memory than the server allows one transaction "
-        f"and was rolled back, nothing of it stored ({_one_line(exc.message)})"
-    )
-
-
-def _one_line(text: object, limit: int = 500) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -24,7 +24,8 @@ import neo4j
 
 from graph import queries
 from graph.errors import ReadOnlyViolation
-from graph.store.base import Capabilities, Store, translate_errors
+from graph.store.base import Capabilities, Store
+from graph.store.errors import translate_errors
 
 log = logging.getLogger(__name__)
 

@@ -52,6 +52,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "graph.deadline",
         "graph.load",
         "graph.touched",
+        "graph.load_input",
         "graph.load_write",
         "graph.load_turn",
         "graph.load_stage",
