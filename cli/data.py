@@ -92,7 +92,6 @@ def load(
                     replace=replace,
                     progress=on_progress,
                     stale_s=settings.load_stale_s,
-                    replace_timeout_s=settings.replace_timeout_s,
                 )
         out.print(
             f"loaded {report.triples:,} triples as {report.nodes:,} nodes and "
@@ -100,7 +99,11 @@ def load(
             f"(load {report.load_id}: {report.created_nodes:,} nodes created, "
             f"{report.updated_nodes:,} updated; {report.created_relationships:,} relationships "
             f"created, {report.updated_relationships:,} updated"
-            + (f"; {report.deleted_nodes:,} nodes removed first" if replace else "")
+            + (
+                f"; {report.deleted_nodes:,} nodes of the graph it replaced deleted"
+                if replace or report.deleted_nodes
+                else ""
+            )
             + (
                 f"; {report.abandoned_nodes:,} nodes a killed load had staged deleted first"
                 if report.abandoned_nodes
@@ -229,6 +232,12 @@ def _stage_line(stage: dict[str, Any], stale_s: float) -> str:
     when = f"started {stage.get('startedAt')}, last batch {stage.get('beat')}"
     if load_turn.is_live(stage, stale_s):
         return f"load in progress: {stage['id']} ({when})"
+    if stage.get("published") and stage.get("replace"):
+        return (
+            f"a replace killed after its switch ({stage['id']}, {when}, switched "
+            f"{stage['published']}) is shown to readers alone; the next load deletes the "
+            "graph it replaced first"
+        )
     if stage.get("published"):
         return (
             f"a load killed after its switch ({stage['id']}, {when}, switched "

@@ -8,7 +8,8 @@ that commit as they go into a STAGED load, which readers see only once it is com
   stage leaves readers on the previous graph; the next load deletes what it staged.
 - Idempotent: loading the same triples again changes nothing. A load is a union: what is
   stored stays, what is new is added, a multi-valued property gains values, nothing is
-  overwritten. `replace=True` empties the graph and loads in ONE transaction instead.
+  overwritten. `replace=True` stages the whole input as new nodes under a load id of its
+  own; its switch shows them alone, and what it replaced is deleted after it.
 - Stamped: every node and relationship it creates or changes carries `loadId`, the hash of
   the load's triples; a `(:Load {id})` node records the files, counts and time.
 """
@@ -120,19 +121,20 @@ def load(
     progress: Progress | None = None,
     stale_s: float = 600.0,
     write_ahead: bool = True,
-    replace_timeout_s: float | None = None,
 ) -> LoadReport:
     """Write `prepared` (graph.load_write): staged, batches committing as they go and
-    readers switched at the end; with `replace`, in one transaction, whose time limit is
-    `replace_timeout_s` (None: the server's). One load at a time: LoadInProgress while
-    another loader is alive (graph.load_turn, `stale_s`). `write_ahead`: a staged load's
-    batches run in a thread of their own while the next is made (off only to measure what
-    it gains: bench/write_ahead.py)."""
+    readers switched at the end; with `replace`, every node staged new and what was stored
+    deleted after the switch (graph/queries_stage.py). One load at a time: LoadInProgress
+    while another loader is alive (graph.load_turn, `stale_s`). `write_ahead`: batches run
+    in a thread of their own while the next is made (off only to measure what it gains:
+    bench/write_ahead.py)."""
     started = time.perf_counter()
     phase = _Phases(None)
     with phase("schema"):
         store.ensure_schema()  # constraints and indexes before any MERGE
     pg, load_id = prepared, prepared.load_id
+    if replace:  # its nodes stand beside those of any load before it, until they are deleted
+        load_id = f"{load_id}-{uuid.uuid4().hex[:8]}"
     # The counts come after the writes: a streamed input maps while it is written.
     report = LoadReport(load_id, prepared.files, prepared.triples, 0, 0)
     # `commit`: new at every load that changes the graph (the SPARQL view's kept copy tells
@@ -144,8 +146,8 @@ def load(
         "triples": report.triples,
     }
     with no_cyclic_gc(), _frozen():
-        if replace:
-            _load_in_one_transaction(
+        try:
+            _load_staged(
                 store,
                 pg,
                 registry,
@@ -154,31 +156,17 @@ def load(
                 report,
                 record,
                 phase,
-                stale_s,
-                replace_timeout_s,
                 progress,
+                stale_s,
+                write_ahead,
+                replace,
             )
-        else:
-            try:
-                _load_staged(
-                    store,
-                    pg,
-                    registry,
-                    load_id,
-                    batch_size,
-                    report,
-                    record,
-                    phase,
-                    progress,
-                    stale_s,
-                    write_ahead,
-                )
-            except TransactionTooLarge as exc:
-                raise TransactionTooLarge(
-                    f"{exc}. A load commits a batch at a time, {batch_size:,} rows a batch: "
-                    "lower SAHELKG_BATCH_SIZE, or raise the server's db.memory.transaction.max; "
-                    "readers keep the graph before this load"
-                ) from exc
+        except TransactionTooLarge as exc:
+            raise TransactionTooLarge(
+                f"{exc}. A load commits a batch at a time, {batch_size:,} rows a batch: "
+                "lower SAHELKG_BATCH_SIZE, or raise the server's db.memory.transaction.max; "
+                "readers keep the graph before this load"
+            ) from exc
     report.seconds = time.perf_counter() - started
     report.phases = {**prepared.phases, **phase.phases}
     return report
@@ -220,22 +208,23 @@ def _load_staged(
     progress: Progress | None,
     stale_s: float,
     write_ahead: bool,
+    replace: bool = False,
 ) -> None:
     with phase("stage"):
-        claimed = turn.claim(store, load_id, stale_s)  # LoadInProgress: nothing written
+        claimed = turn.claim(store, load_id, stale_s, replace)  # LoadInProgress: none written
         # Killed after its switch: shown, to be tidied. Killed before it: hidden; kept when
         # it is this same input (its stage has this load's id: deleting costs ArcadeDB 3-4x
         # the writing, BENCHMARKS.md 2f), else deleted.
-        published = [str(s["id"]) for s in claimed if s.get("published")]
+        published = [s for s in claimed if s.get("published")]
         staged = [str(s["id"]) for s in claimed if not s.get("published")]
         resumed = load_id in staged
         try:
-            report.tidied_nodes = load_stage.finish_published(
+            report.tidied_nodes, report.deleted_nodes = load_stage.finish_published(
                 store, published, load_id, batch_size, progress
             )
             others = [stage for stage in staged if stage != load_id]
             report.abandoned_nodes = load_stage.drop_abandoned(store, others, batch_size, progress)
-            fresh = load_stage.is_empty(store)
+            fresh = replace or load_stage.is_empty(store)  # a replace reads nothing back
         except BaseException:
             turn.release(load_id)
             raise
@@ -247,7 +236,7 @@ def _load_staged(
                 run, registry, load_id, batch_size, fresh, report, progress, deferred, True
             )
             writes.pool = pool if write_ahead else None
-            writes.resumed = resumed
+            writes.resumed, writes.replacing = resumed, replace
             try:
                 with phase("nodes"):
                     lw.write_nodes(writes, pg.nodes(), pg.nodes_known)
@@ -263,14 +252,21 @@ def _load_staged(
             # Nothing created or changed (the same content again): the graph's state is the
             # one the load's last commit left, and so is its stamp (graph/sparql_keep.py).
             del record["commit"]
+        retires = load_stage.retiring(store, load_id, deferred) if replace else None
         if progress:
             progress("switch", 0, 1)
         with phase("switch"):
-            load_stage.switch(store, load_id, deferred, record)
+            load_stage.switch(store, load_id, deferred, record, retires)
         if progress:
             progress("switch", 1, 1)
         with phase("publish"):  # readers see the new graph already
-            load_stage.publish(store, load_id, list(writes.created.values()), batch_size, progress)
+            created = list(writes.created.values())
+            load_stage.publish(store, load_id, created, batch_size, progress, end=not replace)
+        if retires is not None:
+            with phase("delete"):  # what the replace replaced: hidden since the switch
+                report.deleted_nodes += load_stage.retire(
+                    store, load_id, retires, batch_size, progress
+                )
     finally:
         turn.release(load_id)
 
@@ -289,68 +285,6 @@ def _collecting(run: Callable[[Callable[[Any], T]], T]) -> Callable[[Callable[[A
             gc.collect(0)
 
     return each
-
-
-def _load_in_one_transaction(
-    store: Store,
-    pg: Input,
-    registry: Registry,
-    load_id: str,
-    batch_size: int,
-    report: LoadReport,
-    record: dict[str, Any],
-    phase: _Phases,
-    stale_s: float,
-    timeout_s: float | None,
-    progress: Progress | None,
-) -> None:
-    work_done: list[float] = []
-
-    def work(tx: neo4j.ManagedTransaction) -> None:
-        turn.take_turn(tx, stale_s)  # never under a live staged load (held to the commit)
-        with phase("delete"):
-            report.deleted_nodes = lw.delete_all(tx, batch_size, done=_deleting(tx, progress))
-            lw.delete_all(tx, batch_size, queries.DELETE_OTHER_NODES_BATCH)
-        writes = lw.Writer(_in(tx), registry, load_id, batch_size, True, report, progress)
-        with phase("nodes"):
-            lw.write_nodes(writes, pg.nodes(), pg.nodes_known)
-        with phase("relationships"):
-            lw.write_rels(writes, pg.rel_groups(), pg.rel_count)
-        _counted(pg, report, record, writes)
-        tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
-        store.gate_switch(tx)  # last: reads wait for the commit only (load_write.switch)
-        work_done.append(time.perf_counter())
-        if progress:  # the commit is most of a replace on ArcadeDB (BENCHMARKS.md 2j)
-            progress("commit", 0, 1)
-
-    try:
-        # Once: a transaction the server stopped would take as long again to the same end.
-        store.write(work, timeout=timeout_s, retry=False)
-    except TransactionTooLarge as exc:
-        raise TransactionTooLarge(
-            f"{exc}. A --replace load writes the whole graph in one transaction: raise the "
-            "server's db.memory.transaction.max (SAHELKG_NEO4J_TX_MEMORY for scripts/neo4j), "
-            "or load without --replace (batch by batch, in bounded memory; a union, so it "
-            "removes nothing)"
-        ) from exc
-    phase.phases["commit"] = time.perf_counter() - work_done[-1]
-    if progress:
-        progress("commit", 1, 1)
-    _index(store, record["relTypes"], phase, progress)  # after the commit: no schema change
-
-
-def _deleting(tx: neo4j.ManagedTransaction, progress: Progress | None) -> Callable[[int], None]:
-    """The "delete" bar of a replace, out of the resources stored (counted first)."""
-    if progress is None:
-        return lambda done: None
-    total = int(tx.run(queries.COUNT_ALL_RESOURCES).single(strict=True)["count"])
-    progress("delete", 0, total)
-    return lambda done: progress("delete", done, max(done, total))
-
-
-def _in(tx: neo4j.ManagedTransaction) -> Callable[[Callable[[neo4j.ManagedTransaction], T]], T]:
-    """Run each batch's work in the one transaction `tx`."""
-    return lambda work: work(tx)
 
 
 def clear(store: Store, batch_size: int = 5000) -> int:

@@ -1,6 +1,7 @@
 """A staged load's life around its batches (graph/load_write.py writes them): what killed
-loads left, deleted or tidied first; the switch; the publishing after it. The reads'
-side of it is graph/queries_stage.py."""
+loads left, deleted or tidied first; the switch; the publishing after it; after a
+replace's switch, the deletion of what it replaced. The reads' side of it is
+graph/queries_stage.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import neo4j
 
 from graph import queries
-from graph.errors import QueryTimeout
+from graph.errors import QueryTimeout, TransactionTooLarge
 from graph.load_write import Progress, Work, chunks, now, one_statement
 from graph.store import Store
 
@@ -41,15 +42,22 @@ def is_empty(store: Store) -> bool:
     return bool(store.write(lambda tx: tx.run(queries.ANY_RESOURCE).single() is None))
 
 
-def switch(store: Store, load_id: str, deferred: list[Work], record: dict[str, Any]) -> None:
+def switch(
+    store: Store,
+    load_id: str,
+    deferred: list[Work],
+    record: dict[str, Any],
+    retires: list[str] | None = None,
+) -> None:
     """The one transaction readers notice: the changes to what they already see, the stage
     published (its nodes shown), the load recorded. Its size is that of `deferred`, not the
-    load's: the staged nodes themselves are not written (publish, after it)."""
+    load's: the staged nodes themselves are not written (publish, after it). A replace's
+    (`retires`: the loads it replaces, listed on its marker) shows its own nodes alone."""
 
     def work(tx: neo4j.ManagedTransaction) -> None:
         for write in deferred:
             write(tx)
-        tx.run(queries.PUBLISH_STAGE, id=load_id, at=now()).consume()
+        tx.run(queries.PUBLISH_STAGE, id=load_id, at=now(), retires=retires).consume()
         tx.run(queries.RECORD_LOAD, id=load_id, props=record).consume()
         # Last, so reads wait only for the commit: the reads in flight end first, and new
         # ones wait until the switch is whole.
@@ -64,54 +72,99 @@ def publish(
     staged: Sequence[str],
     batch_size: int,
     progress: Progress | None = None,
+    end: bool = True,
 ) -> None:
     """After the switch: `stagedBy` removed from the published stage's nodes (element ids),
-    a batch per commit, then its marker. Readers see no change: the switch showed them (so
-    the commits leave the graph-version marker alone, and the API its cached answers)."""
+    a batch per commit, then (`end`) its marker. Readers see no change: the switch showed
+    them (so the commits leave the graph-version marker alone, and the API its cached
+    answers)."""
     done = 0
     for ids in chunks(staged, batch_size * 5):
         store.write(one_statement(queries.PUBLISH_NODES, ids=list(ids)), seen=False)
         done += len(ids)
         if progress:
             progress("publish", done, len(staged))
+    if end:
+        store.write(one_statement(queries.END_STAGE, id=load_id), seen=False)
+
+
+def retiring(store: Store, load_id: str, deferred: list[Work]) -> list[str]:
+    """Before a replace's switch: the loads it replaces (their records go in the switch,
+    `deferred`). One loader at a time: no load is recorded between this and the switch."""
+    rows = store.read(queries.OTHER_LOAD_IDS, {"id": load_id})
+    deferred.append(one_statement(queries.DELETE_OTHER_LOADS, id=load_id))
+    return [str(i) for i in rows[0]["ids"]] if rows else []
+
+
+def retire(
+    store: Store,
+    load_id: str,
+    retires: Sequence[str],
+    batch_size: int,
+    progress: Progress | None = None,
+) -> int:
+    """After replace `load_id`'s switch, what it replaced, hidden since then: the nodes of
+    the loads `retires` (through the `loadId` index), then any resource not its own (a scan,
+    once), then the nodes other tools wrote, a batch per commit each; then its marker.
+    Returns the resources deleted; `progress` hears them on the "delete" bar."""
+    bar = _bar(store, retires, "delete", progress, queries.COUNT_LOADS_NODES)
+    deleted = 0
+    for stage in [*retires, load_id]:  # last: what no record names
+        statement = queries.RETIRE_REST_BATCH if stage == load_id else queries.RETIRE_BATCH
+        deleted += _batches(store, statement, stage, batch_size, deleted, bar)
+    bar(deleted)
+    _batches(store, queries.RETIRE_OTHER_NODES_BATCH, load_id, batch_size, 0, lambda _: None)
     store.write(one_statement(queries.END_STAGE, id=load_id), seen=False)
+    return deleted
 
 
 def finish_published(
     store: Store,
-    stages: Sequence[str],
+    stages: Sequence[dict[str, Any]],
     load_id: str,
     batch_size: int,
     progress: Progress | None = None,
-) -> int:
+) -> tuple[int, int]:
     """What a killed loader left after its switch: published, shown to readers, not yet
     rid of `stagedBy`. Tidied as `publish` does (found by their load id: the element ids
-    went with the loader), then the marker deleted, or, for `load_id`'s own (the same input again),
-    unpublished: it marks this load from then on. Returns the nodes tidied."""
+    went with the loader), then the marker deleted, or, for `load_id`'s own (the same input
+    again), unpublished: it marks this load from then on. A replace's (`stages`: the
+    markers' properties) then deletes what it replaced first (`retire`). Returns the nodes
+    tidied and deleted."""
 
-    bar = _bar(store, stages, "publish", progress)
-    tidied = 0
+    ids = [str(s["id"]) for s in stages]
+    bar = _bar(store, ids, "publish", progress)
+    tidied = deleted = 0
     for stage in stages:
-        tidied += _batches(store, queries.PUBLISH_STAGED_BATCH, stage, batch_size * 5, tidied, bar)
-        if stage == load_id:
-            store.write(_gated(store, queries.UNPUBLISH_STAGE, id=stage))
+        sid = str(stage["id"])
+        tidied += _batches(store, queries.PUBLISH_STAGED_BATCH, sid, batch_size * 5, tidied, bar)
+        if stage.get("replace"):
+            retires = [str(i) for i in stage.get("retires") or []]
+            deleted += retire(store, sid, retires, batch_size, progress)
+        elif sid == load_id:
+            store.write(_gated(store, queries.UNPUBLISH_STAGE, id=sid))
         else:
-            store.write(one_statement(queries.END_STAGE, id=stage), seen=False)
-    return tidied
+            store.write(one_statement(queries.END_STAGE, id=sid), seen=False)
+    return tidied, deleted
 
 
 def _bar(
-    store: Store, stages: Sequence[str], phase: str, progress: Progress | None
+    store: Store,
+    stages: Sequence[str],
+    phase: str,
+    progress: Progress | None,
+    count: str = queries.COUNT_STAGED,
 ) -> Callable[[int], None]:
-    """A progress bar over the nodes of some stages, out of their total, counted first when
-    there is a bar to show it (through the `loadId` index: 0.35-0.66 s for 171k nodes on
-    ArcadeDB, BENCHMARKS.md 2i); without a total when the statement limit stops that count."""
+    """A progress bar over the nodes of some stages (or loads: `count`), out of their
+    total, counted first when there is a bar to show it (through the `loadId` index:
+    0.35-0.66 s for 171k nodes on ArcadeDB, BENCHMARKS.md 2i); without a total when the
+    statement limit stops that count."""
     if progress is None:
         return lambda done: None
     total = 0
     if stages:
         with contextlib.suppress(QueryTimeout):
-            total = int(store.read(queries.COUNT_STAGED, {"ids": list(stages)})[0]["count"])
+            total = int(store.read(count, {"ids": list(stages)})[0]["count"])
     return lambda done: progress(phase, done, max(done, total))
 
 
@@ -121,17 +174,27 @@ def _batches(
     """`statement` (a batch of at most `limit` of `stage`'s nodes, returning how many as
     `count`) committed again and again until none is left; `bar` hears the running total
     (from `before`) after each. Returns how many nodes it took. Readers see none of it: a
-    hidden stage's nodes deleted, or a published one's marks removed."""
+    hidden stage's nodes deleted, a published one's marks removed, or a replaced graph's
+    nodes deleted. A batch over the server's memory limit for one transaction (a node's
+    relationships go with it: their number is not bounded) is tried again at half its size."""
 
     def work(tx: neo4j.ManagedTransaction) -> int:
         row = tx.run(statement, id=stage, limit=limit).single()
         return int(row["count"]) if row else 0
 
     done = 0
-    while count := store.write(work, seen=False):
+    while True:
+        try:
+            count = store.write(work, seen=False)
+        except TransactionTooLarge:
+            if limit == 1:
+                raise
+            limit //= 2  # rolled back whole: nothing of it was done
+            continue
+        if not count:
+            return done
         done += count
         bar(before + done)
-    return done
 
 
 def _gated(store: Store, statement: str, **params: Any) -> Work:

@@ -84,15 +84,19 @@ def take_turn(tx: neo4j.ManagedTransaction, stale_s: float) -> list[dict[str, An
     return stages
 
 
-def claim(store: Store, load_id: str, stale_s: float) -> list[dict[str, Any]]:
-    """Mark `load_id` as this process's load in progress; returns the abandoned stages to
-    clear (`load_id`'s among them when a killed run of the same input left it: its marker
-    is this load's from now on, published or not as it was)."""
+def claim(
+    store: Store, load_id: str, stale_s: float, replace: bool = False
+) -> list[dict[str, Any]]:
+    """Mark `load_id` as this process's load in progress (a `replace`: graph/queries_stage.py);
+    returns the abandoned stages to clear (`load_id`'s among them when a killed run of the
+    same input left it: its marker is this load's from now on, published or not as it was)."""
     mine, started = me(), now()
 
     def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
         abandoned = take_turn(tx, stale_s)
-        tx.run(queries.BEGIN_STAGE, id=load_id, startedAt=started, owner=mine).consume()
+        tx.run(
+            queries.BEGIN_STAGE, id=load_id, startedAt=started, owner=mine, replace=replace
+        ).consume()
         # A new marker hides what this load will stage: no read may straddle its commit
         # (one that read the markers before it would show the first batches).
         store.gate_switch(tx)

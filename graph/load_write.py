@@ -12,8 +12,9 @@ of two ways (graph/README.md, "Loading"):
   marker goes (graph/load_stage.py). The next load deletes whatever a killed one staged,
   finishes what a killed one published, and refuses while a live one is writing
   (graph/load_turn.py).
-- one transaction (`--replace`): everything, the deletion included, in one managed
-  transaction, as before (server memory grows with the load).
+- a replace (`--replace`): staged the same way, every node created new (`fresh`) under a
+  load id of its own, each relationship between two of its nodes by element id; its
+  switch shows its nodes alone, and what it replaced is deleted after it (load_stage.retire).
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ class Writer:
     # published by the switch) and relationships are created only where absent.
     resumed: bool = False
     kept: int = 0
+    # A replace: its relationships join its own nodes only; an end it did not create is
+    # one it replaces (or none), so such a relationship is not written.
+    replacing: bool = False
 
     def later(self, work: Work) -> None:
         """`work` now (one transaction) or in the switch (staged)."""
@@ -235,6 +239,8 @@ def write_rels(
                 props = {**r.props, "loadId": load_id}
                 if start is not None and end is not None:
                     by_id.append({"start": start, "end": end, "props": props})
+                elif w.replacing:
+                    continue
                 elif start is not None or end is not None:
                     new.append({"start": r.start, "end": r.end, "props": props})
                 else:

@@ -33,15 +33,21 @@ from graph.queries_scan import (
 )
 from graph.queries_stage import (  # the staged load's statements, re-exported
     BEGIN_STAGE as BEGIN_STAGE,
+    COUNT_LOADS_NODES as COUNT_LOADS_NODES,
     COUNT_STAGED as COUNT_STAGED,
+    DELETE_OTHER_LOADS as DELETE_OTHER_LOADS,
     DELETE_STAGES as DELETE_STAGES,
     DROP_STAGED_BATCH as DROP_STAGED_BATCH,
     END_STAGE as END_STAGE,
     HIDDEN_IDS as HIDDEN_IDS,
     LOADER_TURN as LOADER_TURN,
+    OTHER_LOAD_IDS as OTHER_LOAD_IDS,
     PUBLISH_NODES as PUBLISH_NODES,
     PUBLISH_STAGE as PUBLISH_STAGE,
     PUBLISH_STAGED_BATCH as PUBLISH_STAGED_BATCH,
+    RETIRE_BATCH as RETIRE_BATCH,
+    RETIRE_OTHER_NODES_BATCH as RETIRE_OTHER_NODES_BATCH,
+    RETIRE_REST_BATCH as RETIRE_REST_BATCH,
     STAGE_BEAT as STAGE_BEAT,
     STAGES as STAGES,
     UNPUBLISH_STAGE as UNPUBLISH_STAGE,
@@ -51,8 +57,12 @@ from graph.queries_table import is_table as is_table, names as _names, rows_of a
 
 # ---------------------------------------------------------------- schema
 
+# `iri` has a plain index, not a uniqueness constraint: a replace stages a new node for
+# every iri beside the one readers see until its switch (graph/load_replace.py); one loader
+# at a time keeps iris unique otherwise. The constraint of earlier versions is dropped.
 SCHEMA = (
-    "CREATE CONSTRAINT resource_iri IF NOT EXISTS FOR (n:Resource) REQUIRE n.iri IS UNIQUE",
+    "DROP CONSTRAINT resource_iri IF EXISTS",
+    "CREATE INDEX resource_iri_index IF NOT EXISTS FOR (n:Resource) ON (n.iri)",
     "CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE",
     "CREATE INDEX resource_name IF NOT EXISTS FOR (n:Resource) ON (n.name)",
     "CREATE CONSTRAINT load_stage_id IF NOT EXISTS FOR (s:LoadStage) REQUIRE s.id IS UNIQUE",
@@ -188,9 +198,6 @@ SET r = row.props
 
 
 ANY_RESOURCE = "MATCH (n:Resource) RETURN n.iri AS iri LIMIT 1"
-# What a replace deletes, staged nodes included (the total of its "delete" bar).
-COUNT_ALL_RESOURCES = "MATCH (n:Resource) RETURN count(n) AS count"
-
 DELETE_RESOURCES_BATCH = """
 MATCH (n:Resource)
 WITH n LIMIT $limit
@@ -203,16 +210,6 @@ RECORD_LOAD = """
 MERGE (l:Load {id: $id})
 SET l += $props
 RETURN l.id AS id
-"""
-
-# `load --replace`: after the resources, whatever else the database holds (load records,
-# nodes written by other tools), so that the graph is exactly what this load says.
-DELETE_OTHER_NODES_BATCH = """
-MATCH (n)
-WHERE NOT n:Resource AND NOT n:ReadGate
-WITH n LIMIT $limit
-DETACH DELETE n
-RETURN count(*) AS deleted
 """
 
 # Neo4j reads at read committed: a scan that meets a commit halfway sees part of it (a
@@ -249,6 +246,13 @@ UNWIND $hidden AS stage
 MATCH (n:Resource) WHERE n.loadId = stage AND n.stagedBy = stage
 MATCH (n)-[r]-()
 RETURN count(DISTINCT r) AS count
+"""
+# While a replace deletes what it replaced, readers see its nodes alone (`$only`), and its
+# relationships join two of them (it created each between two nodes of its own).
+COUNT_ONLY_RELATIONSHIPS = """
+MATCH (n:Resource) WHERE n.loadId = $only
+MATCH (n)-[r]->()
+RETURN count(r) AS count
 """
 COUNT_SHOWN_RELATIONSHIPS = visible(
     "MATCH (a:Resource)-[r]->(b:Resource) WHERE shown(a) AND shown(b) RETURN count(r) AS count",

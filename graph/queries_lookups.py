@@ -83,7 +83,7 @@ WHERE shown(e)
   AND ($actor IS NULL OR EXISTS {
         MATCH (e)-[]->(x:Resource {iri: $actor}) WHERE shown(x) })
 OPTIONAL MATCH (e)-[:LOCATION]->(p:Resource) WHERE shown(p)
-WITH hidden, e, collect(DISTINCT p.iri) AS places
+WITH hidden, only, e, collect(DISTINCT p.iri) AS places
 OPTIONAL MATCH (e)-[:PERPETRATOR]->(a:Resource) WHERE shown(a)
 RETURN e.iri AS iri, e.name AS name, e.rdfTypes AS types, e.date AS date,
        e.datePrecision AS datePrecision, places, collect(DISTINCT [a.iri, a.name]) AS perpetrators

@@ -90,13 +90,6 @@ class Settings(BaseSettings):
     commit_wait_s: float = Field(
         default=60.0, gt=0, description="how long a load waits for readers before it commits"
     )
-    # A `--replace` load is ONE transaction: servers commonly stop any transaction after
-    # db.transaction.timeout (30 s in docker-compose.yml and scripts/neo4j), which a replace
-    # of a few hundred thousand triples outlives. Neo4j 5.3+ takes a longer limit from the
-    # client. 0: none.
-    replace_timeout_s: float = Field(
-        default=3600.0, ge=0, description="time limit of a --replace load's one transaction"
-    )
     # Inputs larger than this are streamed through an index on disk (graph/load_stream.py):
     # client memory stays bounded whatever their size. Smaller ones are read whole (faster).
     stream_above_bytes: int = Field(

@@ -9,7 +9,7 @@ from graph import version
 from graph.settings import Settings
 from graph.store.arcadedb import ArcadeDBStore, CommitLock, CommitLockTimeout
 from graph.store.base import Capabilities, Store
-from graph.store.errors import translate_errors
+from graph.store.errors import RETRY_S, translate_errors
 from graph.store.neo4j_server import Neo4jStore
 
 
@@ -18,7 +18,7 @@ def open_driver(settings: Settings, auth: tuple[str, str]) -> neo4j.Driver:
         settings.bolt_uri,
         auth=auth,
         connection_timeout=settings.connection_timeout_s,
-        max_transaction_retry_time=15.0,
+        max_transaction_retry_time=RETRY_S,  # as run_write's
     )
 
 

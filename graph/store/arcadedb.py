@@ -62,15 +62,13 @@ class ArcadeDBStore(Store):
         self,
         work: Callable[[neo4j.ManagedTransaction], T],
         seen: bool = True,
-        timeout: float | None = None,
-        retry: bool = True,
     ) -> T:
         """As Store.write; when the server ran out of heap, the error says so. ArcadeDB
         answers a client whose statement died of an OutOfMemoryError with an
         UnknownError that names the statement, not the memory (a 10M-triple load's
         switch on a 2g heap, BENCHMARKS.md 2f); its log has the cause."""
         try:
-            return super().write(work, seen, timeout, retry)
+            return super().write(work, seen)
         except StoreError as exc:
             if type(exc) not in (StoreError, StoreUnavailable) or not self._ran_out_of_heap():
                 raise

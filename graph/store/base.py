@@ -17,22 +17,24 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import neo4j
 from neo4j import exceptions as nx
 
 from graph import queries, version
-from graph.errors import StoreError, TransactionTooLarge
-from graph.store.errors import (
-    one_line,
-    over_transaction_memory,
-    timed_out,
-    too_large,
-    translate_errors,
-)
+from graph.errors import StoreError
+from graph.store.errors import one_line, run_write, timed_out, translate_errors
 
 T = TypeVar("T")
+
+
+class Hidden(TypedDict):
+    """What a read transaction's statements hide, as their parameters (Store.hidden)."""
+
+    hidden: list[str]  # the stages of loads in progress or killed
+    only: str | None  # a switched replace's id: its nodes alone are shown
+
 
 # A read transaction the server asks to run again is run at most this many times in all.
 _READ_ATTEMPTS = 3
@@ -179,11 +181,15 @@ class Store:
             self.gate_read(tx)
             yield tx
 
-    def hidden(self, tx: neo4j.Transaction) -> list[str]:
-        """The stages whose nodes readers do not see yet (graph/queries_stage.py), for the
-        statements of `tx` that take them as `$hidden`."""
+    def hidden(self, tx: neo4j.Transaction) -> Hidden:
+        """What readers do not see (graph/queries_stage.py): the stages of loads in progress
+        (`hidden`) and, while a replace deletes what it replaced, its id (`only`), for the
+        statements of `tx` that take them as `$hidden` and `$only`."""
         rows = list(tx.run(queries.HIDDEN_IDS))  # one, as the statement aggregates
-        return [str(s) for s in rows[0]["hidden"]] if rows else []
+        if not rows:
+            return {"hidden": [], "only": None}
+        only = rows[0]["only"]
+        return {"hidden": [str(s) for s in rows[0]["hidden"]], "only": only and str(only)}
 
     def scan(self, tx: neo4j.Transaction, statement: queries.Scan) -> Iterator[neo4j.Record]:
         """Every row of a statement that reads the whole graph, in `tx` (read_transaction
@@ -193,13 +199,13 @@ class Store:
         and its limit runs until the last one is (graph/queries_scan.py)."""
         hidden = self.hidden(tx)
         if self.statement_limit_s is None:
-            yield from tx.run(statement.whole, hidden=hidden)
+            yield from tx.run(statement.whole, **hidden)
             return
         size, least, most = self.scan_chunks
         aim, skip = self.statement_limit_s / 4, 0
         while True:
             started, count = time.monotonic(), 0
-            for row in tx.run(statement.chunk, skip=skip, limit=size, hidden=hidden):
+            for row in tx.run(statement.chunk, skip=skip, limit=size, **hidden):
                 count += 1
                 yield row
             if count < size:
@@ -241,28 +247,32 @@ class Store:
         return self.read_together(self.counts_in, timeout)
 
     def label_counts_in(
-        self, tx: neo4j.Transaction, hidden: list[str] | None = None
+        self, tx: neo4j.Transaction, hidden: Hidden | None = None
     ) -> dict[str, int]:
         """How many nodes readers see under each label, in `tx` (`hidden`: Store.hidden,
         when the caller has read it in `tx` already)."""
         hidden = self.hidden(tx) if hidden is None else hidden
-        rows = tx.run(queries.COUNT_LABELS, hidden=hidden)
+        rows = tx.run(queries.COUNT_LABELS, **hidden)
         return {str(r["label"]): int(r["count"]) for r in rows}
 
-    def counts_in(self, tx: neo4j.Transaction, hidden: list[str] | None = None) -> tuple[int, int]:
+    def counts_in(self, tx: neo4j.Transaction, hidden: Hidden | None = None) -> tuple[int, int]:
         """The nodes and relationships readers see, in `tx` (queries.COUNT_NODES says
         how): `sahelkg status` and `GET /health`, through `read_unit`. `hidden` as for
         label_counts_in."""
         hidden = self.hidden(tx) if hidden is None else hidden
-        nodes = tx.run(queries.COUNT_NODES, hidden=hidden).single(strict=True)["count"]
-        if hidden and self.capabilities.atomic_commits:  # a load's batches commit meanwhile
+        nodes = tx.run(queries.COUNT_NODES, **hidden).single(strict=True)["count"]
+        staged, only = hidden["hidden"], hidden["only"]
+        if (staged or only) and self.capabilities.atomic_commits:  # batches commit meanwhile
             statement = queries.COUNT_SHOWN_RELATIONSHIPS
-            rels = tx.run(statement, hidden=hidden).single(strict=True)["count"]
+            rels = tx.run(statement, **hidden).single(strict=True)["count"]
             return int(nodes), int(rels)
-        rels = tx.run(queries.COUNT_ALL_RELATIONSHIPS).single(strict=True)["count"]
-        if hidden:
+        if only:
+            rels = tx.run(queries.COUNT_ONLY_RELATIONSHIPS, only=only).single(strict=True)["count"]
+        else:
+            rels = tx.run(queries.COUNT_ALL_RELATIONSHIPS).single(strict=True)["count"]
+        if staged:
             statement = queries.COUNT_HIDDEN_RELATIONSHIPS
-            rels -= tx.run(statement, hidden=hidden).single(strict=True)["count"]
+            rels -= tx.run(statement, hidden=staged).single(strict=True)["count"]
         return int(nodes), int(rels)
 
     def load_ids(self, timeout: float | None = None) -> list[str]:
@@ -295,17 +305,13 @@ class Store:
         self,
         work: Callable[[neo4j.ManagedTransaction], T],
         seen: bool = True,
-        timeout: float | None = None,
-        retry: bool = True,
     ) -> T:
         """Run `work` in ONE managed write transaction: all of it commits or none. Readers
         are held off (where the server needs it) only while the driver commits. `seen`
         False: readers see nothing of it (a staged batch, publishing: graph/load_stage.py),
         so the graph-version marker stays as it is and the API keeps its cached answers.
-        `timeout`: the transaction's time limit in seconds, in place of the server's
-        (0: none). `retry` False: run once, even where the server says trying again may
-        help (a whole `--replace` load). A transaction that needs more memory than the
-        server allows one is not tried again (TransactionTooLarge)."""
+        A transaction that needs more memory than the server allows one is not tried again
+        (TransactionTooLarge)."""
         held: list[AbstractContextManager[Any]] = []
 
         def release() -> None:
@@ -314,37 +320,16 @@ class Store:
 
         def guarded(tx: neo4j.ManagedTransaction) -> T:
             release()  # a retry: readers may run while the work runs again
-            try:
-                result = work(tx)
-            except nx.TransientError as exc:
-                # Neo4j calls this transient, so the driver would run the same work again
-                # (its retries go on for 15 s after the first failure) to the same end; only
-                # the limit of all transactions together (dbms.memory.transaction.total.max)
-                # can free up.
-                if over_transaction_memory(exc):
-                    raise TransactionTooLarge(too_large(exc)) from exc
-                raise
+            result = work(tx)
             commit = self.committing()
-            commit.__enter__()  # execute_write commits right after this returns
+            commit.__enter__()  # run_write commits right after this returns
             held.append(commit)
             return result
 
-        def once(session: neo4j.Session) -> T:
-            with session.begin_transaction(timeout=timeout) as tx:
-                result = guarded(tx)  # type: ignore[arg-type]  # the same calls as a managed one
-                tx.commit()
-                return result
-
-        if timeout is not None:
-            guarded = neo4j.unit_of_work(timeout=timeout)(guarded)
         try:
             with translate_errors(), self.driver.session(database=self.database) as session:
                 try:
-                    return session.execute_write(guarded) if retry else once(session)
-                except nx.TransientError as exc:  # at the commit
-                    if over_transaction_memory(exc):
-                        raise TransactionTooLarge(too_large(exc)) from exc
-                    raise
+                    return run_write(session, guarded)
                 except nx.ClientError as exc:
                     if not timed_out(exc):
                         raise

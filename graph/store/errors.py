@@ -3,12 +3,19 @@ place for the store's translation, used by every read and write of graph.store."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
+import neo4j
 from neo4j import exceptions as nx
 
-from graph.errors import QueryError, StoreError, StoreUnavailable
+from graph.errors import QueryError, StoreError, StoreUnavailable, TransactionTooLarge
+
+T = TypeVar("T")
+RETRY_S = 15.0  # how long a write is tried again after its first failure (the driver's too)
 
 _UNAVAILABLE = (
     nx.ServiceUnavailable,
@@ -40,6 +47,31 @@ def translate_errors() -> Iterator[None]:
         raise StoreError(f"{exc.code}: {one_line(exc.message)}") from exc
     except nx.DriverError as exc:
         raise StoreUnavailable(f"Bolt driver error: {one_line(exc)}") from exc
+
+
+def run_write(session: neo4j.Session, work: Callable[[Any], T]) -> T:
+    """`work` in a write transaction of `session`, committed; tried again, as the driver's
+    execute_write would, while the server says trying again may help (for RETRY_S after
+    the first failure), except past the memory limit of one transaction, which the same
+    work meets again: TransactionTooLarge at once, whether in a statement or at the commit
+    (execute_write retried a commit's for RETRY_S, then gave up the same way)."""
+    first, delay = 0.0, 1.0
+    while True:
+        try:
+            with session.begin_transaction() as tx:
+                result = work(tx)
+                tx.commit()
+                return result
+        except (nx.DriverError, nx.Neo4jError) as exc:
+            if isinstance(exc, nx.Neo4jError) and over_transaction_memory(exc):
+                raise TransactionTooLarge(too_large(exc)) from exc
+            if not exc.is_retryable():
+                raise
+            first = first or time.monotonic()
+            if time.monotonic() - first > RETRY_S:
+                raise
+        time.sleep(delay * random.uniform(0.8, 1.2))
+        delay *= 2
 
 
 def timed_out(exc: nx.Neo4jError) -> bool:

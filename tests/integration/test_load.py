@@ -181,14 +181,18 @@ def test_replace_drops_what_the_new_files_do_not_say(
         progress=lambda phase, done, total: heard.setdefault(phase, []).append((done, total)),
     )
     assert_isomorphic(source_graph(ONTOLOGY), exported(store, ontology, "turtle", tmp_path))
-    # A bar for each step of its one transaction, each ending full (the delete's out of
-    # what was stored), then the commit's.
-    assert heard["delete"][0] == (0, stored) and heard["delete"][-1] == (stored, stored)
+    # Staged like a load, then what it replaced deleted, on a bar out of what was stored.
+    assert heard["delete"][-1] == (stored, stored)
     assert report.deleted_nodes == stored
     n, r = len(prepared.pg.nodes), len(prepared.pg.rels)
     assert heard["nodes"][-1] == (n, n) and heard["relationships"][-1] == (r, r)
-    assert heard["commit"] == [(0, 1), (1, 1)]
-    assert list(heard)[:4] == ["delete", "nodes", "relationships", "commit"]
+    assert heard["publish"][-1] == (n, n)
+    steps = [p for p in heard if p in ("nodes", "relationships", "switch", "publish", "delete")]
+    assert steps == ["nodes", "relationships", "switch", "publish", "delete"]
+    # Its own load id (its nodes stood beside the old ones until the switch); nothing left.
+    assert report.load_id.startswith(prepared.load_id + "-")
+    assert store.read(queries.STAGES) == []
+    assert store.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"] == n
 
 
 def big_literal_file(tmp_path: Path) -> Path:

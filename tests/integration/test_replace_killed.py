@@ -1,8 +1,9 @@
-"""A `--replace` load killed (SIGKILL) at any step of its one transaction: deleting what is
-stored, writing the nodes, the relationships, or as it commits. The server rolls the
-transaction back, so readers keep the graph before it; killed as the commit goes out, they
-have that graph or the whole new one, never a part. The next replace then goes through.
-A loader process of its own, on the real server."""
+"""A `--replace` load killed (SIGKILL) at any step: while it stages its nodes or its
+relationships, as its switch starts, while it publishes, or while it deletes the graph it
+replaced. Before the switch readers keep the graph before it; after it, the whole new one
+and nothing of the old; killed as the switch goes out, one or the other. `status` says what
+was left, and the next replace clears it and goes through. A loader process of its own, on
+the real server."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from graph import export, queries
 from graph.load import load, prepare
 from graph.ontology import Ontology
 from graph.store import Store
-from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
+from tests.conftest import ONTOLOGY, ROOT, SEEDS
 from tests.integration.conftest import after_rollback, kill_when, load_paths, loader
 
 pytestmark = pytest.mark.integration
@@ -37,45 +38,48 @@ settings = Settings()
 onto = Ontology.read(settings.ontology_path, None)
 prepared = prepare([Path(sys.argv[1])], onto, validate=False)
 store = open_store(settings)
-load(store, prepared, onto.registry, batch_size=200, replace=True, replace_timeout_s=600,
-     progress=progress)
+load(store, prepared, onto.registry, batch_size=200, replace=True, progress=progress)
 print("finished", flush=True)
 """
 
 
-@pytest.mark.parametrize("stage", ["delete", "nodes", "relationships", "commit"])
+@pytest.mark.parametrize("stage", ["nodes", "relationships", "switch", "publish", "delete"])
 def test_a_replace_killed_at_any_step_leaves_the_graph_before_it_or_the_whole_new_one(
     store: Store, ontology: Ontology, tmp_path: Path, cli_env: dict[str, str], stage: str
 ) -> None:
-    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    load_paths(store, ontology, ONTOLOGY, SEEDS)  # 843 nodes: the deletion takes 5 batches
     before = (store.counts(), export.graph_hash(store, ontology.registry))
     big = tmp_path / "synth.nt"
-    synth.write(big, 20_000)  # one transaction: within the Neo4j test server's 256m
+    synth.write(big, 20_000)
     proc = loader(REPLACE_SCRIPT, big, cli_env)
 
     def stop(line: str, seen: list[str]) -> bool:
-        # delete: its first report (the stored graph is small); commit: as it goes out
-        # ("commit 0 1"); nodes, relationships: some batches of them written
+        # switch: as it starts ("switch 0 1"); the others: after some batches of them
         return line.startswith(stage + " ") and (
-            stage in ("delete", "commit") or len([s for s in seen if s.startswith(stage)]) >= 3
+            stage == "switch" or len([s for s in seen if s.startswith(stage)]) >= 2
         )
 
     kill_when(proc, stop)
     after = after_rollback(store, ontology, before)
-    # One transaction: no stage marker, nothing staged, nothing for `status` to report.
-    assert store.read(queries.STAGES) == []
     status = subprocess.run(
         [sys.executable, "-m", "cli", "status"],
         env=cli_env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
     ).stdout  # fmt: skip
-    assert "killed" not in status and "in progress" not in status, status
+    switched = after != before
+    assert ("a replace killed after its switch" in status) == switched, status
+    assert ("a killed load left" in status) == (not switched), status
+    # What `status` counts is what readers see (their graph alone, while the old one goes).
+    assert f"nodes: {after[0][0]:,}  relationships: {after[0][1]:,}" in status, status
 
-    # The next replace goes through (nothing the killed one held is left in its way).
+    # The next replace goes through, and clears first what the killed one left.
     report = load(store, prepare([big], ontology, validate=False), ontology.registry, replace=True)
     final = (store.counts(), export.graph_hash(store, ontology.registry))
     assert report.created_nodes == final[0][0] and final != before
-    if stage == "commit":  # killed with the commit going out: whole, or not at all
+    assert store.read(queries.STAGES) == []
+    assert store.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"] == final[0][0]
+    if stage in ("nodes", "relationships"):
+        assert after == before and report.abandoned_nodes > 0
+    elif stage == "switch":  # killed with the switch going out: whole, or not at all
         assert after in (before, final), (after, before, final)
-    else:
-        assert after == before
-    load_paths(store, ontology, ONTOLOGY, SEEDS)
+    else:  # switched: readers had the whole new graph, nothing of the old
+        assert after == final and report.deleted_nodes >= final[0][0]

@@ -183,7 +183,7 @@ class FakeStore:
 
     def __init__(self) -> None:
         # Whole-graph reads first ask which stages to hide (Store.scan): none, here.
-        self.answers: dict[str, Answer] = {queries.HIDDEN_IDS: [{"hidden": []}]}
+        self.answers: dict[str, Answer] = {queries.HIDDEN_IDS: [{"hidden": [], "only": None}]}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.sessions: list[dict[str, Any]] = []
         self.transactions: list[float | None] = []  # the timeout of each one begun

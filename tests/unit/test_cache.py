@@ -332,10 +332,23 @@ class _Session:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def execute_write(self, work: Callable[[Any], Any]) -> Any:
+    def begin_transaction(self) -> _Transaction:
+        return _Transaction(self.fail)
+
+
+class _Transaction:
+    def __init__(self, fail: bool) -> None:
+        self.fail = fail
+
+    def __enter__(self) -> _Transaction:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def commit(self) -> None:
         if self.fail:
             raise ConnectionError("connection lost while committing")
-        return work(object())
 
 
 class _Driver:

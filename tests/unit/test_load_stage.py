@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from graph import load_stage, queries
-from graph.errors import QueryTimeout
+from graph.errors import QueryTimeout, TransactionTooLarge
 
 
 class _Row:
@@ -25,15 +25,19 @@ class _Row:
 class StagedStore:
     """Nodes per stage; a batch statement takes up to `limit` of one stage's."""
 
-    def __init__(self, staged: dict[str, int], count_times_out: bool = False) -> None:
-        self.staged = dict(staged)
+    def __init__(
+        self, staged: dict[str, int], count_times_out: bool = False, most: int = 10**9
+    ) -> None:
+        self.staged = dict(staged)  # also "*rest" (no load's) and "*other" (no resources)
         self.count_times_out = count_times_out
+        self.most = most  # a batch of more is over the server's memory limit
         self.reads: list[str] = []
         self.ended: list[str] = []
+        self.limits: list[int] = []
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         self.reads.append(query)
-        assert query == queries.COUNT_STAGED and params is not None
+        assert query in (queries.COUNT_STAGED, queries.COUNT_LOADS_NODES) and params is not None
         if self.count_times_out:
             raise QueryTimeout("the statement limit")
         return [{"count": sum(self.staged.get(i, 0) for i in params["ids"])}]
@@ -46,9 +50,19 @@ class StagedStore:
         pass
 
     def run(self, statement: str, **params: Any) -> _Row:
-        if statement in (queries.DROP_STAGED_BATCH, queries.PUBLISH_STAGED_BATCH):
-            taken = min(self.staged.get(params["id"], 0), params["limit"])
-            self.staged[params["id"]] -= taken
+        key = {queries.RETIRE_REST_BATCH: "*rest", queries.RETIRE_OTHER_NODES_BATCH: "*other"}
+        if statement in (
+            queries.DROP_STAGED_BATCH,
+            queries.PUBLISH_STAGED_BATCH,
+            *key,
+            queries.RETIRE_BATCH,
+        ):
+            self.limits.append(params["limit"])
+            if params["limit"] > self.most:
+                raise TransactionTooLarge("over db.memory.transaction.max")
+            stage = key.get(statement, params["id"])
+            taken = min(self.staged.get(stage, 0), params["limit"])
+            self.staged[stage] = self.staged.get(stage, 0) - taken
             return _Row(taken)
         assert statement == queries.END_STAGE, statement
         self.ended.append(params["id"])
@@ -91,6 +105,32 @@ def test_a_published_stage_is_tidied_out_of_its_total() -> None:
     store = StagedStore({"old": 120_000})
     heard, progress = _heard()
     fake: Any = store
-    assert load_stage.finish_published(fake, ["old"], "new", 10_000, progress) == 120_000
+    published = [{"id": "old", "published": "2026-12-06T10:00:00+00:00"}]
+    assert load_stage.finish_published(fake, published, "new", 10_000, progress) == (120_000, 0)
     assert heard == [("publish", done, 120_000) for done in (50_000, 100_000, 120_000)]
     assert store.ended == ["old"]
+
+
+def test_a_replace_deletes_what_it_replaced_then_ends_halving_a_batch_too_large() -> None:
+    """The retired loads' nodes, then what no load names, then other tools' nodes; a batch
+    over the memory limit is tried again at half its size (a node's relationships go with
+    it, so rows do not bound a batch); the marker last."""
+    store = StagedStore({"a": 25_000, "b": 5_000, "*rest": 3, "*other": 2}, most=4_000)
+    heard, progress = _heard()
+    fake: Any = store
+    assert load_stage.retire(fake, "r", ["a", "b"], 10_000, progress) == 30_003
+    assert set(store.staged.values()) == {0} and store.ended == ["r"]
+    assert store.limits[:3] == [10_000, 5_000, 2_500]  # halved while too large, then kept
+    assert sorted(set(store.limits)) == [2_500, 5_000, 10_000]
+    assert heard[0] == ("delete", 2_500, 30_000) and heard[-1] == ("delete", 30_003, 30_003)
+
+
+def test_a_replace_killed_after_its_switch_is_finished_by_the_next_load() -> None:
+    store = StagedStore({"r": 7, "a": 12})
+    fake: Any = store
+    killed = {"id": "r", "published": "2026-12-06T10:00:00+00:00", "replace": True}
+    assert load_stage.finish_published(fake, [{**killed, "retires": ["a"]}], "new", 10) == (
+        7,
+        12,
+    )
+    assert store.ended == ["r"]

@@ -17,8 +17,9 @@ _WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE)\b")
 # the counts of a stage's nodes and of what a replace deletes for the loader's progress bars.
 SEES_STAGED = {
     "ANY_RESOURCE",
-    "COUNT_ALL_RESOURCES",
     "COUNT_HIDDEN_RELATIONSHIPS",
+    "COUNT_LOADS_NODES",
+    "COUNT_ONLY_RELATIONSHIPS",
     "COUNT_STAGED",
     "FETCH_NODES",
     "SPARQL_VIEW_CHANGED_NODES",
@@ -43,17 +44,21 @@ def _statements() -> dict[str, str]:
 def test_shown_is_written_out_after_the_hidden_ids() -> None:
     text = visible("\nMATCH (n:Resource) WHERE shown(n) AND shown(m2)\nRETURN n")
     assert text.startswith(HIDDEN)
-    assert "NOT coalesce(n.stagedBy, '') IN hidden" in text
-    assert "NOT coalesce(m2.stagedBy, '') IN hidden" in text
+    for n in ("n", "m2"):
+        shown = (
+            f"(NOT coalesce({n}.stagedBy, '') IN hidden AND (only IS NULL OR {n}.loadId = only))"
+        )
+        assert shown in text
     assert "shown(" not in text
 
 
 def test_a_whole_graph_read_takes_the_ids_to_hide_as_a_parameter() -> None:
     text = visible("MATCH (n:Resource) WHERE shown(n) RETURN count(n)", given=True)
-    shown = "NOT coalesce(n.stagedBy, '') IN $hidden"
+    shown = "(NOT coalesce(n.stagedBy, '') IN $hidden AND ($only IS NULL OR n.loadId = $only))"
     assert text == f"MATCH (n:Resource) WHERE {shown} RETURN count(n)"
     for scan in (queries.EXPORT_NODES, queries.API_EXPORT_NODES):
         assert "IN $hidden" in scan.whole and "IN $hidden" in scan.chunk
+        assert "= $only" in scan.whole and "= $only" in scan.chunk
 
 
 def test_a_read_that_shows_nothing_is_refused() -> None:
@@ -71,10 +76,11 @@ def test_every_read_of_resources_hides_what_loads_stage(name: str, text: str) ->
     assert "shown(" not in text
     if "$hidden" in text:  # given by the transaction (Store.hidden): a whole-graph read
         assert " hidden" not in text.replace("IN $hidden", ""), name
+        assert " only" not in text.replace("$only", ""), name
         return
     assert text.startswith(HIDDEN), f"{name} reads resources without hiding staged ones"
     # every WITH after the hidden ids carries them (a later test would not see `hidden`)
     later = text[len(HIDDEN) :]
     for clause in re.findall(r"^WITH (.*)$", later, re.M):
         if "hidden" in later.split(clause, 1)[1] and "RETURN collect(" not in clause:
-            assert clause.startswith("hidden,"), (name, clause)
+            assert clause.startswith("hidden, only,"), (name, clause)

@@ -548,7 +548,7 @@ def test_the_service_statements_have_a_row_cap_too(store: FakeStore, reader: Rea
 
 
 def test_every_read_runs_in_a_bounded_read_session(store: FakeStore, reader: Reader) -> None:
-    store.answer(queries.HIDDEN_IDS, [{"hidden": ["stage-1"]}])
+    store.answer(queries.HIDDEN_IDS, [{"hidden": ["stage-1"], "only": None}])
     store.answer(queries.COUNT_NODES, [{"count": 5}])
     store.answer(queries.COUNT_ALL_RELATIONSHIPS, [{"count": 7}])
     store.answer(queries.COUNT_HIDDEN_RELATIONSHIPS, [{"count": 3}])
@@ -580,16 +580,36 @@ def test_counts_test_both_ends_where_a_read_sees_later_commits(
     """Neo4j's read transactions see the batches a staging load commits meanwhile: all
     relationships less the hidden ones, from two states, came out negative there."""
     store.capabilities = replace(store.capabilities, atomic_commits=True)
-    store.answer(queries.HIDDEN_IDS, [{"hidden": ["stage-1"]}])
+    store.answer(queries.HIDDEN_IDS, [{"hidden": ["stage-1"], "only": None}])
     store.answer(queries.COUNT_NODES, [{"count": 5}])
     store.answer(queries.COUNT_SHOWN_RELATIONSHIPS, [{"count": 4}])
     assert reader.unit(store.counts_in) == (5, 4)
-    assert store.asked(queries.COUNT_SHOWN_RELATIONSHIPS) == [{"hidden": ["stage-1"]}]
+    assert store.asked(queries.COUNT_SHOWN_RELATIONSHIPS) == [{"hidden": ["stage-1"], "only": None}]
     assert not store.asked(queries.COUNT_ALL_RELATIONSHIPS)
-    store.answer(queries.HIDDEN_IDS, [{"hidden": []}])  # no load stages: no test per end
+    store.answer(
+        queries.HIDDEN_IDS, [{"hidden": [], "only": None}]
+    )  # no load stages: no test per end
     store.answer(queries.COUNT_ALL_RELATIONSHIPS, [{"count": 9}])
     assert reader.unit(store.counts_in) == (5, 9)
     assert len(store.asked(queries.COUNT_SHOWN_RELATIONSHIPS)) == 1
+    store.answer(queries.HIDDEN_IDS, [{"hidden": [], "only": "r1"}])  # a replace deleting
+    assert reader.unit(store.counts_in) == (5, 4)
+    assert store.asked(queries.COUNT_SHOWN_RELATIONSHIPS)[-1] == {"hidden": [], "only": "r1"}
+
+
+def test_while_a_replace_deletes_what_it_replaced_only_its_relationships_count(
+    store: FakeStore, reader: Reader
+) -> None:
+    """Where reads see one state (ArcadeDB): the replace's own relationships, through the
+    `loadId` index, less those of a load staging meanwhile; not every relationship."""
+    store.answer(queries.HIDDEN_IDS, [{"hidden": ["stage-1"], "only": "r1"}])
+    store.answer(queries.COUNT_NODES, [{"count": 5}])
+    store.answer(queries.COUNT_ONLY_RELATIONSHIPS, [{"count": 6}])
+    store.answer(queries.COUNT_HIDDEN_RELATIONSHIPS, [{"count": 1}])
+    assert reader.unit(store.counts_in) == (5, 5)
+    assert store.asked(queries.COUNT_NODES) == [{"hidden": ["stage-1"], "only": "r1"}]
+    assert store.asked(queries.COUNT_ONLY_RELATIONSHIPS) == [{"only": "r1"}]
+    assert not store.asked(queries.COUNT_ALL_RELATIONSHIPS)
 
 
 # ------------------------------------------------------------------ map and search
