@@ -233,7 +233,7 @@ def _load_staged(
         run = _collecting(turn.Beat(store, load_id))
         with ThreadPoolExecutor(1, thread_name_prefix="sahelkg-load") as pool:
             writes = lw.Writer(
-                run, registry, load_id, batch_size, fresh, report, progress, deferred, True
+                run, registry, load_id, batch_size, fresh, report, progress, deferred
             )
             writes.pool = pool if write_ahead else None
             writes.resumed, writes.replacing = resumed, replace

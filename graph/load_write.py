@@ -46,19 +46,18 @@ class Counts(Protocol):
 
 @dataclass
 class Writer:
-    """What every write of one load shares. `run` runs one batch's work (in the load's one
-    transaction, or in a transaction of its own that commits); `defer`, when set, collects
-    the writes that touch what readers already see, for the switch."""
+    """What every write of one load shares. `run` runs one batch's work in a transaction of
+    its own that commits; `defer` collects the writes that touch what readers already see,
+    for the switch."""
 
     run: Callable[[Callable[[neo4j.ManagedTransaction], Any]], Any]
     registry: Registry
     load_id: str
     batch_size: int
-    fresh: bool  # the graph was empty: nothing to read back before writing
+    fresh: bool  # the graph was empty, or a replace: nothing to read back before writing
     report: Counts
     progress: Progress | None
-    defer: list[Work] | None = None
-    staged: bool = False
+    defer: list[Work]
     created: dict[str, str] = field(default_factory=dict)  # iri -> element id
     rel_types: set[str] = field(default_factory=set)  # written: the load's record keeps them
     pool: ThreadPoolExecutor | None = None  # runs batches beside the next one's making
@@ -73,11 +72,8 @@ class Writer:
     replacing: bool = False
 
     def later(self, work: Work) -> None:
-        """`work` now (one transaction) or in the switch (staged)."""
-        if self.defer is None:
-            self.run(work)
-        else:
-            self.defer.append(work)
+        """`work` in the switch: it changes what readers already see."""
+        self.defer.append(work)
 
     def submit(
         self, work: Callable[[neo4j.ManagedTransaction], T], then: Callable[[T], None]
@@ -118,7 +114,7 @@ def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int | None) -> 
     """Nodes by batch (`records`, `total` of them or None when not known yet: a streamed
     input maps as it goes): created when new, else merged with what is stored (union)."""
     registry, load_id, report = w.registry, w.load_id, w.report
-    stamp = {"loadId": load_id, **({"stagedBy": load_id} if w.staged else {})}
+    stamp = {"loadId": load_id, "stagedBy": load_id}
     done = 0
     for batch in batched(records, w.batch_size):
 
@@ -250,12 +246,8 @@ def write_rels(
                 pending.add(len(by_id) + len(new), work, count)
             if old_ends and not qualified:
                 rows = [{"start": r.start, "end": r.end} for r in old_ends]
-                if w.defer is not None:  # counted now: the switch creates exactly these
-                    pending.add(
-                        len(rows), _missing_plain(rel_type, rows), _later_plain(w, rel_type)
-                    )
-                else:
-                    pending.add(len(rows), _merge_plain(rel_type, rows, load_id), count)
+                # counted now: the switch creates exactly these
+                pending.add(len(rows), _missing_plain(rel_type, rows), _later_plain(w, rel_type))
             elif old_ends:
                 pending.add(len(old_ends), *_merge_qualified(w, rel_type, old_ends))
             done += len(batch)
@@ -303,17 +295,6 @@ def _missing_plain(
         statement = queries.existing_plain_relationships(rel_type)
         stored = {(r["start"], r["end"]) for r in queries.rows_of(tx.run(statement, rows=rows))}
         return [row for row in rows if (row["start"], row["end"]) not in stored]
-
-    return work
-
-
-def _merge_plain(
-    rel_type: str, rows: list[dict[str, Any]], load_id: str
-) -> Callable[[neo4j.ManagedTransaction], int]:
-    def work(tx: neo4j.ManagedTransaction) -> int:
-        statement = queries.merge_plain_relationships(rel_type)
-        made = tx.run(statement, rows=rows, loadId=load_id).single()
-        return int(made["created"]) if made else 0
 
     return work
 

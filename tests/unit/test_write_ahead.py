@@ -22,7 +22,7 @@ class Counts:
 
 
 def writer(run: Any, pool: ThreadPoolExecutor | None) -> lw.Writer:
-    w = lw.Writer(run, Registry.from_ontology(Graph()), "load", 10, True, Counts(), None, [], True)
+    w = lw.Writer(run, Registry.from_ontology(Graph()), "load", 10, True, Counts(), None, [])
     w.pool = pool
     return w
 
