@@ -177,8 +177,8 @@ class Reader:
             WATCHDOG.finish(watch)
             stopped = watch.expired or isinstance(exc, CommitLockTimeout)
             if stopped or (isinstance(exc, QueryError) and _server_timeout(str(exc))):
-                # Waiting on the commit lock: the query never ran (a --replace load's commit
-                # holds the embedded store for most of the replace, BENCHMARKS.md 2j).
+                # Waiting on the commit lock: the query never ran (a commit held the
+                # embedded store: a one-transaction replace's took 46 s, BENCHMARKS.md 2j).
                 why = (
                     ": a load's commit held the store all that time; try again once it ends"
                     if isinstance(exc, CommitLockTimeout)

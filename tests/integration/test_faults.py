@@ -25,7 +25,7 @@ from graph.rdf import parse_files
 from graph.read.base import Reader
 from graph.store import Store
 from graph.terms import canonicalise
-from tests.conftest import DATA, ONTOLOGY
+from tests.conftest import DATA, ONTOLOGY, SEEDS
 from tests.integration.conftest import OwnServer, load_paths, snapshot
 
 pytestmark = pytest.mark.integration
@@ -216,10 +216,14 @@ def test_deeply_nested_blank_nodes_are_refused_with_their_limit(
 # ------------------------------------------------------------------ reads racing a load
 
 
+@pytest.mark.parametrize("replace", [False, True], ids=["load", "replace"])
 def test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix(
-    store: Store, ontology: Ontology, synth_load: tuple[Path, Prepared]
+    store: Store, ontology: Ontology, synth_load: tuple[Path, Prepared], replace: bool
 ) -> None:
-    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    """A replace too: its nodes stand beside the old graph until its switch, and the old
+    graph is deleted batch by batch after it, while the readers read."""
+    # a replace: over the seeds, whose deletion takes a few batches of 500
+    load_paths(store, ontology, ONTOLOGY, SEEDS if replace else DATA / "tricky.ttl")
     old = store.counts()
     prepared = synth_load[1]
     seen: list[tuple[int, int]] = []
@@ -241,7 +245,7 @@ def test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix(
         t.start()
     try:
         # small batches: many commits while the readers read (each hidden until the switch)
-        load(store, prepared, ontology.registry, batch_size=500)
+        report = load(store, prepared, ontology.registry, batch_size=500, replace=replace)
         time.sleep(0.5)  # a few reads of the new graph too
     finally:
         done.set()
@@ -250,6 +254,9 @@ def test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix(
     new = store.counts()
     assert new != old
     assert not errors, errors[:3]
+    if replace:  # the synthetic graph alone, the old one deleted in batches
+        assert new == (len(prepared.pg.nodes), len(prepared.pg.rels))
+        assert report.deleted_nodes > 500
     assert new in seen
     # ArcadeDB: reads wait for the switch's commit (its commit lock). Neo4j reads at read
     # committed, so a scan could see part of the switch (seen before the gate: 9,234 of
@@ -257,13 +264,15 @@ def test_reads_during_a_load_see_the_old_or_the_new_graph_never_a_mix(
     assert seen and set(seen) <= {old, new}, sorted(set(seen) - {old, new})[:5]
 
 
+@pytest.mark.parametrize("replace", [False, True], ids=["load", "replace"])
 def test_only_what_readers_see_moves_the_graph_version_marker(
-    store: Store, ontology: Ontology, synth_load: tuple[Path, Prepared]
+    store: Store, ontology: Ontology, synth_load: tuple[Path, Prepared], replace: bool
 ) -> None:
     """A staged load's batches and its publishing change nothing readers see: the marker
     stays, so the API keeps its cached answers through them (api/cache.py); the switch
-    moves it, and then the API drops them."""
-    load_paths(store, ontology, ONTOLOGY, DATA / "tricky.ttl")
+    moves it, and then the API drops them. Nor does a replace's deletion of the graph it
+    replaced, hidden since its switch."""
+    load_paths(store, ontology, ONTOLOGY, SEEDS if replace else DATA / "tricky.ttl")
     marker = store.version_marker
     assert marker is not None
     tokens: list[tuple[str, int, version.Token]] = []
@@ -271,10 +280,15 @@ def test_only_what_readers_see_moves_the_graph_version_marker(
     def progress(phase: str, done: int, total: int) -> None:
         tokens.append((phase, done, version.token(marker)))
 
-    load(store, synth_load[1], ontology.registry, batch_size=500, progress=progress)
+    load(
+        store, synth_load[1], ontology.registry, batch_size=500, progress=progress, replace=replace
+    )
     staged = {t for phase, done, t in tokens if phase in ("nodes", "relationships")}
     staged |= {t for phase, done, t in tokens if phase == "switch" and done == 0}
-    shown = {t for phase, done, t in tokens if phase == "publish" or (phase == "switch" and done)}
+    after = ("publish", "delete")
+    shown = {t for phase, done, t in tokens if phase in after or (phase == "switch" and done)}
+    if replace:
+        assert len([p for p, _, _ in tokens if p == "delete"]) > 2  # batches, then the end
     assert len([p for p, _, _ in tokens if p == "nodes"]) > 2  # several batches committed
     assert len([p for p, _, _ in tokens if p == "publish"]) > 1
     assert len(staged) == 1 and len(shown) == 1 and staged != shown, tokens
