@@ -58,7 +58,7 @@ from graph.queries_table import is_table as is_table, names as _names, rows_of a
 # ---------------------------------------------------------------- schema
 
 # `iri` has a plain index, not a uniqueness constraint: a replace stages a new node for
-# every iri beside the one readers see until its switch (graph/load_replace.py); one loader
+# every iri beside the one readers see until its switch (load_stage.retire); one loader
 # at a time keeps iris unique otherwise. The constraint of earlier versions is dropped.
 SCHEMA = (
     "DROP CONSTRAINT resource_iri IF EXISTS",

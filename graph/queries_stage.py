@@ -110,7 +110,7 @@ REMOVE n.stagedBy
 RETURN count(*) AS count
 """
 
-# ---- a replace (graph/load_replace.py)
+# ---- a replace (graph/load_stage.py: retiring, retire)
 
 # The loads a replace retires, listed on its marker at the switch; their records go in it.
 OTHER_LOAD_IDS = "MATCH (l:Load) WHERE l.id <> $id RETURN collect(l.id) AS ids"

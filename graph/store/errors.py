@@ -3,6 +3,7 @@ place for the store's translation, used by every read and write of graph.store."
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from neo4j import exceptions as nx
 from graph.errors import QueryError, StoreError, StoreUnavailable, TransactionTooLarge
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 RETRY_S = 15.0  # how long a write is tried again after its first failure (the driver's too)
 
 _UNAVAILABLE = (
@@ -70,7 +72,9 @@ def run_write(session: neo4j.Session, work: Callable[[Any], T]) -> T:
             first = first or time.monotonic()
             if time.monotonic() - first > RETRY_S:
                 raise
-        time.sleep(delay * random.uniform(0.8, 1.2))
+            wait = delay * random.uniform(0.8, 1.2)
+            log.warning("a write transaction failed and is tried again in %.1fs: %s", wait, exc)
+        time.sleep(wait)
         delay *= 2
 
 
