@@ -359,22 +359,15 @@ def chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
         yield items[i : i + size]
 
 
-def delete_all(
-    tx: neo4j.ManagedTransaction,
-    batch_size: int,
-    statement: str = queries.DELETE_RESOURCES_BATCH,
-    done: Callable[[int], None] | None = None,
-) -> int:
-    """`statement`'s batches in `tx` until none is left; `done` hears the running count."""
+def delete_all(tx: neo4j.ManagedTransaction, batch_size: int) -> int:
+    """Every resource deleted, a batch of `batch_size` at a time, in `tx` (`clear`)."""
     deleted = 0
     while True:
-        n = tx.run(statement, limit=batch_size).single()
+        n = tx.run(queries.DELETE_RESOURCES_BATCH, limit=batch_size).single()
         count = int(n["deleted"]) if n else 0
         deleted += count
         if count == 0:
             return deleted
-        if done:
-            done(deleted)
 
 
 def now() -> str:

@@ -181,6 +181,14 @@ def kill_when(proc: subprocess.Popen[str], stop: Callable[[str, list[str]], bool
     return seen
 
 
+def status_of(env: dict[str, str]) -> str:
+    """What `sahelkg status` prints, run as a user would (the kill tests read it after)."""
+    return subprocess.run(
+        [sys.executable, "-m", "cli", "status"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+
+
 def after_rollback(store: Store, ontology: Ontology, before: Snapshot) -> Snapshot:
     """The graph as readers see it once the server has rolled back what a killed loader
     had open: `before`, or what else it settles on (it notices the dead socket soon)."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +16,8 @@ from graph.ontology import Ontology
 from graph.rdf import parse_files
 from graph.store import Store
 from graph.terms import canonicalise
-from tests.conftest import DATA, ONTOLOGY, ROOT, SEEDS
-from tests.integration.conftest import after_rollback, kill_when, load_paths, loader
+from tests.conftest import DATA, ONTOLOGY, SEEDS
+from tests.integration.conftest import after_rollback, kill_when, load_paths, loader, status_of
 from tests.unit.test_mapping import assert_isomorphic
 
 pytestmark = pytest.mark.integration
@@ -305,10 +303,7 @@ def test_a_loader_killed_at_any_stage_leaves_the_previous_graph_whole(
 
     kill_when(proc, stop)
     after = after_rollback(store, ontology, before)
-    status = subprocess.run(
-        [sys.executable, "-m", "cli", "status"],
-        env=cli_env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
-    ).stdout  # fmt: skip
+    status = status_of(cli_env)
     stages = [row["stage"] for row in store.read(queries.STAGES)]
     published = [s for s in stages if s.get("published")]
     assert ("a killed load left" in status) == (len(stages) > len(published)), status

@@ -7,8 +7,6 @@ the real server."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +16,8 @@ from graph import export, queries
 from graph.load import load, prepare
 from graph.ontology import Ontology
 from graph.store import Store
-from tests.conftest import ONTOLOGY, ROOT, SEEDS
-from tests.integration.conftest import after_rollback, kill_when, load_paths, loader
+from tests.conftest import ONTOLOGY, SEEDS
+from tests.integration.conftest import after_rollback, kill_when, load_paths, loader, status_of
 
 pytestmark = pytest.mark.integration
 
@@ -61,10 +59,7 @@ def test_a_replace_killed_at_any_step_leaves_the_graph_before_it_or_the_whole_ne
 
     kill_when(proc, stop)
     after = after_rollback(store, ontology, before)
-    status = subprocess.run(
-        [sys.executable, "-m", "cli", "status"],
-        env=cli_env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
-    ).stdout  # fmt: skip
+    status = status_of(cli_env)
     switched = after != before
     assert ("a replace killed after its switch" in status) == switched, status
     assert ("a killed load left" in status) == (not switched), status
