@@ -71,10 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             batches: list[float] = []
             write = server.store.write
 
-            def timed(work: Any) -> Any:
+            def timed(work: Any, seen: bool = True) -> Any:
                 t0 = time.perf_counter()
                 try:
-                    return write(work)
+                    return write(work, seen)
                 finally:
                     batches.append(time.perf_counter() - t0)
 

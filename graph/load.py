@@ -213,8 +213,8 @@ def _load_staged(
     with phase("stage"):
         claimed = turn.claim(store, load_id, stale_s, replace)  # LoadInProgress: none written
         # Killed after its switch: shown, to be tidied. Killed before it: hidden; kept when
-        # it is this same input (its stage has this load's id: deleting costs ArcadeDB 3-4x
-        # the writing, BENCHMARKS.md 2f), else deleted.
+        # it is this same input (its stage has this load's id: deleting costs ArcadeDB half
+        # the writing, BENCHMARKS.md 2l), else deleted.
         published = [s for s in claimed if s.get("published")]
         staged = [str(s["id"]) for s in claimed if not s.get("published")]
         resumed = load_id in staged

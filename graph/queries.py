@@ -16,13 +16,19 @@ from graph.queries_lookups import (  # the rest of the statements, re-exported
     API_SEARCH_ALL as API_SEARCH_ALL,
     API_SEARCH_KINDS as API_SEARCH_KINDS,
     EXTEND_LINKS as EXTEND_LINKS,
+    INDEX_NAMES as INDEX_NAMES,
+    LOAD_ID_INDEX as LOAD_ID_INDEX,
+    LOAD_ID_IRI_INDEX as LOAD_ID_IRI_INDEX,
     LOAD_REL_TYPES as LOAD_REL_TYPES,
     MATCH_ENTITIES as MATCH_ENTITIES,
     MATCH_PLACE_LINKS as MATCH_PLACE_LINKS,
+    RECORDED_REL_TYPES as RECORDED_REL_TYPES,
+    REL_LOAD_INDEX_PREFIX as REL_LOAD_INDEX_PREFIX,
     SPARQL_VIEW_CHANGED_NODES as SPARQL_VIEW_CHANGED_NODES,
     SPARQL_VIEW_CHANGED_RELS as SPARQL_VIEW_CHANGED_RELS,
     SPARQL_VIEW_SHARED_RELS as SPARQL_VIEW_SHARED_RELS,
     SPARQL_VIEW_SUBJECTS as SPARQL_VIEW_SUBJECTS,
+    drop_relationship_load_index as drop_relationship_load_index,
     relationship_load_index as relationship_load_index,
     sparql_view_changed_rels as sparql_view_changed_rels,
 )
@@ -66,8 +72,6 @@ SCHEMA = (
     "CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE",
     "CREATE INDEX resource_name IF NOT EXISTS FOR (n:Resource) ON (n.name)",
     "CREATE CONSTRAINT load_stage_id IF NOT EXISTS FOR (s:LoadStage) REQUIRE s.id IS UNIQUE",
-    # What a load wrote, for the SPARQL view's update (graph/sparql_source.py).
-    "CREATE INDEX resource_load_id IF NOT EXISTS FOR (n:Resource) ON (n.loadId)",
 )
 
 PING = "RETURN 1 AS ok"

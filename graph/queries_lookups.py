@@ -166,7 +166,34 @@ def relationship_load_index(rel_type: str) -> str:
     """An index on the load ids of one relationship type (neither server indexes a property
     across types), made for the types a load wrote (graph/load.py)."""
     t = names([rel_type])
-    return f"CREATE INDEX rel_load_id_{t} IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.loadId)"
+    return f"CREATE INDEX {REL_LOAD_INDEX_PREFIX}{t} IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.loadId)"
+
+
+# What a load wrote, found by its id: a stage's nodes (graph/load_stage.py), the SPARQL
+# view's update (graph/sparql_source.py). Neo4j indexes `loadId` alone (each Store adds
+# its own to SCHEMA).
+LOAD_ID_INDEX = ("CREATE INDEX resource_load_id IF NOT EXISTS FOR (n:Resource) ON (n.loadId)",)
+# ArcadeDB: with `iri` after it, so that no two entries share a key. Its index takes an
+# entry out of a key shared by a whole load at ~0.2 ms each, and every deleted node (or
+# node a union load stamps again) takes one out: 4.0 against 0.7 s for 17k nodes
+# (BENCHMARKS.md 2l). Its planner seeks `loadId = $id` on the composite's first key.
+LOAD_ID_IRI_INDEX = (
+    "DROP INDEX resource_load_id IF EXISTS",
+    "CREATE INDEX resource_load_iri IF NOT EXISTS FOR (n:Resource) ON (n.loadId, n.iri)",
+)
+REL_LOAD_INDEX_PREFIX = "rel_load_id_"
+# Every index's name (the relationship load-id indexes among them, by their prefix).
+INDEX_NAMES = "SHOW INDEXES YIELD name RETURN name"
+# The relationship types every recorded load wrote: the load-id indexes there should be.
+RECORDED_REL_TYPES = """
+MATCH (l:Load)
+UNWIND coalesce(l.relTypes, []) AS type
+RETURN collect(DISTINCT type) AS types
+"""
+
+
+def drop_relationship_load_index(rel_type: str) -> str:
+    return f"DROP INDEX {REL_LOAD_INDEX_PREFIX}{names([rel_type])} IF EXISTS"
 
 
 # The relationship types a load wrote, as its record keeps them (null for a load recorded

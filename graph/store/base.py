@@ -349,13 +349,27 @@ class Store:
         if self.version_marker is not None:
             version.mark(self.version_marker)
 
+    # The statements of ensure_schema: the server's own load-id index among them.
+    schema: tuple[str, ...] = queries.SCHEMA + queries.LOAD_ID_INDEX
+
     def ensure_schema(self) -> None:
+        """Constraints and indexes, and the `loadId` index of every relationship type a
+        recorded load wrote (`deleting` may have dropped some before a kill)."""
         with translate_errors(), self.driver.session(database=self.database) as session:
-            for statement in queries.SCHEMA:
+            for statement in self.schema:
                 session.run(statement).consume()
+            row = session.run(queries.RECORDED_REL_TYPES).single()
+        self.index_relationships(row["types"] if row else [])
 
     def index_relationships(self, rel_types: Iterable[str]) -> None:
         """An index on `loadId` for each of these relationship types (the ontology's)."""
         with translate_errors(), self.driver.session(database=self.database) as session:
             for rel_type in rel_types:
                 session.run(queries.relationship_load_index(rel_type)).consume()
+
+    @contextmanager
+    def deleting(self) -> Iterator[None]:
+        """Held while whole loads are deleted in batches (graph/load_stage.py). Here
+        nothing: Neo4j deletes through its indexes at the cost of writing (ArcadeDBStore
+        drops some for the time)."""
+        yield

@@ -3,6 +3,8 @@ and the progress bar's total, against a store that keeps a count of nodes per st
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -34,6 +36,18 @@ class StagedStore:
         self.reads: list[str] = []
         self.ended: list[str] = []
         self.limits: list[int] = []
+        self.inside = False  # in Store.deleting (ArcadeDB: indexes dropped meanwhile)
+        self.deletions = 0
+
+    @contextmanager
+    def deleting(self) -> Iterator[None]:
+        assert not self.inside  # never nested: one drop, one rebuild of the indexes
+        self.inside = True
+        try:
+            yield
+        finally:
+            self.inside = False
+            self.deletions += 1
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         self.reads.append(query)
@@ -58,6 +72,8 @@ class StagedStore:
             queries.RETIRE_BATCH,
         ):
             self.limits.append(params["limit"])
+            # every deletion in Store.deleting; the publishing's marks outside it
+            assert self.inside is (statement != queries.PUBLISH_STAGED_BATCH), statement
             if params["limit"] > self.most:
                 raise TransactionTooLarge("over db.memory.transaction.max")
             stage = key.get(statement, params["id"])
@@ -72,6 +88,13 @@ class StagedStore:
 def _heard() -> tuple[list[tuple[str, int, int]], Any]:
     heard: list[tuple[str, int, int]] = []
     return heard, lambda phase, done, total: heard.append((phase, done, total))
+
+
+def test_with_no_killed_load_nothing_is_counted_or_dropped() -> None:
+    store = StagedStore({"a": 5})
+    fake: Any = store
+    assert load_stage.drop_abandoned(fake, [], 10_000, _heard()[1]) == 0
+    assert (store.deletions, store.reads, store.staged) == (0, [], {"a": 5})
 
 
 def test_a_killed_loads_nodes_are_deleted_out_of_their_counted_total() -> None:
