@@ -33,7 +33,7 @@ def drop_abandoned(
         return 0
     bar = _bar(store, stages, "killed load", progress)
     deleted = 0
-    with store.deleting():
+    with store.deleting(stages):
         for stage in stages:
             deleted += _batches(store, queries.DROP_STAGED_BATCH, stage, batch_size, deleted, bar)
             store.write(one_statement(queries.END_STAGE, id=stage), seen=False)
@@ -112,7 +112,7 @@ def retire(
     Returns the resources deleted; `progress` hears them on the "delete" bar."""
     bar = _bar(store, retires, "delete", progress, queries.COUNT_LOADS_NODES)
     deleted = 0
-    with store.deleting():
+    with store.deleting(retires):
         for stage in [*retires, load_id]:  # last: what no record names
             statement = queries.RETIRE_REST_BATCH if stage == load_id else queries.RETIRE_BATCH
             deleted += _batches(store, statement, stage, batch_size, deleted, bar)

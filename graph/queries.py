@@ -24,6 +24,7 @@ from graph.queries_lookups import (  # the rest of the statements, re-exported
     MATCH_PLACE_LINKS as MATCH_PLACE_LINKS,
     RECORDED_REL_TYPES as RECORDED_REL_TYPES,
     REL_LOAD_INDEX_PREFIX as REL_LOAD_INDEX_PREFIX,
+    SCHEMA as SCHEMA,
     SPARQL_VIEW_CHANGED_NODES as SPARQL_VIEW_CHANGED_NODES,
     SPARQL_VIEW_CHANGED_RELS as SPARQL_VIEW_CHANGED_RELS,
     SPARQL_VIEW_SHARED_RELS as SPARQL_VIEW_SHARED_RELS,
@@ -54,25 +55,13 @@ from graph.queries_stage import (  # the staged load's statements, re-exported
     RETIRE_BATCH as RETIRE_BATCH,
     RETIRE_OTHER_NODES_BATCH as RETIRE_OTHER_NODES_BATCH,
     RETIRE_REST_BATCH as RETIRE_REST_BATCH,
+    SOME_LOADS_NODES as SOME_LOADS_NODES,
     STAGE_BEAT as STAGE_BEAT,
     STAGES as STAGES,
     UNPUBLISH_STAGE as UNPUBLISH_STAGE,
     visible,
 )
 from graph.queries_table import is_table as is_table, names as _names, rows_of as rows_of, table
-
-# ---------------------------------------------------------------- schema
-
-# `iri` has a plain index, not a uniqueness constraint: a replace stages a new node for
-# every iri beside the one readers see until its switch (load_stage.retire); one loader
-# at a time keeps iris unique otherwise. The constraint of earlier versions is dropped.
-SCHEMA = (
-    "DROP CONSTRAINT resource_iri IF EXISTS",
-    "CREATE INDEX resource_iri_index IF NOT EXISTS FOR (n:Resource) ON (n.iri)",
-    "CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE",
-    "CREATE INDEX resource_name IF NOT EXISTS FOR (n:Resource) ON (n.name)",
-    "CREATE CONSTRAINT load_stage_id IF NOT EXISTS FOR (s:LoadStage) REQUIRE s.id IS UNIQUE",
-)
 
 PING = "RETURN 1 AS ok"
 

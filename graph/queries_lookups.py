@@ -169,6 +169,18 @@ def relationship_load_index(rel_type: str) -> str:
     return f"CREATE INDEX {REL_LOAD_INDEX_PREFIX}{t} IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.loadId)"
 
 
+# ---- the schema (Store.ensure_schema)
+# `iri` has a plain index, not a uniqueness constraint: a replace stages a new node for
+# every iri beside the one readers see until its switch (load_stage.retire); one loader
+# at a time keeps iris unique otherwise. The constraint of earlier versions is dropped.
+SCHEMA = (
+    "DROP CONSTRAINT resource_iri IF EXISTS",
+    "CREATE INDEX resource_iri_index IF NOT EXISTS FOR (n:Resource) ON (n.iri)",
+    "CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE",
+    "CREATE INDEX resource_name IF NOT EXISTS FOR (n:Resource) ON (n.name)",
+    "CREATE CONSTRAINT load_stage_id IF NOT EXISTS FOR (s:LoadStage) REQUIRE s.id IS UNIQUE",
+)
+
 # What a load wrote, found by its id: a stage's nodes (graph/load_stage.py), the SPARQL
 # view's update (graph/sparql_source.py). Neo4j indexes `loadId` alone (each Store adds
 # its own to SCHEMA).

@@ -121,6 +121,14 @@ UNWIND $ids AS id
 MATCH (n:Resource) WHERE n.loadId = id
 RETURN count(n) AS count
 """
+# Whether these loads stamped at least $limit nodes (ArcadeDBStore.deleting: a small
+# deletion keeps the indexes), through the same index, reading no more than that.
+SOME_LOADS_NODES = """
+UNWIND $ids AS id
+MATCH (n:Resource) WHERE n.loadId = id
+WITH n LIMIT $limit
+RETURN count(n) AS count
+"""
 RETIRE_BATCH = """
 MATCH (n:Resource)
 WHERE n.loadId = $id

@@ -14,7 +14,7 @@ import contextlib
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -101,17 +101,25 @@ class ArcadeDBStore(Store):
         except OSError:
             return False
 
+    # Below this many nodes a deletion keeps the indexes: dropping and making them again
+    # cost 0.6-1.7 s on the seeds (BENCHMARKS.md 2l), about what taking 5,000 nodes'
+    # entries out of the shared keys costs.
+    drop_indexes_from = 5_000
+
     @contextmanager
-    def deleting(self) -> Iterator[None]:
-        """The relationships' `loadId` indexes dropped while whole loads are deleted, and
-        made again after (0.7 s for 620k relationships). Each of those keys is shared by a
-        load's relationships of one type, and the engine takes an entry out of such a key
-        at ~0.25 ms: 15.5 against 2.8 s for 51k relationships, 8x the deletion at 1M
-        triples (BENCHMARKS.md 2l). Killed before they are back, the next load's
-        `ensure_schema` makes them. Meanwhile the SPARQL view's update finds a load's
-        relationships by a scan of their type instead."""
+    def deleting(self, load_ids: Sequence[str]) -> Iterator[None]:
+        """The relationships' `loadId` indexes dropped while whole loads are deleted (when
+        they stamped `drop_indexes_from` nodes or more), and made again after (0.7 s for
+        620k relationships). Each of those keys is shared by a load's relationships of one
+        type, and the engine takes an entry out of such a key at ~0.25 ms: 15.5 against
+        2.8 s for 51k relationships, 8x the deletion at 1M triples (BENCHMARKS.md 2l).
+        Killed before they are back, the next load's `ensure_schema` makes them. Meanwhile
+        the SPARQL view's update finds a load's relationships by a scan of their type."""
         with translate_errors(), self.driver.session(database=self.database) as session:
-            names = [str(r["name"]) for r in session.run(queries.INDEX_NAMES)]
+            limit = self.drop_indexes_from
+            row = session.run(queries.SOME_LOADS_NODES, ids=list(load_ids), limit=limit).single()
+            few = row is not None and row["count"] < limit
+            names = [] if few else [str(r["name"]) for r in session.run(queries.INDEX_NAMES)]
             prefix = queries.REL_LOAD_INDEX_PREFIX
             types = [name.removeprefix(prefix) for name in names if name.startswith(prefix)]
             for rel_type in types:

@@ -13,7 +13,7 @@ graph/store/arcadedb.py and graph/store/neo4j.py; callers never test the backend
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -368,8 +368,8 @@ class Store:
                 session.run(queries.relationship_load_index(rel_type)).consume()
 
     @contextmanager
-    def deleting(self) -> Iterator[None]:
-        """Held while whole loads are deleted in batches (graph/load_stage.py). Here
-        nothing: Neo4j deletes through its indexes at the cost of writing (ArcadeDBStore
-        drops some for the time)."""
+    def deleting(self, load_ids: Sequence[str]) -> Iterator[None]:
+        """Held while the nodes of whole loads (`load_ids`) are deleted in batches
+        (graph/load_stage.py). Here nothing: Neo4j deletes through its indexes at the cost
+        of writing (ArcadeDBStore drops some for the time)."""
         yield

@@ -38,10 +38,12 @@ class StagedStore:
         self.limits: list[int] = []
         self.inside = False  # in Store.deleting (ArcadeDB: indexes dropped meanwhile)
         self.deletions = 0
+        self.deleted_loads: list[list[str]] = []  # what each Store.deleting was told
 
     @contextmanager
-    def deleting(self) -> Iterator[None]:
+    def deleting(self, load_ids: list[str]) -> Iterator[None]:
         assert not self.inside  # never nested: one drop, one rebuild of the indexes
+        self.deleted_loads.append(list(load_ids))
         self.inside = True
         try:
             yield
@@ -104,6 +106,7 @@ def test_a_killed_loads_nodes_are_deleted_out_of_their_counted_total() -> None:
     assert load_stage.drop_abandoned(fake, ["a", "b"], 10_000, progress) == 30_000
     assert heard == [("killed load", done, 30_000) for done in (10_000, 20_000, 25_000, 30_000)]
     assert store.staged == {"a": 0, "b": 0} and store.ended == ["a", "b"]
+    assert store.deleted_loads == [["a", "b"]]
 
 
 def test_without_a_count_the_bar_still_runs_and_everything_is_deleted() -> None:
@@ -143,6 +146,7 @@ def test_a_replace_deletes_what_it_replaced_then_ends_halving_a_batch_too_large(
     fake: Any = store
     assert load_stage.retire(fake, "r", ["a", "b"], 10_000, progress) == 30_003
     assert set(store.staged.values()) == {0} and store.ended == ["r"]
+    assert store.deleted_loads == [["a", "b"]]  # the loads it replaced, as the indexes know them
     assert store.limits[:3] == [10_000, 5_000, 2_500]  # halved while too large, then kept
     assert sorted(set(store.limits)) == [2_500, 5_000, 10_000]
     assert heard[0] == ("delete", 2_500, 30_000) and heard[-1] == ("delete", 30_003, 30_003)
