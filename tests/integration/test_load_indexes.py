@@ -34,11 +34,8 @@ def rel_indexes(store: Store) -> set[str]:
 
 
 def node_index(store: Store) -> str:
-    return (
-        "resource_load_iri"
-        if store.capabilities.backend == "arcadedb-embedded"
-        else ("resource_load_id")
-    )
+    arcadedb = store.capabilities.backend == "arcadedb-embedded"
+    return "resource_load_iri" if arcadedb else "resource_load_id"
 
 
 def loaded(store: Store, ontology: Ontology) -> Store:
