@@ -197,9 +197,11 @@ REL_LOAD_INDEX_PREFIX = "rel_load_id_"
 # Every index's name (the relationship load-id indexes among them, by their prefix).
 INDEX_NAMES = "SHOW INDEXES YIELD name RETURN name"
 # The relationship types every recorded load wrote: the load-id indexes there should be.
+# Through `properties(l)`: Neo4j warns of `l.relTypes` (and of `l['relTypes']`) in a
+# database where no load recorded any, which the driver logs on stderr.
 RECORDED_REL_TYPES = """
 MATCH (l:Load)
-UNWIND coalesce(l.relTypes, []) AS type
+UNWIND coalesce(properties(l).relTypes, []) AS type
 RETURN collect(DISTINCT type) AS types
 """
 
