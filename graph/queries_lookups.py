@@ -186,7 +186,7 @@ SCHEMA = (
 # its own to SCHEMA).
 LOAD_ID_INDEX = ("CREATE INDEX resource_load_id IF NOT EXISTS FOR (n:Resource) ON (n.loadId)",)
 # ArcadeDB: with `iri` after it, so that no two entries share a key. Its index takes an
-# entry out of a key shared by a whole load at ~0.2 ms each, and every deleted node (or
+# entry out of a key shared by a whole load at ~0.25 ms each, and every deleted node (or
 # node a union load stamps again) takes one out: 4.0 against 0.7 s for 17k nodes
 # (BENCHMARKS.md 2l). Its planner seeks `loadId = $id` on the composite's first key.
 LOAD_ID_IRI_INDEX = (
