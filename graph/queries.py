@@ -16,6 +16,7 @@ from graph.queries_lookups import (  # the rest of the statements, re-exported
     API_SEARCH_ALL as API_SEARCH_ALL,
     API_SEARCH_KINDS as API_SEARCH_KINDS,
     EXTEND_LINKS as EXTEND_LINKS,
+    FROM_START as _FROM_START,
     INDEX_NAMES as INDEX_NAMES,
     LOAD_ID_INDEX as LOAD_ID_INDEX,
     LOAD_ID_IRI_INDEX as LOAD_ID_IRI_INDEX,
@@ -122,6 +123,7 @@ def existing_plain_relationships(rel_type: str) -> str:
         f"""
 UNWIND $rows AS row
 MATCH (a:Resource {{iri: row.start}})-[old:{t}]->(b:Resource {{iri: row.end}})
+{_FROM_START}
 WHERE old.iri IS NULL
 RETURN DISTINCT row.start AS start, row.end AS end
 """,
@@ -172,6 +174,7 @@ def fetch_qualified(rel_type: str) -> str:
         f"""
 UNWIND $rows AS row
 MATCH (a:Resource {{iri: row.start}})-[r:{t}]->(b:Resource {{iri: row.end}})
+{_FROM_START}
 WHERE r.iri = row.iri
 RETURN r.iri AS iri, properties(r) AS props
 """,
