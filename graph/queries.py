@@ -60,6 +60,7 @@ from graph.queries_stage import (  # the staged load's statements, re-exported
     STAGE_BEAT as STAGE_BEAT,
     STAGES as STAGES,
     UNPUBLISH_STAGE as UNPUBLISH_STAGE,
+    relationships_first as relationships_first,
     visible,
 )
 from graph.queries_table import is_table as is_table, names as _names, rows_of as rows_of, table

@@ -154,3 +154,19 @@ WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS count
 """
+
+# A deletion batch's relationships, at most $rels a commit, deleted before its nodes
+# (load_stage._batches): a node's relationships go with it, and a hub's (the kind every
+# claim points to: about a million at 10M triples) made one commit of its own, whose
+# memory no batch size bounded (BENCHMARKS.md 2m; 93 s on ArcadeDB at 10M, 2l).
+_COUNT = "RETURN count(*) AS count\n"
+_DETACH = f"DETACH DELETE n\n{_COUNT}"
+_UNLINK = f"MATCH (n)-[r]-()\nWITH DISTINCT r LIMIT $rels\nDELETE r\n{_COUNT}"
+
+
+def relationships_first(statement: str) -> str:
+    """The relationships of the nodes the deletion batch `statement` takes, $rels at most."""
+    head, sep, tail = statement.rpartition(_DETACH)
+    if not sep or tail:
+        raise ValueError("a deletion batch ends with DETACH DELETE n and its count")
+    return head + _UNLINK

@@ -1,5 +1,6 @@
 """What a load does first with what killed loads left (graph/load_stage.py): the batches
-and the progress bar's total, against a store that keeps a count of nodes per stage."""
+and the progress bar's total, against a store that keeps a count of nodes per stage (and
+the relationships of the first of them)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,16 @@ class StagedStore:
     """Nodes per stage; a batch statement takes up to `limit` of one stage's."""
 
     def __init__(
-        self, staged: dict[str, int], count_times_out: bool = False, most: int = 10**9
+        self,
+        staged: dict[str, int],
+        count_times_out: bool = False,
+        most: int = 10**9,
+        degrees: dict[str, list[int]] | None = None,
     ) -> None:
         self.staged = dict(staged)  # also "*rest" (no load's) and "*other" (no resources)
+        self.degrees = {k: list(v) for k, v in (degrees or {}).items()}  # of the first nodes
+        self.unlinked: list[int] = []  # relationships deleted, a commit each
+        self.detached: list[int] = []  # relationships deleted with a batch of nodes
         self.count_times_out = count_times_out
         self.most = most  # a batch of more is over the server's memory limit
         self.reads: list[str] = []
@@ -67,6 +75,21 @@ class StagedStore:
 
     def run(self, statement: str, **params: Any) -> _Row:
         key = {queries.RETIRE_REST_BATCH: "*rest", queries.RETIRE_OTHER_NODES_BATCH: "*other"}
+        deletions = (queries.DROP_STAGED_BATCH, *key, queries.RETIRE_BATCH)
+        firsts = {queries.relationships_first(s): s for s in deletions}
+        if statement in firsts:  # the relationships of the batch's nodes, `rels` at most
+            assert self.inside
+            self.limits.append(params["limit"])
+            if params["limit"] > self.most:
+                raise TransactionTooLarge("over db.memory.transaction.max")
+            degrees = self.degrees.get(key.get(firsts[statement], params["id"]), [])
+            taken = 0
+            for i, degree in enumerate(degrees[: params["limit"]]):
+                took = min(degree, params["rels"] - taken)
+                degrees[i] -= took
+                taken += took
+            self.unlinked.append(taken)
+            return _Row(taken)
         if statement in (
             queries.DROP_STAGED_BATCH,
             queries.PUBLISH_STAGED_BATCH,
@@ -81,6 +104,9 @@ class StagedStore:
             stage = key.get(statement, params["id"])
             taken = min(self.staged.get(stage, 0), params["limit"])
             self.staged[stage] = self.staged.get(stage, 0) - taken
+            degrees = self.degrees.get(stage, [])
+            self.detached.append(sum(degrees[:taken]))
+            del degrees[:taken]
             return _Row(taken)
         assert statement == queries.END_STAGE, statement
         self.ended.append(params["id"])
@@ -161,3 +187,24 @@ def test_a_replace_killed_after_its_switch_is_finished_by_the_next_load() -> Non
         12,
     )
     assert store.ended == ["r"]
+
+
+def test_a_hubs_relationships_are_deleted_before_it_a_bounded_number_a_commit() -> None:
+    """A node's relationships went with it in one commit, a hub's too (its load's kind
+    every claim points to): they go first now, `RELS_PER_NODE` times the batch at most."""
+    hub = [120_000, *[3] * 9_999, 1, 7]  # the first batch: a hub and its claims
+    store = StagedStore({"a": 25_000, "*rest": 2}, degrees={"a": hub, "*rest": [4, 4]})
+    fake: Any = store
+    assert load_stage.retire(fake, "r", ["a"], 10_000) == 25_002
+    most = 10_000 * load_stage.RELS_PER_NODE
+    assert max(store.unlinked) == most and sum(store.unlinked) == sum(hub) + 8
+    assert set(store.detached) == {0}  # none left for the nodes' own commits
+    assert store.unlinked[:4] == [most, most, 120_000 + 3 * 9_999 - 2 * most, 8]
+
+
+def test_a_deletion_too_large_for_one_transaction_halves_its_relationships_too() -> None:
+    store = StagedStore({"a": 3}, most=1, degrees={"a": [9, 9, 9]})
+    fake: Any = store
+    assert load_stage.drop_abandoned(fake, ["a"], 4) == 3
+    assert sum(store.unlinked) == 27 and set(store.detached) == {0}
+    assert store.limits[:3] == [4, 2, 1] and max(store.unlinked) <= load_stage.RELS_PER_NODE
