@@ -98,8 +98,9 @@ def test_a_hub_with_more_relationships_than_one_transaction_may_delete_is_replac
     tmp_path: Path, ontology: Ontology
 ) -> None:
     """60k claims of one kind: deleting that kind's node with its relationships in one
-    transaction went over 48m (50k did, by hand), at any batch size. The kind's node is
-    made first (its iri sorts first), so the deletion meets it before its claims."""
+    transaction went over 48m (50k did, by hand), at any batch size. Its iri sorts before
+    the claims': named `kind`, it sorted after them, the deletion met it once they had
+    gone with their relationships, and the loader before this change passed."""
     hub = tmp_path / "hub.nt"
     claims = 60_000
     hub.write_text(
