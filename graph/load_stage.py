@@ -20,7 +20,6 @@ from graph.store import Store
 # Relationships deleted a commit, per node of a deletion batch: a batch of nodes of the
 # synthetic 1M graph has 4 on average; a hub's are spread over commits of this many.
 RELS_PER_NODE = 5
-_DETACH = "DETACH DELETE"
 
 
 def drop_abandoned(
@@ -188,7 +187,7 @@ def _batches(
     nodes deleted. A deletion takes each batch's relationships first, `RELS_PER_NODE` times
     `limit` a commit, so that a hub's many do not make one commit. A batch over the
     server's memory limit for one transaction is tried again at half its size."""
-    unlink = queries.relationships_first(statement) if _DETACH in statement else None
+    unlink = queries.relationships_first(statement)
 
     def work(tx: neo4j.ManagedTransaction, text: str = statement) -> int:
         row = tx.run(text, id=stage, limit=limit, rels=limit * RELS_PER_NODE).single()

@@ -164,8 +164,11 @@ _DETACH = f"DETACH DELETE n\n{_COUNT}"
 _UNLINK = f"MATCH (n)-[r]-()\nWITH DISTINCT r LIMIT $rels\nDELETE r\n{_COUNT}"
 
 
-def relationships_first(statement: str) -> str:
-    """The relationships of the nodes the deletion batch `statement` takes, $rels at most."""
+def relationships_first(statement: str) -> str | None:
+    """The relationships of the nodes the deletion batch `statement` takes, $rels at most;
+    None for a batch that deletes no nodes."""
+    if "DETACH DELETE" not in statement:
+        return None
     head, sep, tail = statement.rpartition(_DETACH)
     if not sep or tail:
         raise ValueError("a deletion batch ends with DETACH DELETE n and its count")
