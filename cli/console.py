@@ -31,12 +31,14 @@ def progress() -> Progress:
 
 
 def phase_reporter(bar: Progress) -> Callable[[str, int, int], None]:
-    """A loader's progress callback (phase, done, total): one bar per phase."""
+    """A loader's progress callback (phase, done, total): one bar per phase; a total of 0
+    with something done is not known (shown as `?`)."""
     tasks: dict[str, TaskID] = {}
 
     def report(phase: str, done: int, total: int) -> None:
+        known: int | None = total if total or not done else None
         if phase not in tasks:
-            tasks[phase] = bar.add_task(phase, total=total)
-        bar.update(tasks[phase], completed=done, total=total)
+            tasks[phase] = bar.add_task(phase, total=known)
+        bar.update(tasks[phase], completed=done, total=known)
 
     return report

@@ -6,7 +6,7 @@ graph/queries_stage.py."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -18,8 +18,11 @@ from graph.load_write import Progress, Work, chunks, now, one_statement
 from graph.store import Store
 
 # Relationships deleted a commit, per node of a deletion batch: a batch of nodes of the
-# synthetic 1M graph has 4 on average; a hub's are spread over commits of this many.
-RELS_PER_NODE = 5
+# synthetic 1M graph has 4 on average; a hub's are spread over commits of this many. At 1
+# rather than 5 a hub's commits took 0.9-1.3 s instead of 2.4-5.1 s (what an ArcadeDB
+# reader may wait), the deletion as long in all (BENCHMARKS.md 2n).
+RELS_PER_NODE = 1
+UNLINK = "unlink"  # the progress phase of the relationships deleted ahead of their nodes
 
 
 def drop_abandoned(
@@ -36,7 +39,7 @@ def drop_abandoned(
 
     if not stages:
         return 0
-    bar = _bar(store, stages, "killed load", progress)
+    bar = _Bar.counted(store, stages, "killed load", progress)
     deleted = 0
     with store.deleting(stages):
         for stage in stages:
@@ -115,14 +118,15 @@ def retire(
     the loads `retires` (through the `loadId` index), then any resource not its own (a scan,
     once), then the nodes other tools wrote, a batch per commit each; then its marker.
     Returns the resources deleted; `progress` hears them on the "delete" bar."""
-    bar = _bar(store, retires, "delete", progress, queries.COUNT_LOADS_NODES)
+    bar = _Bar.counted(store, retires, "delete", progress, queries.COUNT_LOADS_NODES)
     deleted = 0
     with store.deleting(retires):
         for stage in [*retires, load_id]:  # last: what no record names
             statement = queries.RETIRE_REST_BATCH if stage == load_id else queries.RETIRE_BATCH
             deleted += _batches(store, statement, stage, batch_size, deleted, bar)
         bar(deleted)
-        _batches(store, queries.RETIRE_OTHER_NODES_BATCH, load_id, batch_size, 0, lambda _: None)
+        others = _Bar(progress, links=bar.links)  # not resources: not on the "delete" bar
+        _batches(store, queries.RETIRE_OTHER_NODES_BATCH, load_id, batch_size, 0, others)
         store.write(one_statement(queries.END_STAGE, id=load_id), seen=False)
     return deleted
 
@@ -142,7 +146,7 @@ def finish_published(
     tidied and deleted."""
 
     ids = [str(s["id"]) for s in stages]
-    bar = _bar(store, ids, "publish", progress)
+    bar = _Bar.counted(store, ids, "publish", progress)
     tidied = deleted = 0
     for stage in stages:
         sid = str(stage["id"])
@@ -157,29 +161,46 @@ def finish_published(
     return tidied, deleted
 
 
-def _bar(
-    store: Store,
-    stages: Sequence[str],
-    phase: str,
-    progress: Progress | None,
-    count: str = queries.COUNT_STAGED,
-) -> Callable[[int], None]:
-    """A progress bar over the nodes of some stages (or loads: `count`), out of their
-    total, counted first when there is a bar to show it (through the `loadId` index:
-    0.35-0.66 s for 171k nodes on ArcadeDB, BENCHMARKS.md 2i); without a total when the
-    statement limit stops that count."""
-    if progress is None:
-        return lambda done: None
-    total = 0
-    if stages:
-        with contextlib.suppress(QueryTimeout):
-            total = int(store.read(count, {"ids": list(stages)})[0]["count"])
-    return lambda done: progress(phase, done, max(done, total))
+class _Bar:
+    """The progress of batches of nodes: the nodes out of their total (`phase`), and the
+    relationships a deletion takes ahead of them (`UNLINK`, without a total: counting them
+    would be a scan of its own), so that a hub's commits do not hold the bar still."""
+
+    def __init__(
+        self, progress: Progress | None, phase: str = "", total: int = 0, links: int = 0
+    ) -> None:
+        self.progress, self.phase, self.total, self.links = progress, phase, total, links
+
+    @classmethod
+    def counted(
+        cls,
+        store: Store,
+        stages: Sequence[str],
+        phase: str,
+        progress: Progress | None,
+        count: str = queries.COUNT_STAGED,
+    ) -> _Bar:
+        """Out of the nodes of some stages (or loads: `count`), counted first when there is
+        a bar to show it (through the `loadId` index: 0.35-0.66 s for 171k nodes on
+        ArcadeDB, BENCHMARKS.md 2i); without a total when the statement limit stops that
+        count."""
+        total = 0
+        if progress is not None and stages:
+            with contextlib.suppress(QueryTimeout):
+                total = int(store.read(count, {"ids": list(stages)})[0]["count"])
+        return cls(progress, phase, total)
+
+    def __call__(self, done: int) -> None:
+        if self.progress is not None and self.phase:
+            self.progress(self.phase, done, max(done, self.total))
+
+    def unlinked(self, count: int) -> None:
+        self.links += count
+        if self.progress is not None and count:
+            self.progress(UNLINK, self.links, 0)
 
 
-def _batches(
-    store: Store, statement: str, stage: str, limit: int, before: int, bar: Callable[[int], None]
-) -> int:
+def _batches(store: Store, statement: str, stage: str, limit: int, before: int, bar: _Bar) -> int:
     """`statement` (a batch of at most `limit` of `stage`'s nodes, returning how many as
     `count`) committed again and again until none is left; `bar` hears the running total
     (from `before`) after each. Returns how many nodes it took. Readers see none of it: a
@@ -196,9 +217,11 @@ def _batches(
     done = 0
     while True:
         try:
-            if unlink:  # until a commit takes fewer than asked: the batch's are all gone
-                while store.write(partial(work, text=unlink), seen=False) == limit * RELS_PER_NODE:
-                    pass
+            while unlink:  # until a commit takes fewer than asked: the batch's are all gone
+                links = store.write(partial(work, text=unlink), seen=False)
+                bar.unlinked(links)
+                if links < limit * RELS_PER_NODE:
+                    break
             count = store.write(work, seen=False)
         except TransactionTooLarge:
             if limit == 1:

@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
+from cli.console import phase_reporter, progress
 from cli.data import _parse_params
 from graph.errors import InputError
 
@@ -59,3 +60,19 @@ def test_serve_logs_the_services_own_messages_at_info() -> None:
         logging.getLogger("sahelkg").handlers.clear()
         logging.getLogger("sahelkg").setLevel(before)
         logging.getLogger("sahelkg").propagate = True
+
+
+def test_a_progress_bar_without_a_total_shows_what_is_done_out_of_unknown() -> None:
+    """The relationships a deletion takes ahead of their nodes are reported with a total of
+    0 (not counted first): the bar says `n/?`, not `n/0`; a phase with a total keeps it."""
+    bar = progress()  # not started: nothing is drawn
+    report = phase_reporter(bar)
+    report("unlink", 10_000, 0)
+    report("unlink", 25_000, 0)
+    report("delete", 0, 30_000)
+    report("delete", 10_000, 30_000)
+    tasks = {t.description: t for t in bar.tasks}
+    assert tasks["unlink"].total is None and tasks["unlink"].completed == 25_000
+    assert tasks["delete"].total == 30_000 and tasks["delete"].completed == 10_000
+    columns = [c.render(tasks["unlink"]) for c in bar.columns]
+    assert "25000/?" in "".join(str(c) for c in columns)

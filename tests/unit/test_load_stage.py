@@ -4,6 +4,7 @@ the relationships of the first of them)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -191,15 +192,27 @@ def test_a_replace_killed_after_its_switch_is_finished_by_the_next_load() -> Non
 
 def test_a_hubs_relationships_are_deleted_before_it_a_bounded_number_a_commit() -> None:
     """A node's relationships went with it in one commit, a hub's too (its load's kind
-    every claim points to): they go first now, `RELS_PER_NODE` times the batch at most."""
+    every claim points to): they go first now, `RELS_PER_NODE` times the batch at most,
+    and each of those commits moves a bar of its own."""
     hub = [120_000, *[3] * 9_999, 1, 7]  # the first batch: a hub and its claims
     store = StagedStore({"a": 25_000, "*rest": 2}, degrees={"a": hub, "*rest": [4, 4]})
     fake: Any = store
-    assert load_stage.retire(fake, "r", ["a"], 10_000) == 25_002
+    heard: list[tuple[str, int, int]] = []
+    assert load_stage.retire(fake, "r", ["a"], 10_000, lambda *a: heard.append(a)) == 25_002
     most = 10_000 * load_stage.RELS_PER_NODE
     assert max(store.unlinked) == most and sum(store.unlinked) == sum(hub) + 8
     assert set(store.detached) == {0}  # none left for the nodes' own commits
-    assert store.unlinked[:4] == [most, most, 120_000 + 3 * 9_999 - 2 * most, 8]
+    first = 120_000 + 3 * 9_999  # the first batch's: commits of `most`, then what is left
+    assert first % most  # (else one more commit, which takes none)
+    taken = [most] * (first // most) + [first % most]
+    assert store.unlinked[: len(taken)] == taken
+    links = [(done, total) for phase, done, total in heard if phase == load_stage.UNLINK]
+    assert [d for d, _ in links] == list(itertools.accumulate(c for c in store.unlinked if c))
+    assert {t for _, t in links} == {0}  # no total: they are not counted first
+    nodes = [done for phase, done, _ in heard if phase == "delete"]
+    assert nodes[0] == 10_000 and nodes[-1] == 25_002
+    # a report for each of the hub's batch's commits of relationships, before its nodes'
+    assert heard.index(("delete", 10_000, 25_000)) == len(taken)
 
 
 def test_a_deletion_too_large_for_one_transaction_halves_its_relationships_too() -> None:
