@@ -244,6 +244,12 @@ def _stage_line(stage: dict[str, Any], stale_s: float) -> str:
             f"{stage['published']}) is shown to readers; the next load tidies its nodes' "
             "stage marks first"
         )
+    if stage.get("replace"):
+        return (
+            f"a killed load left {stage['id']} staged (a replace), hidden from readers "
+            f"({when}): replacing with the same input again keeps what it wrote; any other "
+            "load deletes it first"
+        )
     return (
         f"a killed load left {stage['id']} staged, hidden from readers ({when}): loading "
         "the same input again keeps what it wrote; a load of anything else deletes it first"

@@ -134,7 +134,7 @@ def load(
         store.ensure_schema()  # constraints and indexes before any MERGE
     pg, load_id = prepared, prepared.load_id
     if replace:  # its nodes stand beside those of any load before it, until they are deleted
-        load_id = f"{load_id}-{uuid.uuid4().hex[:8]}"
+        load_id = load_stage.replace_id(store, load_id)
     # The counts come after the writes: a streamed input maps while it is written.
     report = LoadReport(load_id, prepared.files, prepared.triples, 0, 0)
     # `commit`: new at every load that changes the graph (the SPARQL view's kept copy tells
@@ -224,7 +224,8 @@ def _load_staged(
             )
             others = [stage for stage in staged if stage != load_id]
             report.abandoned_nodes = load_stage.drop_abandoned(store, others, batch_size, progress)
-            fresh = replace or load_stage.is_empty(store)  # a replace reads nothing back
+            # A replace reads nothing back, but what its killed run staged (resumed).
+            fresh = (replace and not resumed) or load_stage.is_empty(store)
         except BaseException:
             turn.release(load_id)
             raise

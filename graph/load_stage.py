@@ -6,6 +6,7 @@ graph/queries_stage.py."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -46,6 +47,18 @@ def drop_abandoned(
             deleted += _batches(store, queries.DROP_STAGED_BATCH, stage, batch_size, deleted, bar)
             store.write(one_statement(queries.END_STAGE, id=stage), seen=False)
     return deleted
+
+
+def replace_id(store: Store, input_id: str) -> str:
+    """A replace's load id: the input's, with a suffix made of the ids of the loads stored
+    now (those it replaces). So it differs from every stored load's, even one of the same
+    input (its nodes stand beside theirs until they are deleted), and a replace killed
+    before its switch has the same id when it runs again: no load has run since (any other
+    would have deleted its stage), and it resumes, keeping what it staged."""
+    rows = store.read(queries.LOAD_IDS)
+    stored = sorted(str(i) for i in rows[0]["ids"]) if rows else []
+    suffix = hashlib.sha256("\n".join(stored).encode()).hexdigest()[:8]
+    return f"{input_id}-{suffix}"
 
 
 def is_empty(store: Store) -> bool:

@@ -15,6 +15,8 @@ of two ways (graph/README.md, "Loading"):
 - a replace (`--replace`): staged the same way, every node created new (`fresh`) under a
   load id of its own, each relationship between two of its nodes by element id; its
   switch shows its nodes alone, and what it replaced is deleted after it (load_stage.retire).
+  Run again after it was killed before its switch, it keeps what it staged (`resumed`: its
+  own nodes read back, none of the stored ones).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class Writer:
     registry: Registry
     load_id: str
     batch_size: int
-    fresh: bool  # the graph was empty, or a replace: nothing to read back before writing
+    fresh: bool  # the graph was empty, or a new replace: nothing to read back before writing
     report: Counts
     progress: Progress | None
     defer: list[Work]
@@ -68,7 +70,8 @@ class Writer:
     resumed: bool = False
     kept: int = 0
     # A replace: its relationships join its own nodes only; an end it did not create is
-    # one it replaces (or none), so such a relationship is not written.
+    # one it replaces (or none), so such a relationship is not written; a stored node is
+    # never merged with (resumed, it reads back its own only).
     replacing: bool = False
 
     def later(self, work: Work) -> None:
@@ -126,6 +129,8 @@ def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int | None) -> 
                 for row in queries.rows_of(found):
                     if w.resumed and row["stagedBy"] == load_id:
                         kept[row["iri"]] = row["id"]
+                        continue
+                    if w.replacing:  # one it replaces: its own nodes are all new
                         continue
                     existing[row["iri"]] = {"labels": set(row["labels"]), "props": row["props"]}
             creates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)

@@ -48,6 +48,7 @@ from graph.queries_stage import (  # the staged load's statements, re-exported
     DROP_STAGED_BATCH as DROP_STAGED_BATCH,
     END_STAGE as END_STAGE,
     HIDDEN_IDS as HIDDEN_IDS,
+    LOAD_IDS as LOAD_IDS,
     LOADER_TURN as LOADER_TURN,
     OTHER_LOAD_IDS as OTHER_LOAD_IDS,
     PUBLISH_NODES as PUBLISH_NODES,

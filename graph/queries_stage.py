@@ -113,6 +113,7 @@ RETURN count(*) AS count
 # ---- a replace (graph/load_stage.py: retiring, retire)
 
 # The loads a replace retires, listed on its marker at the switch; their records go in it.
+LOAD_IDS = "MATCH (l:Load) RETURN collect(l.id) AS ids"  # what a replace's id is made of
 OTHER_LOAD_IDS = "MATCH (l:Load) WHERE l.id <> $id RETURN collect(l.id) AS ids"
 DELETE_OTHER_LOADS = "MATCH (l:Load) WHERE l.id <> $id DELETE l"
 # How many nodes these loads stamped (the "delete" bar's total), and a batch of them.

@@ -221,3 +221,28 @@ def test_a_deletion_too_large_for_one_transaction_halves_its_relationships_too()
     assert load_stage.drop_abandoned(fake, ["a"], 4) == 3
     assert sum(store.unlinked) == 27 and set(store.detached) == {0}
     assert store.limits[:3] == [4, 2, 1] and max(store.unlinked) <= load_stage.RELS_PER_NODE
+
+
+class _Loads:
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+
+    def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        assert query == queries.LOAD_IDS
+        return [{"ids": list(self.ids)}]
+
+
+def test_a_replace_has_the_same_id_over_the_same_loads_and_none_of_theirs() -> None:
+    """Run again over the same stored loads (killed before its switch: nothing loaded
+    since), a replace has the same id, and so resumes; over others, another id; never one
+    of the stored loads' ids, even when the last replace was of the same input."""
+
+    def replace_id(ids: list[str], input_id: str = "x") -> str:
+        loads: Any = _Loads(ids)
+        return load_stage.replace_id(loads, input_id)
+
+    first = replace_id(["b", "a"])
+    assert first == replace_id(["a", "b"]) and first.startswith("x-") and len(first) == 10
+    assert first != replace_id(["a"]) and first != replace_id([])
+    assert replace_id([first]) != first  # the same input replaced again: a new load
+    assert replace_id(["b", "a"], "y") == "y" + first[1:]  # the input's id, then the suffix
