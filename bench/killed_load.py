@@ -1,11 +1,13 @@
 """What a killed load costs the next one: a load staged whole and stopped just before its
 switch (as a SIGKILL there would leave it), then either the deletion a load of another
 input runs first (graph.load_stage.drop_abandoned, timed batch by batch; `--then drop`),
-or the same input loaded again, which keeps what was staged (`--then rerun`). Prints the
-staging time, the next step's time and their ratio; asserts nothing.
+or the same input loaded again, which keeps what was staged (`--then rerun`). `--replace`:
+the killed load and the next one are replaces (of an empty graph). Prints the staging
+time, the next step's time and their ratio; asserts nothing.
 
     python -m bench.killed_load 1m --backend arcadedb
     python -m bench.killed_load 1m --backend neo4j --then rerun
+    python -m bench.killed_load 1m --backend arcadedb --then rerun --replace
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=10_000, help="nodes deleted per commit")
     ap.add_argument("--then", choices=["drop", "rerun"], default="drop")
     ap.add_argument("--streamed", action="store_true", help="through the index on disk (10M)")
+    ap.add_argument("--replace", action="store_true", help="the loads are replaces")
     args = ap.parse_args(argv)
     print(machine())
     onto = ontology()
@@ -50,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
             data = stack.enter_context(prepared(path, onto, args.streamed, Path(tmp)))
             started = time.perf_counter()
             with contextlib.suppress(StopAtSwitch):
-                gl.load(server.store, data, onto.registry, progress=stop_at_switch)
+                gl.load(
+                    server.store, data, onto.registry, replace=args.replace, progress=stop_at_switch
+                )
             staged_s = time.perf_counter() - started
             stages = [r["stage"]["id"] for r in server.store.read(queries.STAGES)]
             print(
@@ -59,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
             if args.then == "rerun":
                 started = time.perf_counter()
-                report = gl.load(server.store, data, onto.registry)
+                report = gl.load(server.store, data, onto.registry, replace=args.replace)
                 rerun_s = time.perf_counter() - started
                 steps = ", ".join(f"{k} {v:.1f}" for k, v in report.phases.items())
                 print(
