@@ -71,7 +71,7 @@ class Writer:
     kept: int = 0
     # A replace: its relationships join its own nodes only; an end it did not create is
     # one it replaces (or none), so such a relationship is not written; a stored node is
-    # never merged with (resumed, it reads back its own only).
+    # never merged with (resumed, it reads back its own only: FETCH_STAGED_IDS).
     replacing: bool = False
 
     def later(self, work: Work) -> None:
@@ -124,13 +124,15 @@ def write_nodes(w: Writer, records: Iterable[NodeRecord], total: int | None) -> 
         def work(tx: neo4j.ManagedTransaction, batch: Sequence[Any] = batch) -> Any:
             existing: dict[str, dict[str, Any]] = {}
             kept: dict[str, str] = {}  # iri -> element id, staged by a killed run of this load
-            if not w.fresh:
+            if not w.fresh and w.replacing:  # resumed: its own nodes only, not those it replaces
+                iris = [n.iri for n in batch]
+                found = tx.run(queries.FETCH_STAGED_IDS, iris=iris, id=load_id)
+                kept.update((row["iri"], row["id"]) for row in queries.rows_of(found))
+            elif not w.fresh:
                 found = tx.run(queries.FETCH_NODES, iris=[n.iri for n in batch])
                 for row in queries.rows_of(found):
                     if w.resumed and row["stagedBy"] == load_id:
                         kept[row["iri"]] = row["id"]
-                        continue
-                    if w.replacing:  # one it replaces: its own nodes are all new
                         continue
                     existing[row["iri"]] = {"labels": set(row["labels"]), "props": row["props"]}
             creates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)

@@ -16,6 +16,7 @@ from graph.queries_lookups import (  # the rest of the statements, re-exported
     API_SEARCH_ALL as API_SEARCH_ALL,
     API_SEARCH_KINDS as API_SEARCH_KINDS,
     EXTEND_LINKS as EXTEND_LINKS,
+    FETCH_STAGED_IDS as FETCH_STAGED_IDS,
     FROM_START as _FROM_START,
     INDEX_NAMES as INDEX_NAMES,
     LOAD_ID_INDEX as LOAD_ID_INDEX,

@@ -241,3 +241,15 @@ OPTIONAL MATCH (n)-[r]->(m:Resource)
 RETURN n.iri AS iri, properties(n) AS props,
        collect(CASE WHEN r IS NULL THEN null ELSE [type(r), properties(r), m.iri] END) AS rels
 """
+
+
+# A resumed replace's own nodes, staged by its killed run: their ids, not the stored nodes
+# of the same iris (it replaces those), nor anyone's properties.
+FETCH_STAGED_IDS = table(
+    """
+UNWIND $iris AS iri
+MATCH (n:Resource {iri: iri}) WHERE n.stagedBy = $id
+RETURN n.iri AS iri, elementId(n) AS id
+""",
+    capped=False,
+)
